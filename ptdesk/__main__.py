@@ -1,0 +1,3 @@
+from ptdesk.app.main import main
+
+raise SystemExit(main())
