@@ -1,0 +1,77 @@
+"""Opening a clinic's database: resolve it, back it up, migrate it, seed the demo if asked."""
+
+import argparse
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ptdesk.app.clock import local_today
+from ptdesk.app.paths import AppPaths, app_paths
+from ptdesk.domain.errors import DomainError
+from ptdesk.storage.engine import create_engine_for, make_session_factory
+from ptdesk.storage.migrate import UpgradeResult, upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    is_demo: bool
+    db_label: str  # for the status bar: "Demo clinic", a file path, or "server host/db"
+    upgrade: UpgradeResult
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class DatabaseUnavailable(DomainError):
+    """The database named on the command line cannot be opened."""
+
+
+def describe_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"file {parsed.database}"
+    return f"server {parsed.host or 'local'}/{parsed.database}"  # never the password
+
+
+def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppContext:
+    demo = bool(getattr(args, "demo", False))
+    paths = app_paths(getattr(args, "data_dir", None), demo=demo)
+    db_url = getattr(args, "db_url", None)
+    if db_url:
+        try:
+            make_url(db_url)
+        except ArgumentError as exc:
+            raise DatabaseUnavailable(f"The database address is not valid: {exc}") from None
+        url, label = db_url, describe_url(db_url)
+    else:
+        paths.root.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{paths.database_file}"
+        label = "Demo clinic (synthetic data)" if demo else f"file {paths.database_file}"
+    try:
+        engine = create_engine_for(url)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseUnavailable(f"No driver for this database: {exc}") from None
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        result = upgrade_to_head(engine, backup_dir=paths.backups_dir)
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"Could not open the database ({label}): {exc.orig}") from None
+    factory = make_session_factory(engine)
+    if demo:
+        from ptdesk.services.demo_clinic import ensure_demo_clinic
+
+        ensure_demo_clinic(factory, today=today or local_today())
+    log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
+    return AppContext(paths, engine, factory, demo, label, result)

@@ -1,0 +1,44 @@
+"""The clinic's own people and the payers it bills."""
+
+from sqlalchemy import Boolean, CheckConstraint, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod
+from ptdesk.storage.base import Base
+from ptdesk.storage.types import str_enum
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+    __table_args__ = (CheckConstraint("npi IS NULL OR length(npi) = 10", name="npi_ten_digits"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    credentials: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    npi: Mapped[str | None] = mapped_column(String(10), unique=True)
+    role: Mapped[ProviderRole] = mapped_column(str_enum(ProviderRole, "provider_role"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class Payer(Base):
+    __tablename__ = "payers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[PayerKind] = mapped_column(str_enum(PayerKind, "payer_kind"))
+    unit_method: Mapped[UnitMethod] = mapped_column(str_enum(UnitMethod, "unit_method"))
+    requires_prior_auth: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    portal_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class AppSetting(Base):
+    """Clinic-wide configuration that must travel with the data (not look-and-feel)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
