@@ -5,11 +5,20 @@ import os
 
 from alembic import context
 from sqlalchemy import Connection, create_engine
+from sqlalchemy.types import TypeDecorator
 
 import ptdesk.storage.models  # noqa: F401  (registers every table on Base.metadata)
 from ptdesk.storage.base import Base
 
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write ptdesk's column types (Cents, BasisPoints) as their plain SQL type, so a
+    migration never imports application code that may change after it was written."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{type(obj.impl_instance).__name__}()"
+    return False
 
 
 def _run(connection: Connection) -> None:
@@ -19,6 +28,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
         compare_server_default=False,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: (none)
-Create Date: 2026-11-24 14:21:16.829412
+Create Date: 2026-11-24 14:22:22.557281
 """
 
 from collections.abc import Sequence
@@ -92,13 +92,13 @@ def upgrade() -> None:
     sa.Column('visit_limit_per_year', sa.Integer(), nullable=True),
     sa.Column('visits_used_elsewhere', sa.Integer(), server_default='0', nullable=False),
     sa.Column('visits_used_elsewhere_as_of', sa.Date(), nullable=True),
-    sa.Column('deductible', ptdesk.storage.types.Cents(), nullable=True),
-    sa.Column('deductible_met', ptdesk.storage.types.Cents(), nullable=True),
-    sa.Column('copay', ptdesk.storage.types.Cents(), nullable=True),
-    sa.Column('coinsurance_bp', ptdesk.storage.types.BasisPoints(), nullable=True),
-    sa.Column('oop_max', ptdesk.storage.types.Cents(), nullable=True),
-    sa.Column('oop_met', ptdesk.storage.types.Cents(), nullable=True),
-    sa.Column('therapy_amount_elsewhere', ptdesk.storage.types.Cents(), nullable=True),
+    sa.Column('deductible', sa.Integer(), nullable=True),
+    sa.Column('deductible_met', sa.Integer(), nullable=True),
+    sa.Column('copay', sa.Integer(), nullable=True),
+    sa.Column('coinsurance_bp', sa.Integer(), nullable=True),
+    sa.Column('oop_max', sa.Integer(), nullable=True),
+    sa.Column('oop_met', sa.Integer(), nullable=True),
+    sa.Column('therapy_amount_elsewhere', sa.Integer(), nullable=True),
     sa.Column('therapy_amount_elsewhere_year', sa.SmallInteger(), nullable=True),
     sa.Column('benefits_verified_on', sa.Date(), nullable=True),
     sa.Column('notes', sa.Text(), server_default='', nullable=False),
@@ -166,7 +166,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('schedule_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=10), nullable=False),
-    sa.Column('allowed_amount', ptdesk.storage.types.Cents(), nullable=False),
+    sa.Column('allowed_amount', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['schedule_id'], ['fee_schedules.id'], name=op.f('fk_fee_schedule_entries_schedule_id_fee_schedules'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fee_schedule_entries')),
     sa.UniqueConstraint('schedule_id', 'code', name=op.f('uq_fee_schedule_entries_schedule_id_code'))
@@ -220,7 +220,7 @@ def upgrade() -> None:
     sa.Column('assistant_minutes', sa.Integer(), server_default='0', nullable=False),
     sa.Column('units', sa.Integer(), nullable=False),
     sa.Column('modifiers', sa.String(length=40), server_default='', nullable=False),
-    sa.Column('allowed_amount', ptdesk.storage.types.Cents(), nullable=True),
+    sa.Column('allowed_amount', sa.Integer(), nullable=True),
     sa.CheckConstraint('assistant_minutes >= 0 AND assistant_minutes <= minutes', name=op.f('ck_service_lines_assistant_minutes')),
     sa.CheckConstraint('minutes >= 0 AND minutes <= 1440', name=op.f('ck_service_lines_minutes_range')),
     sa.CheckConstraint('units >= 0', name=op.f('ck_service_lines_units_nonneg')),

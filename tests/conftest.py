@@ -1,0 +1,81 @@
+"""Fixtures shared by the whole suite: a fresh, migrated database per test, on SQLite and on a
+PostgreSQL server the suite starts itself (when its binaries are installed)."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ptdesk.storage.engine import create_engine_for, make_session_factory
+from ptdesk.storage.migrate import upgrade_to_head
+from tests.pg_cluster import PgCluster, start_cluster
+
+_db_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster | None]:
+    """The suite's own PostgreSQL, or None. PTDESK_TEST_PG_URL points at an existing one."""
+    if os.environ.get("PTDESK_TEST_PG_URL") or os.environ.get("PTDESK_TEST_NO_PG"):
+        yield None
+        return
+    try:
+        cluster = start_cluster()
+    except Exception as exc:  # a broken local install must not hide the SQLite results
+        pytest.skip(f"could not start PostgreSQL: {exc}")
+    yield cluster
+    if cluster is not None:
+        cluster.stop()
+
+
+def _pg_url(cluster: PgCluster | None) -> str | None:
+    if os.environ.get("PTDESK_TEST_PG_URL"):
+        return os.environ["PTDESK_TEST_PG_URL"]
+    if cluster is None:
+        return None
+    return cluster.createdb(f"ptdesk_t{os.getpid()}_{next(_db_counter)}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend: a temp file for SQLite, a new database on the server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = _pg_url(cluster)
+    if url is None:
+        pytest.skip("PostgreSQL server binaries are not installed")
+    yield url
+    if cluster is not None and not os.environ.get("PTDESK_TEST_PG_URL"):
+        cluster.dropdb(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def engine(empty_db_url: str) -> Iterator[Engine]:
+    """A migrated database (schema at head), empty of rows."""
+    eng = create_engine_for(empty_db_url)
+    upgrade_to_head(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def sqlite_session_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """SQLite only: for GUI tests, where a second backend adds time and no coverage."""
+    eng = create_engine_for(f"sqlite:///{tmp_path / 'gui.sqlite3'}")
+    upgrade_to_head(eng)
+    yield make_session_factory(eng)
+    eng.dispose()
