@@ -16,7 +16,8 @@ def is_sqlite(url: str | URL) -> bool:
 def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
     """An engine with ptdesk's connection rules (DESIGN.md §3.8)."""
     url = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    # hide_parameters: a failed statement must never put patient data into a log or dialog.
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if url.get_backend_name() == "sqlite":
         # Worker threads share the engine; each connection is used by one thread at a time.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}

@@ -1,0 +1,57 @@
+"""Composition of the window: open the database, build the services, hand them to the pages."""
+
+import argparse
+import sys
+
+from ptdesk.app.clock import local_today
+from ptdesk.app.context import AppContext, open_context
+from ptdesk.domain.errors import DomainError
+
+
+def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
+    """Every page gets its services and the task runner through its constructor."""
+    from ptdesk.services.patients import PatientService
+    from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.pages.patients_page import PatientsPage
+    from ptdesk.ui.tasks import TaskRunner
+
+    window = MainWindow(ctx.db_label, is_demo=ctx.is_demo)
+    runner = TaskRunner(window)
+    patients = PatientService(ctx.session_factory)
+    patients_page = PatientsPage(patients, runner, today=local_today)
+    window.add_page("patients", "Patients", patients_page)
+    window.add_global_shortcut(
+        "Ctrl+F", lambda: (window.show_page("patients"), patients_page.focus_search())
+    )
+    window.destroyed.connect(runner.shutdown)
+    return window
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ptdesk.ui.error_dialog import install_excepthook
+    from ptdesk.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("ptdesk")
+    app.setOrganizationName("ptdesk")
+    apply_theme(app)
+    install_excepthook()
+    try:
+        ctx = open_context(args)
+    except DomainError as exc:
+        QMessageBox.critical(None, "ptdesk cannot open the database", exc.message)
+        return 2
+    window = build_main_window(ctx)
+    window.show()
+    if args.smoke_test:
+        QTimer.singleShot(200, app.quit)
+    code = app.exec()
+    if args.smoke_test:
+        print(f"smoke-test ok {app.platformName()}")
+    window.close()
+    ctx.close()
+    return int(code)

@@ -1,0 +1,72 @@
+"""Look and feel in one place: fonts, spacing, the accent colour and the status colours.
+
+The four status colours differ in lightness as well as hue (dark red, mid green, light amber,
+white/grey), so they stay apart in greyscale and for red-green colour blindness; the icon shape
+and the words carry the meaning as well (UI.md).
+"""
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+ACCENT = "#1f5f99"  # the one accent colour besides the status colours
+TEXT = "#1d2330"
+MUTED = "#5b6475"
+SURFACE = "#f5f7fa"
+BORDER = "#d5dae2"
+
+ROW_HEIGHT = 30  # generous: read at a glance between phone calls
+
+DATE_FORMAT_QT = "MMM d, yyyy"  # on screen; files use ISO
+
+
+STYLE_SHEET = f"""
+QMainWindow, QDialog {{ background: white; }}
+QListWidget#nav {{
+    background: {SURFACE}; border: none; border-right: 1px solid {BORDER};
+    font-size: 11pt; outline: 0;
+}}
+QListWidget#nav::item {{ padding: 10px 14px; color: {TEXT}; }}
+QListWidget#nav::item:selected {{ background: {ACCENT}; color: white; }}
+QLineEdit, QDateEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit {{
+    padding: 4px 6px; border: 1px solid {BORDER}; border-radius: 3px; min-height: 22px;
+}}
+QLineEdit:focus, QDateEdit:focus, QComboBox:focus, QSpinBox:focus {{
+    border: 2px solid {ACCENT};
+}}
+QLineEdit#searchBox {{ font-size: 13pt; padding: 6px 10px; }}
+QTableView {{
+    gridline-color: #eceff3; selection-background-color: #d6e6f5; selection-color: {TEXT};
+    alternate-background-color: #fafbfc;
+}}
+QHeaderView::section {{
+    background: {SURFACE}; border: none; border-bottom: 1px solid {BORDER};
+    padding: 6px; font-weight: 600; color: {TEXT};
+}}
+QLabel[role="error"] {{ color: #9f1d20; }}
+QLabel[role="hint"] {{ color: {MUTED}; }}
+QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
+QPushButton {{ padding: 5px 12px; }}
+QPushButton[primary="true"] {{
+    background: {ACCENT}; color: white; border: 1px solid {ACCENT}; border-radius: 3px;
+}}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+    app.setStyleSheet(STYLE_SHEET)
+
+
+def tabular_font(base: QFont) -> QFont:
+    """Digits of equal width, so numbers in columns line up."""
+    f = QFont(base)
+    f.setFeature(QFont.Tag("tnum"), 1)
+    return f
+
+
+def color(hex_value: str) -> QColor:
+    return QColor(hex_value)
