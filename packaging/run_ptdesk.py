@@ -1,0 +1,5 @@
+"""Entry script for the PyInstaller bundle."""
+
+from ptdesk.app.main import main
+
+raise SystemExit(main())
