@@ -297,4 +297,6 @@ def test_every_finding_has_source_and_message(rules: RuleSet) -> None:
     )
     assert r.findings
     for f in r.findings:
-        assert f.source and f.message and f.severity in (Severity.ERROR, Severity.WARNING)
+        assert f.source
+        assert f.message
+        assert f.severity in (Severity.ERROR, Severity.WARNING)

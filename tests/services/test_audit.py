@@ -1,0 +1,134 @@
+"""The streaming audit service."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from ptdesk.domain.billing.ruleset import RuleSet
+from ptdesk.services.audit import AuditInputError, audit_stream
+from ptdesk.storage.rule_tables import load_bundled_ruleset
+
+HEADER = (
+    "visit_id,date,patient_id,payer_type,unit_method,code,minutes,assistant_minutes,"
+    "billed_units,billed_modifiers,ytd_allowed_before,allowed_amount,auth_visits,auth_start,"
+    "auth_end,auth_codes,visit_number\n"
+)
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_bundled_ruleset()
+
+
+def run(text: str, rules: RuleSet, fmt: str = "json") -> tuple[str, object]:
+    out = io.StringIO()
+    summary = audit_stream(io.StringIO(text), out, fmt, rules)
+    return out.getvalue(), summary
+
+
+def test_json_schema_and_findings(rules: RuleSet) -> None:
+    text = HEADER + (
+        "v1,2026-08-03,P1,medicare,,97110,33,,3,GP,,,,,,,\n"
+        "v1,2026-08-03,P1,medicare,,97140,7,,0,GP,,,,,,,\n"
+        "v2,2026-08-04,P2,commercial,ama,97110,10,,1,GP;59,,,12,2026-01-01,2026-12-31,"
+        "97110 97112,13\n"
+    )
+    out, _ = run(text, rules)
+    doc = json.loads(out)
+    assert set(doc) >= {"visits", "summary"}
+    v1, v2 = doc["visits"]
+    assert {"visit_id", "date", "patient_id", "total_timed_minutes", "lines", "findings"} <= set(v1)
+    assert v1["total_timed_minutes"] == 40
+    assert {"code", "minutes", "units", "modifiers"} <= set(v1["lines"][0])
+    assert [(x["code"], x["units"]) for x in v1["lines"]] == [("97110", 2), ("97140", 1)]
+    rules_v1 = sorted(f["rule"] for f in v1["findings"])
+    assert rules_v1 == ["UNITS_OVERBILLED", "UNITS_UNDERBILLED"]
+    for f in v1["findings"]:
+        assert {"rule", "severity", "code", "message", "source"} <= set(f)
+    assert "explanation" in v1
+    assert [f["rule"] for f in v2["findings"]] == ["AUTH_VISITS_EXCEEDED"]
+    s = doc["summary"]
+    assert {"visits", "lines", "findings_by_rule", "units_overbilled", "units_underbilled"} <= set(
+        s
+    )
+    assert (s["visits"], s["lines"], s["units_overbilled"], s["units_underbilled"]) == (2, 3, 1, 1)
+
+
+BAD_ROWS = [
+    ("unknown-payer", "v,2026-01-05,P,aetna,,97110,15,,,,,,,,,,", "payer_type"),
+    ("negative-minutes", "v,2026-01-05,P,medicare,,97110,-3,,,,,,,,,,", "negative"),
+    ("non-numeric-minutes", "v,2026-01-05,P,medicare,,97110,ten,,,,,,,,,,", "whole number"),
+    ("impossible-date", "v,2026-02-30,P,medicare,,97110,15,,,,,,,,,,", "not a real date"),
+    ("over-24-hours", "v,2026-01-05,P,medicare,,97110,1441,,,,,,,,,,", "24 hours"),
+    ("assistant-over-total", "v,2026-01-05,P,medicare,,97110,10,11,,,,,,,,,", "assistant"),
+    ("bad-method", "v,2026-01-05,P,medicare,rule8,97110,10,,,,,,,,,,", "unit_method"),
+]
+
+
+@pytest.mark.parametrize(("row", "words"), [b[1:] for b in BAD_ROWS], ids=[b[0] for b in BAD_ROWS])
+def test_bad_row_is_invalid_row_and_rest_audited(rules: RuleSet, row: str, words: str) -> None:
+    text = HEADER + "a,2026-01-05,P,medicare,,97110,15,,1,GP,,,,,,,\n" + row + "\n"
+    text += "z,2026-01-05,P,medicare,,97110,15,,2,GP,,,,,,,\n"
+    doc = json.loads(run(text, rules)[0])
+    bad = [f for v in doc["visits"] for f in v["findings"] if f["rule"] == "INVALID_ROW"]
+    assert len(bad) == 1
+    assert "Row 3" in bad[0]["message"]
+    assert words in bad[0]["message"]
+    assert doc["visits"][-1]["findings"][0]["rule"] == "UNITS_OVERBILLED"
+
+
+def test_visit_over_24_hours_across_rows(rules: RuleSet) -> None:
+    text = HEADER + "".join(
+        f"v,2026-01-05,P,medicare,,{c},600,,,,,,,,,,\n" for c in ("97110", "97112", "97140")
+    )
+    doc = json.loads(run(text, rules)[0])
+    bad = [f for f in doc["visits"][0]["findings"] if f["rule"] == "INVALID_ROW"]
+    assert len(bad) == 1
+    assert "Row 4" in bad[0]["message"]
+
+
+def test_non_contiguous_rows_are_flagged(rules: RuleSet) -> None:
+    text = HEADER + (
+        "a,2026-01-05,P,medicare,,97110,15,,,,,,,,,,\n"
+        "b,2026-01-05,P,medicare,,97110,15,,,,,,,,,,\n"
+        "a,2026-01-05,P,medicare,,97112,15,,,,,,,,,,\n"
+    )
+    doc = json.loads(run(text, rules)[0])
+    assert [v["visit_id"] for v in doc["visits"]] == ["a", "b", "a"]
+    assert doc["visits"][2]["findings"][0]["rule"] == "VISIT_ROWS_NOT_CONTIGUOUS"
+
+
+def test_csv_output_one_row_per_finding(rules: RuleSet) -> None:
+    text = HEADER + (
+        "v1,2026-08-03,P1,medicare,,97110,33,,3,,,,,,,,\n"
+        "v2,2026-08-03,P2,medicare,,97110,30,,2,GP,,,,,,,\n"
+    )
+    out, _ = run(text, rules, "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["rule"] for r in rows} == {"UNITS_OVERBILLED", "MODIFIER_MISSING"}
+    assert all(r["visit_id"] == "v1" and r["patient_id"] == "P1" for r in rows)
+    assert set(rows[0]) >= {
+        "visit_id",
+        "date",
+        "patient_id",
+        "rule",
+        "severity",
+        "code",
+        "message",
+        "source",
+    }
+
+
+def test_columns_in_any_order_extra_ignored(rules: RuleSet) -> None:
+    text = "code,minutes,extra,visit_id,payer_type,date\n97110,38,x,v,medicare,2026-05-05\n"
+    doc = json.loads(run(text, rules)[0])
+    assert doc["visits"][0]["lines"][0]["units"] == 3
+
+
+def test_missing_column_cannot_be_audited(rules: RuleSet) -> None:
+    with pytest.raises(AuditInputError, match="minutes"):
+        run("visit_id,date,payer_type,code\n", rules)
+    with pytest.raises(AuditInputError, match="empty"):
+        run("", rules)
