@@ -183,6 +183,7 @@ class AuthorizationStatus:
     last_booked: date | None
     first_booked_over: date | None
     status: Status
+    phase: Phase
 
     @property
     def authorized(self) -> int:
@@ -206,10 +207,6 @@ class AuthorizationStatus:
     def days_left(self) -> int:
         """Calendar days from today to the last covered day; 0 = ends today (still covered)."""
         return (self.record.effective_end - self.today).days
-
-    @property
-    def phase(self) -> Phase:
-        return self.record.phase(self.today)
 
     @property
     def remaining_visits(self) -> int:
@@ -254,7 +251,7 @@ def authorization_status(
             status = _over_status(counts, today, bands)
     return AuthorizationStatus(
         record, today, bands, used, counts.booked, counts.last_booked,
-        counts.first_booked_over, status,
+        counts.first_booked_over, status, phase,
     )
 
 

@@ -233,23 +233,30 @@ def build_board(
     kx_of = {k.patient_id: kx_status(k.data, kx_bands) for k in kx if k.patient_id in names}
 
     rows: list[BoardRow] = []
+    in_force = Phase.IN_FORCE
+    no_parts: tuple[LimitStatus | CoverageCheck, ...] = ()
     for p in patients:
         pid = p.patient_id
-        rel = relevant_authorizations(by_patient.get(pid, ()))
-        lims = tuple(limit_of.get(pid, ()))
+        mine = by_patient.get(pid)
+        rel = relevant_authorizations(mine) if mine else ()
+        lims = tuple(limit_of[pid]) if pid in limit_of else ()
         k = kx_of.get(pid)
-        covs = tuple(checks.get(pid, ()))
+        covs = tuple(checks[pid]) if pid in checks else ()
         st = Status.NOT_TRACKED
         sev = 0
         next_end = _FAR
         for a in rel:
-            if a.status.severity > sev:
-                st, sev = a.status, a.status.severity
-            if a.phase is Phase.IN_FORCE and a.record.effective_end < next_end:
+            s = a.status.severity
+            if s > sev:
+                st, sev = a.status, s
+            if a.phase is in_force and a.record.effective_end < next_end:
                 next_end = a.record.effective_end
-        for part in (*lims, *covs, *((k,) if k is not None else ())):
-            if part.status.severity > sev:
-                st, sev = part.status, part.status.severity
+        for part in (lims + covs) if (lims or covs) else no_parts:
+            s = part.status.severity
+            if s > sev:
+                st, sev = part.status, s
+        if k is not None and k.status.severity > sev:
+            st, sev = k.status, k.status.severity
         rows.append(BoardRow(pid, p.name, st, None if next_end is _FAR else next_end,
                              rel, lims, k, covs))
     rows.sort(key=lambda r: (-r.status.severity, r.next_end or _FAR, r.name, r.patient_id))

@@ -34,7 +34,7 @@ class Status(StrEnum):
 
     @property
     def severity(self) -> int:
-        return _SEVERITY[self]
+        return self._sev  # type: ignore[attr-defined, no-any-return]  # set below the class
 
     @property
     def label(self) -> str:
@@ -46,13 +46,18 @@ class Status(StrEnum):
         return f"status-{self.value.replace('_', '-')}"
 
 
-_SEVERITY = {
+SEVERITY = {
     Status.RED: 4,
     Status.NONE: 3,
     Status.YELLOW: 2,
     Status.GREEN: 1,
     Status.NOT_TRACKED: 0,
 }
+# Stored on each member too: an Enum's hash is computed in Python, and the board compares
+# severities tens of thousands of times.
+for _member, _sev in SEVERITY.items():
+    _member._sev = _sev  # type: ignore[attr-defined]
+
 _LABELS = {
     Status.RED: "Red",
     Status.NONE: "No authorization",
@@ -66,7 +71,7 @@ def worst(statuses: Iterable[Status]) -> Status:
     """The most severe status; NOT_TRACKED when there is nothing to judge."""
     best = Status.NOT_TRACKED
     for s in statuses:
-        if _SEVERITY[s] > _SEVERITY[best]:
+        if s.severity > best.severity:
             best = s
     return best
 

@@ -19,7 +19,9 @@ from ptdesk.domain.status import ReasonCode, Status, StatusBands
 TODAY = date(2025, 12, 1)
 
 
-def rec(authorized: int = 20, days_left: int = 60, carried: int = 0, **kw: object) -> AuthorizationRecord:
+def rec(
+    authorized: int = 20, days_left: int = 60, carried: int = 0, **kw: object
+) -> AuthorizationRecord:
     terms = AuthorizationTerms(start=date(2025, 10, 1), end=TODAY + timedelta(days=days_left),
                                authorized=authorized, number="A1")
     return AuthorizationRecord(1, 10, terms, carried_in=carried, payer_name="Aetna", **kw)  # type: ignore[arg-type]
@@ -84,7 +86,8 @@ def test_projected_issue_example() -> None:
         rec(8, days_left=60), UsageCounts(used=5, booked=4, last_booked=date(2025, 12, 14)),
         TODAY,
     )
-    assert a.remaining == 3 and a.booked_over == 1
+    assert a.remaining == 3
+    assert a.booked_over == 1
     over = next(x for x in a.reasons() if x.code is ReasonCode.BOOKED_BEYOND_AUTH)
     assert over.sentence == (
         "8 visits authorized, 5 used, 4 booked: the last booked visit (Dec 14) is not covered."
@@ -121,7 +124,8 @@ def test_not_tracked_phases(state: AuthState, ended_on: date | None, phase: Phas
 def test_upcoming_authorization() -> None:
     terms = AuthorizationTerms(start=date(2026, 1, 5), end=date(2026, 3, 31), authorized=12)
     a = authorization_status(AuthorizationRecord(2, 10, terms), UsageCounts(), TODAY)
-    assert a.phase is Phase.UPCOMING and a.status is Status.GREEN
+    assert a.phase is Phase.UPCOMING
+    assert a.status is Status.GREEN
     assert any(x.code is ReasonCode.AUTH_NOT_STARTED for x in a.reasons())
 
 
@@ -136,7 +140,8 @@ def test_units_pools_and_units_per_visit() -> None:
                                counts=AuthUnit.UNITS, number="U9")
     pools = unit_pools(7, 10, terms, {"97140": 12, "97110": 24}, units_per_visit=2)
     assert [p.key for p in pools] == [(7, "97110"), (7, "97140")]
-    assert pools[0].terms.authorized == 24 and pools[0].terms.codes == {"97110"}
+    assert pools[0].terms.authorized == 24
+    assert pools[0].terms.codes == {"97110"}
     a = authorization_status(pools[0], UsageCounts(used=18), TODAY)
     assert (a.remaining, a.remaining_visits, a.status) == (6, 3, Status.YELLOW)
     assert "about 3 visits" in a.reasons()[0].sentence

@@ -58,7 +58,8 @@ def test_overdue(now: datetime, overdue: bool) -> None:
 
 def test_decided_request_is_never_overdue() -> None:
     t = request_timeline(req(RequestStatus.DENIED), SENT + timedelta(days=30))
-    assert not t.overdue and not t.check_portal_now
+    assert not t.overdue
+    assert not t.check_portal_now
 
 
 @pytest.mark.parametrize(
@@ -128,7 +129,8 @@ def test_approval_extends_the_same_authorization() -> None:
     r = req(RequestStatus.APPROVED, visits_approved=8, start_approved=date(2026, 4, 1),
             end_approved=date(2026, 5, 31))
     change = approval_change(r, CURRENT, 5)
-    assert change is not None and change.kind is ChangeKind.EXTEND
+    assert change is not None
+    assert change.kind is ChangeKind.EXTEND
     assert (change.terms.end, change.terms.authorized, change.terms.start) == (
         date(2026, 5, 31), 20, date(2026, 1, 1))
     assert CURRENT.authorized == 12  # nothing mutated
@@ -139,7 +141,8 @@ def test_partial_approval_with_new_number_adds_an_authorization() -> None:
             start_approved=date(2026, 4, 1), end_approved=date(2026, 4, 30),
             number_approved="B-2")
     change = approval_change(r, CURRENT, 5)
-    assert change is not None and change.kind is ChangeKind.ADD
+    assert change is not None
+    assert change.kind is ChangeKind.ADD
     assert (change.terms.number, change.terms.authorized) == ("B-2", 6)
     assert "partly approved: 6 of 12" in change.sentence
 
@@ -148,7 +151,8 @@ def test_approval_after_a_gap_adds() -> None:
     r = req(RequestStatus.APPROVED, visits_approved=8, start_approved=date(2026, 4, 10),
             end_approved=date(2026, 5, 31))
     change = approval_change(r, CURRENT, 5)
-    assert change is not None and change.kind is ChangeKind.ADD
+    assert change is not None
+    assert change.kind is ChangeKind.ADD
 
 
 def test_denial_changes_nothing() -> None:

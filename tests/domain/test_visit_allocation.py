@@ -47,7 +47,8 @@ def test_derived_counts(status: VisitStatus, used: int, booked: int,
     assert (c.used, c.booked) == (used, booked)
     ex = alloc.explain(A)
     if reason is None:
-        assert len(ex.counted) == 1 and not ex.not_counted
+        assert len(ex.counted) == 1
+        assert not ex.not_counted
     else:
         assert [u.reason for u in ex.not_counted] == [reason]
 

@@ -75,13 +75,15 @@ def test_counts_do_not_reset_on_january_1_for_an_anniversary_plan() -> None:
 def test_limit_bands(used: int, elsewhere: int, expected: Status) -> None:
     lim = VisitLimit(10, 20, used_elsewhere=elsewhere, used_elsewhere_as_of=date(2025, 3, 1))
     s = limit_status(lim, LimitCounts(used=used), date(2025, 6, 1))
-    assert s.status is expected and s.reasons()[0].status is expected
+    assert s.status is expected
+    assert s.reasons()[0].status is expected
 
 
 def test_visits_elsewhere_from_last_plan_year_are_ignored_and_flagged() -> None:
     lim = VisitLimit(10, 20, used_elsewhere=12, used_elsewhere_as_of=date(2025, 11, 1))
     s = limit_status(lim, LimitCounts(used=2), date(2026, 1, 5))
-    assert s.used == 2 and s.status is Status.GREEN
+    assert s.used == 2
+    assert s.status is Status.GREEN
     assert ReasonCode.LIMIT_ELSEWHERE_STALE in [r.code for r in s.reasons()]
 
 
@@ -89,7 +91,8 @@ def test_booked_over_the_limit_turns_green_yellow() -> None:
     s = limit_status(VisitLimit(10, 30), LimitCounts(used=20, booked=12,
                                                      last_booked=date(2025, 8, 1)),
                      date(2025, 6, 1))
-    assert s.status is Status.YELLOW and s.booked_over == 2
+    assert s.status is Status.YELLOW
+    assert s.booked_over == 2
     assert ReasonCode.LIMIT_BOOKED_BEYOND in [r.code for r in s.reasons()]
 
 
