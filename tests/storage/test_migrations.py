@@ -61,24 +61,28 @@ def test_older_database_file_is_backed_up_before_upgrade(tmp_path: Path) -> None
         conn.execute(
             text("INSERT INTO app_settings (key, value) VALUES ('clinic_name', 'Old Clinic')")
         )
-    if head_revision() == "0001_initial":
-        # Nothing newer to upgrade to yet: stamp back to empty history to force an upgrade path.
-        with engine.begin() as conn:
-            conn.execute(text("DELETE FROM alembic_version"))
-            conn.execute(text("INSERT INTO alembic_version VALUES ('0001_initial')"))
-    before = current_revision(engine)
+    assert head_revision() != "0001_initial"
     result = upgrade_to_head(engine, backup_dir=tmp_path / "backups")
     engine.dispose()
-    if before == head_revision():
-        assert result.backup is None  # an up-to-date file is not copied on every start
-        return
+    assert result.from_revision == "0001_initial"
+    assert result.to_revision == head_revision()
     assert result.backup is not None
     assert result.backup.exists()
     copy = create_engine_for(f"sqlite:///{result.backup}")
     with copy.connect() as conn:
         assert conn.execute(text("SELECT value FROM app_settings")).scalar_one() == "Old Clinic"
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == before
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert version == "0001_initial"
     copy.dispose()
+
+
+def test_up_to_date_file_is_not_copied_on_every_start(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
+    upgrade_to_head(engine, backup_dir=tmp_path / "backups")
+    result = upgrade_to_head(engine, backup_dir=tmp_path / "backups")
+    engine.dispose()
+    assert result.backup is None
+    assert not (tmp_path / "backups").exists()
 
 
 def test_foreign_keys_enforced_on_sqlite(tmp_path: Path) -> None:

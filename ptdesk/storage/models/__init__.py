@@ -9,20 +9,29 @@ from ptdesk.storage.models.clinic import AppSetting, Payer, Provider
 from ptdesk.storage.models.coverages import Coverage
 from ptdesk.storage.models.fees import FeeSchedule, FeeScheduleEntry
 from ptdesk.storage.models.patients import Patient, PatientSearchTerm
+from ptdesk.storage.models.requests import AuthorizationRequest
+from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
+from ptdesk.storage.models.settings import ChangeCounter, StatusBandSetting
 from ptdesk.storage.models.visits import ServiceLine, Visit
 
 __all__ = [
     "AppSetting",
     "Authorization",
     "AuthorizationCode",
+    "AuthorizationRequest",
     "AuthorizationState",
+    "ChangeCounter",
     "Coverage",
     "FeeSchedule",
     "FeeScheduleEntry",
+    "ImportedMue",
+    "ImportedPtp",
     "Patient",
     "PatientSearchTerm",
     "Payer",
     "Provider",
+    "RuleImport",
     "ServiceLine",
+    "StatusBandSetting",
     "Visit",
 ]

@@ -1,7 +1,6 @@
 """Authorizations: what the payer approved, for which dates and codes."""
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -17,14 +16,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ptdesk.domain.auth_terms import AuthUnit
+from ptdesk.domain.authorization import AuthState
 from ptdesk.storage.base import Base
 from ptdesk.storage.types import str_enum
 
-
-class AuthorizationState(StrEnum):
-    ACTIVE = "active"  # approved and usable within its dates
-    PENDING = "pending"  # placeholder while a request is with the payer
-    ENDED = "ended"  # closed early by the clinic (discharge, replaced)
+# The stored state is the domain's own enum (active / pending placeholder / ended early).
+AuthorizationState = AuthState
 
 
 class Authorization(Base):

@@ -1,6 +1,6 @@
 """The clinic's own people and the payers it bills."""
 
-from sqlalchemy import Boolean, CheckConstraint, String, Text, true
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod
@@ -33,6 +33,10 @@ class Payer(Base):
     portal_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How long the payer takes to decide a prior-authorization request; NULL = the CMS-0057-F
+    # default (7 calendar days standard, 72 hours expedited; shared/rules/pt-rules.md G1).
+    decision_days_standard: Mapped[int | None] = mapped_column(Integer)
+    decision_hours_expedited: Mapped[int | None] = mapped_column(Integer)
 
 
 class AppSetting(Base):

@@ -29,12 +29,19 @@ class Visit(Base):
         Index("ix_visits_patient_date", "patient_id", "visit_date"),
         Index("ix_visits_coverage_status_date", "coverage_id", "status", "visit_date"),
         Index("ix_visits_date_status", "visit_date", "status"),
+        Index("ix_visits_authorization_status", "authorization_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
     # The coverage the visit is billed to; None for self-pay.
     coverage_id: Mapped[int | None] = mapped_column(ForeignKey("coverages.id", ondelete="SET NULL"))
+    # The authorization this visit draws from. Derived, never typed: the authorizations service
+    # rewrites it with domain.visit_allocation.allocate() whenever the patient's visits or
+    # authorizations change, so the board can count with one GROUP BY.
+    authorization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorizations.id", ondelete="SET NULL")
+    )
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
     assistant_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
     visit_date: Mapped[date] = mapped_column(Date)
