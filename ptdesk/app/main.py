@@ -14,7 +14,10 @@ from ptdesk.app.paths import app_paths
 log = logging.getLogger(__name__)
 
 # Modules that add a subcommand: each has register(subparsers) and sets `handler`.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = (
+    "ptdesk.app.cli_audit",
+    "ptdesk.app.cli_rules",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
