@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import itertools
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,11 +59,58 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         cluster.dropdb(url.rsplit("/", 1)[1])
 
 
-@pytest.fixture
-def engine(empty_db_url: str) -> Iterator[Engine]:
-    """A migrated database (schema at head), empty of rows."""
-    eng = create_engine_for(empty_db_url)
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head; each test gets a copy (a copy is ~100x faster than
+    running every migration again)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    eng = create_engine_for(f"sqlite:///{path}")
     upgrade_to_head(eng)
+    eng.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_cluster: PgCluster | None) -> str | None:
+    """The same for PostgreSQL: a migrated database that CREATE DATABASE ... TEMPLATE copies."""
+    if pg_cluster is None:
+        return None
+    name = f"ptdesk_template_{os.getpid()}"
+    eng = create_engine_for(pg_cluster.createdb(name))
+    upgrade_to_head(eng)
+    eng.dispose()
+    return name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database at the newest schema, empty of rows, on each backend."""
+    if request.param == "sqlite":
+        target = tmp_path / "clinic.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), target)
+        yield f"sqlite:///{target}"
+        return
+    if os.environ.get("PTDESK_TEST_PG_URL"):
+        url = os.environ["PTDESK_TEST_PG_URL"]
+        eng = create_engine_for(url)
+        upgrade_to_head(eng)
+        eng.dispose()
+        yield url
+        return
+    cluster: PgCluster | None = request.getfixturevalue("pg_cluster")
+    template = request.getfixturevalue("_pg_template")
+    if cluster is None or template is None:
+        pytest.skip("PostgreSQL server binaries are not installed")
+    name = f"ptdesk_t{os.getpid()}_{next(_db_counter)}"
+    url = cluster.createdb(name, template=template)
+    yield url
+    cluster.dropdb(name)
+
+
+@pytest.fixture
+def engine(migrated_db_url: str) -> Iterator[Engine]:
+    """A migrated database (schema at head), empty of rows."""
+    eng = create_engine_for(migrated_db_url)
     yield eng
     eng.dispose()
 
@@ -73,9 +121,12 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def sqlite_session_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+def sqlite_session_factory(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[sessionmaker[Session]]:
     """SQLite only: for GUI tests, where a second backend adds time and no coverage."""
-    eng = create_engine_for(f"sqlite:///{tmp_path / 'gui.sqlite3'}")
-    upgrade_to_head(eng)
+    target = tmp_path / "gui.sqlite3"
+    shutil.copyfile(request.getfixturevalue("_sqlite_template"), target)
+    eng = create_engine_for(f"sqlite:///{target}")
     yield make_session_factory(eng)
     eng.dispose()

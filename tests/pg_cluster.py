@@ -25,8 +25,9 @@ class PgCluster:
     def base_url(self) -> str:
         return f"postgresql+psycopg://ptdesk@127.0.0.1:{self.port}"
 
-    def createdb(self, name: str) -> str:
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "ptdesk", name)
+    def createdb(self, name: str, template: str | None = None) -> str:
+        extra = ["--template", template] if template else []
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "ptdesk", *extra, name)
         return f"{self.base_url}/{name}"
 
     def dropdb(self, name: str) -> None:
