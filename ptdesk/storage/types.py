@@ -14,38 +14,33 @@ from sqlalchemy.types import TypeDecorator
 _CENT = Decimal("0.01")
 
 
-class Cents(TypeDecorator[Decimal]):
+class _Hundredths(TypeDecorator[Decimal]):
+    """A two-decimal `Decimal` in Python, an integer count of hundredths in the database."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(_CENT)
+
+
+class Cents(_Hundredths):
     """A dollar amount as `Decimal` in Python, stored as an integer number of cents."""
 
-    impl = Integer
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        return int((Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
-    def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return (Decimal(int(value)) / 100).quantize(_CENT)
-
-
-class BasisPoints(TypeDecorator[Decimal]):
+class BasisPoints(_Hundredths):
     """A percentage such as 20.00 (%), stored as integer hundredths of a percent (2000)."""
 
-    impl = Integer
     cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        return int((Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-    def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return (Decimal(int(value)) / 100).quantize(_CENT)
 
 
 def str_enum(enum_cls: type[StrEnum], name: str) -> Enum:

@@ -1,24 +1,22 @@
 """Patients, and the search keys that make lookup instant on any database."""
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     String,
     Text,
-    func,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ptdesk.storage.base import Base
+from ptdesk.storage.base import Base, Timestamps
 
 
-class Patient(Base):
+class Patient(Timestamps, Base):
     __tablename__ = "patients"
     __table_args__ = (Index("ix_patients_name_dob", "last_name", "first_name", "date_of_birth"),)
 
@@ -40,14 +38,6 @@ class Patient(Base):
     postal_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True),
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
-    )
 
     search_terms: Mapped[list["PatientSearchTerm"]] = relationship(
         back_populates="patient", cascade="all, delete-orphan"

@@ -11,16 +11,15 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
-from ptdesk.storage.base import Base
+from ptdesk.storage.base import Base, Timestamps
 from ptdesk.storage.types import str_enum
 
 
-class AuthorizationRequest(Base):
+class AuthorizationRequest(Timestamps, Base):
     __tablename__ = "authorization_requests"
     __table_args__ = (
         CheckConstraint("visits_requested >= 0", name="visits_requested_nonneg"),
@@ -69,12 +68,4 @@ class AuthorizationRequest(Base):
     # The authorization the approval created or extended.
     resulting_authorization_id: Mapped[int | None] = mapped_column(
         ForeignKey("authorizations.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True),
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
     )

@@ -14,16 +14,15 @@ from sqlalchemy import (
     String,
     Text,
     Time,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.storage.base import Base
+from ptdesk.storage.base import Base, Timestamps
 from ptdesk.storage.types import Cents, str_enum
 
 
-class Visit(Base):
+class Visit(Timestamps, Base):
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_patient_date", "patient_id", "visit_date"),
@@ -52,14 +51,6 @@ class Visit(Base):
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     void_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True),
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
-    )
 
     lines: Mapped[list["ServiceLine"]] = relationship(
         back_populates="visit",
