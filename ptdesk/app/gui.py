@@ -11,6 +11,7 @@ from ptdesk.domain.errors import DomainError
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     """Every page gets its services and the task runner through its constructor."""
     from ptdesk.services.patients import PatientService
+    from ptdesk.services.reference import ReferenceService
     from ptdesk.ui.main_window import MainWindow
     from ptdesk.ui.pages.patients_page import PatientsPage
     from ptdesk.ui.tasks import TaskRunner
@@ -18,11 +19,15 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     window = MainWindow(ctx.db_label, is_demo=ctx.is_demo)
     runner = TaskRunner(window)
     patients = PatientService(ctx.session_factory)
-    patients_page = PatientsPage(patients, runner, today=local_today)
+    reference = ReferenceService(ctx.session_factory)
+    patients_page = PatientsPage(patients, runner, today=local_today, reference=reference)
     window.add_page("patients", "Patients", patients_page)
-    window.add_global_shortcut(
-        "Ctrl+F", lambda: (window.show_page("patients"), patients_page.focus_search())
-    )
+
+    def find_patient() -> None:
+        window.show_page("patients")
+        patients_page.focus_search()
+
+    window.add_global_shortcut("Ctrl+F", find_patient)
     window.destroyed.connect(runner.shutdown)
     return window
 

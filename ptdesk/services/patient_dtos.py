@@ -200,6 +200,7 @@ class PayerOption:
     name: str
     kind: PayerKind
     requires_prior_auth: bool
+    active: bool = True
 
     @property
     def label(self) -> str:

@@ -19,7 +19,8 @@ class ReferenceService:
             stmt = stmt.where(Payer.active.is_(True))
         with session_scope(self._factory) as s:
             return tuple(
-                PayerOption(p.id, p.name, p.kind, p.requires_prior_auth) for p in s.scalars(stmt)
+                PayerOption(p.id, p.name, p.kind, p.requires_prior_auth, p.active)
+                for p in s.scalars(stmt)
             )
 
     def providers(self, *, include_inactive: bool = False) -> tuple[ProviderOption, ...]:

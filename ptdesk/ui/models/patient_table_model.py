@@ -1,0 +1,149 @@
+"""Search results as a table model: name, date of birth + age, phone, primary payer, visits."""
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ptdesk.services.patient_dtos import PatientSearchRow
+from ptdesk.ui.theme import MUTED, tabular_font
+from ptdesk.ui.widgets.date_field import format_date
+
+COL_NAME = 0
+COL_DOB = 1
+COL_PHONE = 2
+COL_PAYER = 3
+COL_VISIT = 4
+COL_CHART = 5
+HEADERS = ("Name", "Date of birth (age)", "Phone", "Primary payer", "Next / last visit", "Chart")
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def visit_text(row: PatientSearchRow) -> str:
+    if row.next_visit is not None:
+        return f"Next {format_date(row.next_visit)}"
+    if row.last_visit is not None:
+        return f"Last {format_date(row.last_visit)}"
+    return ""
+
+
+def dob_text(row: PatientSearchRow) -> str:
+    return f"{format_date(row.date_of_birth)} ({row.age})"
+
+
+class PatientTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[PatientSearchRow, ...] = ()
+        self._numbers_font: QFont | None = None
+
+    # ---- data in ------------------------------------------------------------------------
+    def set_rows(self, rows: tuple[PatientSearchRow, ...]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> PatientSearchRow:
+        return self._rows[row]
+
+    def rows(self) -> tuple[PatientSearchRow, ...]:
+        return self._rows
+
+    # ---- Qt overrides -------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT if section in (COL_DOB, COL_CHART) else _LEFT)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == PATIENT_ID_ROLE:
+            return row.patient_id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT if col in (COL_DOB, COL_CHART) else _LEFT)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._describe(row, col)
+        if role == Qt.ItemDataRole.ForegroundRole and not row.active:
+            return QBrush(QColor(MUTED))
+        if role == Qt.ItemDataRole.FontRole and col in (COL_DOB, COL_PHONE, COL_CHART):
+            if self._numbers_font is None:
+                self._numbers_font = tabular_font(QFont())
+            return self._numbers_font
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # ---- helpers ------------------------------------------------------------------------
+    @staticmethod
+    def _display(row: PatientSearchRow, col: int) -> str | None:
+        if col == COL_NAME:
+            return row.display_name + ("" if row.active else " (inactive)")
+        if col == COL_DOB:
+            return dob_text(row)
+        if col == COL_PHONE:
+            return row.phone
+        if col == COL_PAYER:
+            return row.primary_payer or "—"
+        if col == COL_VISIT:
+            return visit_text(row)
+        if col == COL_CHART:
+            return row.chart_number
+        return None
+
+    @staticmethod
+    def _sort_key(row: PatientSearchRow, col: int) -> Any:
+        if col == COL_NAME:
+            return f"{row.last_name.casefold()}\t{row.first_name.casefold()}"
+        if col == COL_DOB:
+            return row.date_of_birth.toordinal()
+        if col == COL_VISIT:
+            when = row.next_visit or row.last_visit
+            return when.toordinal() if when else date.max.toordinal()
+        if col == COL_CHART:
+            c = row.chart_number
+            return f"{len(c):04d}{c}" if c.isdigit() else f"9999{c}"
+        return (PatientTableModel._display(row, col) or "").casefold()
+
+    @staticmethod
+    def _describe(row: PatientSearchRow, col: int) -> str:
+        if col == COL_NAME:
+            state = "" if row.active else ", inactive"
+            return f"{row.display_name}, chart {row.chart_number}{state}"
+        if col == COL_DOB:
+            return f"Born {format_date(row.date_of_birth)}, age {row.age}"
+        if col == COL_PHONE:
+            return f"Phone {row.phone}" if row.phone else "No phone on file"
+        if col == COL_PAYER:
+            return row.primary_payer or "No primary coverage in force today"
+        if col == COL_VISIT:
+            return visit_text(row) or "No visits yet"
+        return f"Chart number {row.chart_number}"
