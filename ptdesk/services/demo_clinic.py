@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
+from ptdesk.domain.authorization import AuthorizationRecord, unit_pools
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import (
     PayerKind,
@@ -29,12 +31,14 @@ from ptdesk.domain.payers import (
     default_unit_method,
 )
 from ptdesk.domain.search_keys import patient_terms
+from ptdesk.domain.visit_allocation import VisitLine, VisitRecord, allocate
 from ptdesk.services import demo_data as dd
 from ptdesk.services.demo_people import coverage, person
 from ptdesk.services.demo_plans import (
     PATTERNS,
     SCENARIOS,
     EpisodePlan,
+    Line,
     fit_to_visits,
     plan_episode,
     session_lines,
@@ -106,6 +110,7 @@ _RAW_COLUMNS: dict[str, tuple[str, ...]] = {
         "id",
         "patient_id",
         "coverage_id",
+        "authorization_id",
         "provider_id",
         "assistant_id",
         "visit_date",
@@ -331,11 +336,13 @@ class _Clinic:
             fit_to_visits(plan, self.k, pattern, rng, chain=auth_cov is not None)
         if scenario == "discharged" and rng.random() < 0.3:
             row["active"] = False
+        auths: list[AuthorizationRecord] = []
         if auth_cov is not None:
-            self._authorizations(
+            auths = self._authorizations(
                 auth_cov, plan, scenario, primary if auth_cov == cov1 else secondary
             )
-        self._visits(pid, cov1, primary, plan)
+        # Visits are billed to the primary; a secondary's authorization is not drawn from.
+        self._visits(pid, cov1, primary, plan, auths if auth_cov == cov1 else [])
 
     def _secondary(self, primary: _PayerRef) -> _PayerRef | None:
         rng = self.rng
@@ -357,8 +364,10 @@ class _Clinic:
 
     def _authorizations(
         self, cov: int, plan: EpisodePlan, scenario: str, payer: _PayerRef | None
-    ) -> None:
+    ) -> list[AuthorizationRecord]:
+        """Write the plan's authorizations; return them as the allocation rules see them."""
         rng, t = self.rng, self.t
+        records: list[AuthorizationRecord] = []
         prefix = payer.demo.member_prefix if payer is not None else "AUTH"
         for i, a in enumerate(plan.auths):
             ended = scenario == "discharged" and i == len(plan.auths) - 1 and rng.random() < 0.5
@@ -389,8 +398,24 @@ class _Clinic:
                     "authorization_codes",
                     {"authorization_id": aid, "code": code, "authorized_units": units},
                 )
+            terms = AuthorizationTerms(
+                a.start, a.end, a.authorized, frozenset(c for c, _ in a.codes), a.counts
+            )
+            if a.counts is AuthUnit.UNITS:
+                pools = {c: u or 0 for c, u in a.codes}
+                records.extend(unit_pools(aid, cov, terms, pools, state=state))
+            else:
+                records.append(AuthorizationRecord(aid, cov, terms, state, carry))
+        return records
 
-    def _visits(self, pid: int, cov: int, payer: _PayerRef, plan: EpisodePlan) -> None:
+    def _visits(
+        self,
+        pid: int,
+        cov: int,
+        payer: _PayerRef,
+        plan: EpisodePlan,
+        auths: list[AuthorizationRecord],
+    ) -> None:
         rng, t, k, w = self.rng, self.t, self.k, self.w
         events: list[tuple[date, VisitStatus]] = [(d, VisitStatus.COMPLETED) for d in plan.past]
         if k is None:  # extras beside the scenario's counted visits
@@ -412,33 +437,19 @@ class _Clinic:
         ytd_year, ytd, limit = 0, 0, 0
         prev: date | None = None
         done = 0
+        first_id = w.next_id["visits"]
+        visits: list[tuple[date, VisitStatus, int | None, list[Line]]] = []
         for d, status in events:
             has_lines = status is VisitStatus.COMPLETED or status is VisitStatus.VOIDED
             is_eval = has_lines and (prev is None or (d - prev).days > 30)
             assistant = pta if (pta and has_lines and not is_eval and rng.random() < 0.4) else None
-            vid = w.add_raw(
-                "visits",
-                pid,
-                cov,
-                pt,
-                assistant,
-                w.day(d),
-                w.clock(rng.choice(_SLOTS)),
-                status.value,
-                _VOID_REASON if status is VisitStatus.VOIDED else "",
-                "",
-            )
             if not has_lines:
+                visits.append((d, status, assistant, []))
                 continue
             lines = session_lines(
-                rng,
-                kind,
-                cms,
-                is_eval=is_eval,
-                hint=plan.hint,
-                index=done,
+                rng, kind, cms, is_eval=is_eval, hint=plan.hint, index=done,
                 assisted=assistant is not None,
-            )
+            )  # fmt: skip
             kx = kx_kind and status is VisitStatus.COMPLETED
             if status is VisitStatus.COMPLETED:
                 prev = d
@@ -447,12 +458,41 @@ class _Clinic:
                 ytd_year = d.year
                 ytd = self._elsewhere[1] if self._elsewhere[0] == d.year else 0
                 limit = dd.KX_THRESHOLD_CENTS.get(d.year) or max(dd.KX_THRESHOLD_CENTS.values())
+            if kx:
+                for i, (code, minutes, asst, units, mods, cents) in enumerate(lines):
+                    ytd += cents or 0
+                    if units and cents and ytd > limit:
+                        lines[i] = (code, minutes, asst, units, mods + " KX", cents)
+            visits.append((d, status, assistant, lines))
+        drawn = _drawn_from(first_id, cov, visits, auths) if auths else {}
+        for i, (d, status, assistant, lines) in enumerate(visits):
+            vid = w.add_raw(
+                "visits", pid, cov, drawn.get(first_id + i), pt, assistant, w.day(d),
+                w.clock(rng.choice(_SLOTS)), status.value,
+                _VOID_REASON if status is VisitStatus.VOIDED else "", "",
+            )  # fmt: skip
             for no, (code, minutes, asst, units, mods, cents) in enumerate(lines, 1):
-                if kx and cents:
-                    ytd += cents
-                    if units and ytd > limit:
-                        mods += " KX"
                 w.add_raw("service_lines", vid, no, code, minutes, asst, units, mods, cents)
+
+
+def _drawn_from(
+    first_id: int,
+    cov: int,
+    visits: list[tuple[date, VisitStatus, int | None, list[Line]]],
+    auths: list[AuthorizationRecord],
+) -> dict[int, int]:
+    """visits.authorization_id, by the domain's own allocation rules: the authorization each
+    visit draws its visit from (else the first it draws units from)."""
+    records = [
+        VisitRecord(first_id + i, d, status, cov, tuple(VisitLine(ln[0], ln[3]) for ln in lines))
+        for i, (d, status, _a, lines) in enumerate(visits)
+    ]
+    out: dict[int, int] = {}
+    for va in allocate(records, auths).visits:
+        if va.draws:
+            by_visit = [dr for dr in va.draws if not dr.key[1]]
+            out[va.visit.visit_id] = (by_visit or list(va.draws))[0].key[0]
+    return out
 
 
 _MISSED = (VisitStatus.CANCELLED, VisitStatus.CANCELLED, VisitStatus.NO_SHOW, VisitStatus.VOIDED)
@@ -493,7 +533,7 @@ def generate_clinic(
 
     `visits_per_patient=None` gives each patient a realistic episode (0-20 visits); a number
     gives every patient exactly that many visit rows, the older ones under a chain of earlier
-    authorizations (benchmarks: 33,000 patients x 60 visits ~ 20,000 authorizations in force and
+    authorizations (benchmarks: 39,000 patients x 52 visits ~ 20,000 authorizations in force and
     2,000,000 visits). Commits every `commit_every` patients; `progress(done, total)` is called
     after each batch.
     """
@@ -506,6 +546,9 @@ def generate_clinic(
             raise ClinicNotEmpty(
                 "This database already has patients; the demo generator only fills an empty one."
             )
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        if sqlite:  # a big page cache while the tables grow (the default 2 MB thrashes)
+            session.execute(text("PRAGMA cache_size=-262144"))
         clinic = _Clinic(session, today=today, seed=seed, k=visits_per_patient)
         for n in range(patients):
             clinic.patient(n)
@@ -519,6 +562,8 @@ def generate_clinic(
         clinic.w.flush()
         clinic.w.fix_sequences()
         session.commit()
+        if sqlite:
+            session.execute(text("PRAGMA cache_size=-2000"))  # SQLite's default again
     except BaseException:
         session.rollback()
         raise

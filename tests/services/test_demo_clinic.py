@@ -392,3 +392,20 @@ def test_exact_visits_per_patient_and_ids_keep_working(
         s.add(p)
         s.flush()
         assert p.id == 41
+
+
+def test_visits_know_the_authorization_they_draw_from(demo: sessionmaker[Session]) -> None:
+    with session_scope(demo) as s:
+        auths = {a.id: a for a in s.scalars(select(Authorization))}
+        drawn = 0
+        for v in s.scalars(select(Visit)):
+            if v.status in (VisitStatus.CANCELLED, VisitStatus.NO_SHOW, VisitStatus.VOIDED):
+                assert v.authorization_id is None
+            if v.authorization_id is None:
+                continue
+            a = auths[v.authorization_id]
+            assert a.coverage_id == v.coverage_id
+            assert a.start_date <= v.visit_date <= a.end_date
+            assert a.state is AuthorizationState.ACTIVE
+            drawn += 1
+        assert drawn > 500
