@@ -12,6 +12,12 @@ from ptdesk.storage.models.patients import Patient, PatientSearchTerm
 from ptdesk.storage.models.requests import AuthorizationRequest
 from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
 from ptdesk.storage.models.settings import ChangeCounter, StatusBandSetting
+from ptdesk.storage.models.usage import (
+    AuthorizationUsage,
+    CoverageUsage,
+    PatientChange,
+    PeriodUsage,
+)
 from ptdesk.storage.models.visits import ServiceLine, Visit
 
 __all__ = [
@@ -20,15 +26,19 @@ __all__ = [
     "AuthorizationCode",
     "AuthorizationRequest",
     "AuthorizationState",
+    "AuthorizationUsage",
     "ChangeCounter",
     "Coverage",
+    "CoverageUsage",
     "FeeSchedule",
     "FeeScheduleEntry",
     "ImportedMue",
     "ImportedPtp",
     "Patient",
+    "PatientChange",
     "PatientSearchTerm",
     "Payer",
+    "PeriodUsage",
     "Provider",
     "RuleImport",
     "ServiceLine",
