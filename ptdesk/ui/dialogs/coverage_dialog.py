@@ -3,6 +3,7 @@
 import calendar
 from datetime import date
 
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,7 +25,7 @@ from ptdesk.services.patients import PatientService
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, enter_pressed
 from ptdesk.ui.widgets.number_fields import CountField, MoneyField, PercentField
 
 # Errors of the plan-year month and day show under their shared row.
@@ -76,6 +77,10 @@ class _SavingDialog(QDialog):
             self.show_errors(exc.errors)
         else:
             report_unexpected(type(exc), exc, exc.__traceback__, self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not enter_pressed(self, event, self.save_button):
+            super().keyPressEvent(event)
 
     def _save_clicked(self) -> None:
         raise NotImplementedError

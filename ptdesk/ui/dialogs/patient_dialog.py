@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +29,7 @@ from ptdesk.services.patients import PatientService
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, enter_pressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,10 @@ class PatientDialog(QDialog):
         self.status.setProperty("role", "hint" if busy else "error")
         self.status.style().polish(self.status)
         self.status.setText(message)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not enter_pressed(self, event, self.save_button):
+            super().keyPressEvent(event)
 
     def _save_clicked(self) -> None:
         errors = self.errors()

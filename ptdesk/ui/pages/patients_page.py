@@ -176,7 +176,7 @@ class PatientsPage(QWidget):
         self.search_box.textChanged.connect(self._text_changed)
         self.search_box.installEventFilter(self)
         self.table.installEventFilter(self)
-        self.table.activated.connect(self._open_index)
+        self.table.doubleClicked.connect(self._open_index)  # Enter: see eventFilter
         self.new_button.clicked.connect(self.new_patient)
         shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

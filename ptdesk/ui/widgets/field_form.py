@@ -1,7 +1,9 @@
 """A form layout where every field has a label (its buddy, with a mnemonic) and an error line
 under it, so validation messages appear next to what they concern (DESIGN.md §3.16)."""
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QFormLayout, QLabel, QWidget
 
 
 class FieldForm(QFormLayout):
@@ -53,3 +55,17 @@ class FieldForm(QFormLayout):
             if key in errors:
                 return widget
         return None
+
+
+def enter_pressed(dialog: QWidget, event: QKeyEvent, save: QAbstractButton) -> bool:
+    """Enter in a form: presses the focused button, else saves. (QDialog's own default-button
+    handling loses track of the default once a button box has had focus.)"""
+    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        return False
+    if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        return False
+    focus = dialog.focusWidget()
+    target = focus if isinstance(focus, QAbstractButton) else save
+    if target.isEnabled():
+        target.click()
+    return True
