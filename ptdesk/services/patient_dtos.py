@@ -1,12 +1,15 @@
 """What the patients service hands out: frozen rows that cross threads and outlive sessions.
 
 The drafts (what a form holds) are the domain's, re-exported here so callers need one import.
+`PatientsApi` and `ReferenceApi` are what the screens need of the services: the UI depends on
+these protocols (this module imports no SQLAlchemy), and the app hands in the real services.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from ptdesk.domain.patient_rules import CoverageDraft, PatientDraft
 from ptdesk.domain.payers import PayerKind, VisitStatus
@@ -21,8 +24,10 @@ __all__ = [
     "PatientRecord",
     "PatientSearchResult",
     "PatientSearchRow",
+    "PatientsApi",
     "PayerOption",
     "ProviderOption",
+    "ReferenceApi",
     "VisitInfo",
 ]
 
@@ -213,3 +218,41 @@ class ProviderOption:
     name: str  # "Lee, Dana, PT"
     role: str
     npi: str
+
+
+class PatientsApi(Protocol):
+    """What the screens ask of the patients service (ptdesk.services.patients)."""
+
+    def search(self, text: str, today: date, limit: int = 100) -> PatientSearchResult: ...
+
+    def get(self, patient_id: int, today: date) -> PatientRecord: ...
+
+    def find_possible_duplicates(
+        self,
+        last_name: str,
+        first_name: str,
+        date_of_birth: date | None,
+        exclude_id: int | None = None,
+    ) -> tuple[DuplicateCandidate, ...]: ...
+
+    def create_patient(self, draft: PatientDraft, today: date) -> PatientDetail: ...
+
+    def update_patient(
+        self, patient_id: int, draft: PatientDraft, today: date
+    ) -> PatientDetail: ...
+
+    def add_coverage(self, patient_id: int, draft: CoverageDraft, today: date) -> CoverageInfo: ...
+
+    def update_coverage(
+        self, coverage_id: int, draft: CoverageDraft, today: date
+    ) -> CoverageInfo: ...
+
+    def end_coverage(self, coverage_id: int, end_date: date, today: date) -> CoverageInfo: ...
+
+
+class ReferenceApi(Protocol):
+    """Pick lists (ptdesk.services.reference)."""
+
+    def payers(self, *, include_inactive: bool = False) -> tuple[PayerOption, ...]: ...
+
+    def providers(self, *, include_inactive: bool = False) -> tuple[ProviderOption, ...]: ...

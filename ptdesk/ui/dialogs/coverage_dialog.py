@@ -20,8 +20,13 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.patient_rules import clean_coverage, coverage_errors
-from ptdesk.services.patient_dtos import PRIORITY_LABELS, CoverageDraft, CoverageInfo, PayerOption
-from ptdesk.services.patients import PatientService
+from ptdesk.services.patient_dtos import (
+    PRIORITY_LABELS,
+    CoverageDraft,
+    CoverageInfo,
+    PatientsApi,
+    PayerOption,
+)
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
@@ -89,7 +94,7 @@ class _SavingDialog(QDialog):
 class CoverageDialog(_SavingDialog):
     def __init__(
         self,
-        service: PatientService,
+        service: PatientsApi,
         runner: TaskRunner,
         today: date,
         payers: tuple[PayerOption, ...],
@@ -311,7 +316,7 @@ class CoverageDialog(_SavingDialog):
     def ask(
         cls,
         parent: QWidget | None,
-        service: PatientService,
+        service: PatientsApi,
         runner: TaskRunner,
         today: date,
         payers: tuple[PayerOption, ...],
@@ -339,7 +344,7 @@ class EndCoverageDialog(_SavingDialog):
 
     def __init__(
         self,
-        service: PatientService,
+        service: PatientsApi,
         runner: TaskRunner,
         today: date,
         coverage: CoverageInfo,
@@ -396,7 +401,7 @@ class EndCoverageDialog(_SavingDialog):
     def ask(
         cls,
         parent: QWidget | None,
-        service: PatientService,
+        service: PatientsApi,
         runner: TaskRunner,
         today: date,
         coverage: CoverageInfo,

@@ -24,8 +24,12 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.patient_rules import SEXES, clean_patient, patient_errors, same_person_key
-from ptdesk.services.patient_dtos import DuplicateCandidate, PatientDetail, PatientDraft
-from ptdesk.services.patients import PatientService
+from ptdesk.services.patient_dtos import (
+    DuplicateCandidate,
+    PatientDetail,
+    PatientDraft,
+    PatientsApi,
+)
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
@@ -42,7 +46,7 @@ class PatientDialogResult:
 class PatientDialog(QDialog):
     def __init__(
         self,
-        service: PatientService,
+        service: PatientsApi,
         runner: TaskRunner,
         today: date,
         *,
@@ -366,7 +370,7 @@ class PatientDialog(QDialog):
     def ask(
         cls,
         parent: QWidget | None,
-        service: PatientService,
+        service: PatientsApi,
         runner: TaskRunner,
         today: date,
         *,

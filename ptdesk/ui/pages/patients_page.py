@@ -31,11 +31,11 @@ from ptdesk.services.patient_dtos import (
     CoverageInfo,
     PatientDraft,
     PatientRecord,
+    PatientsApi,
     PatientSearchResult,
     PayerOption,
+    ReferenceApi,
 )
-from ptdesk.services.patients import PatientService
-from ptdesk.services.reference import ReferenceService
 from ptdesk.ui.dialogs.coverage_dialog import CoverageDialog, EndCoverageDialog
 from ptdesk.ui.dialogs.patient_dialog import PatientDialog
 from ptdesk.ui.error_dialog import report_unexpected
@@ -80,11 +80,11 @@ class PatientsPage(QWidget):
 
     def __init__(
         self,
-        patients: PatientService,
+        patients: PatientsApi,
         runner: TaskRunner,
         *,
         today: Callable[[], date],
-        reference: ReferenceService | None = None,
+        reference: ReferenceApi | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
