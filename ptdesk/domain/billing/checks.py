@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.billing.assistant import CQ_REQUIRED_FROM
+from ptdesk.domain.billing.codes import CodeInfo
 from ptdesk.domain.billing.edits import MAI_MEANING
 from ptdesk.domain.billing.findings import (
     SRC_AUTH,
@@ -33,7 +34,7 @@ from ptdesk.domain.billing.modifiers import (
     WRONG_DISCIPLINE,
     PayerPolicy,
 )
-from ptdesk.domain.billing.ruleset import RuleSet
+from ptdesk.domain.billing.ruleset import FeeEntry, RuleSet
 from ptdesk.domain.billing.units import Allocation
 
 if TYPE_CHECKING:
@@ -255,20 +256,28 @@ def status_checks(
     for m in merged:
         if m.info is None:
             continue
-        fee = rules.fee(m.code, year)
-        if fee is None or fee.status not in ("B", "I"):
-            continue
-        if fee.status == "B":
-            msg = (
-                f"{m.code} is bundled for Medicare (PFS status B): it is never paid "
-                "separately; do not expect payment for it."
-            )
-            rule = RuleId.CODE_BUNDLED
-        else:
-            tail = f" {m.info.note}." if m.info.note else ""
-            msg = f"{m.code} is not valid for Medicare (PFS status I).{tail}"
-            rule = RuleId.CODE_NOT_VALID_MEDICARE
-        findings.append(Finding(rule, sev, m.code, msg, SRC_PFS, fee.version, m.input_lines[0]))
+        f = status_finding(m.code, m.info, rules.fee(m.code, year), sev, m.input_lines[0])
+        if f is not None:
+            findings.append(f)
+
+
+def status_finding(
+    code: str, info: CodeInfo, fee: FeeEntry | None, sev: Severity, line: int | None
+) -> Finding | None:
+    """The finding for a code whose PFS status is B (bundled) or I (not valid), else None."""
+    if fee is None or fee.status not in ("B", "I"):
+        return None
+    if fee.status == "B":
+        msg = (
+            f"{code} is bundled for Medicare (PFS status B): it is never paid "
+            "separately; do not expect payment for it."
+        )
+        rule = RuleId.CODE_BUNDLED
+    else:
+        tail = f" {info.note}." if info.note else ""
+        msg = f"{code} is not valid for Medicare (PFS status I).{tail}"
+        rule = RuleId.CODE_NOT_VALID_MEDICARE
+    return Finding(rule, sev, code, msg, SRC_PFS, fee.version, line)
 
 
 def mue_checks(

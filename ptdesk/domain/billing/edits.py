@@ -113,5 +113,9 @@ class PtpTable:
                         break
         return found
 
+    def codes(self) -> frozenset[str]:
+        """Every code that appears in some edit (a pair outside this set has no edit)."""
+        return frozenset(c for pair in self._by_pair for c in pair)
+
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_pair.values())
