@@ -1,10 +1,76 @@
-"""The practice board (the biller's daily list) from stored aggregates plus the domain."""
+"""The practice board (the biller's daily list) from stored aggregates plus the domain.
 
-from datetime import date, datetime
+Reads one row per authorization in force (or the latest expired one where nothing replaced it)
+with its stored usage (`authorization_usage`, the allocation's GROUP BY written by every
+change), the in-force coverages, plan-year and KX period rows and the requests, then lets
+`domain.board.build_board` apply the same count-based rules the panel uses.
+`change_token()` is one aggregate over a few rows: poll it, refresh when it moves.
+"""
 
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.services.authorization_dtos import BoardView
+from ptdesk.domain.authorization import NO_USAGE, AuthState, UsageCounts
+from ptdesk.domain.board import (
+    Board,
+    BoardAuth,
+    BoardCoverage,
+    BoardKx,
+    BoardLimit,
+    BoardPatient,
+    BoardRequest,
+    BoardRow,
+    build_board,
+)
+from ptdesk.domain.patient_status import CoverageRule
+from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.status import Status, plural
+from ptdesk.domain.visit_limits import LimitCounts, plan_year
+from ptdesk.services.auth_records import (
+    _AUTH_COLS,
+    _COV_COLS,
+    PLAN,
+    YEAR,
+    AuthRow,
+    CoverageRow,
+    coverage_row,
+    current_token,
+    records_for,
+)
+from ptdesk.services.authorization_dtos import (
+    AwaitingDecisionView,
+    BoardCounts,
+    BoardRowView,
+    BoardView,
+    EndingSoonView,
+    PayerStatsView,
+    ReverifyView,
+    StatusChipView,
+    WeekOutcome,
+)
+from ptdesk.services.panel import chip, kx_input, medicare_coverage, visit_limit
+from ptdesk.services.patient_dtos import display_name
+from ptdesk.services.renewals import domain_request, turnaround_of
+from ptdesk.services.status_settings import default_value, load_bands
+from ptdesk.storage.engine import session_scope
+from ptdesk.storage.models import (
+    Authorization,
+    AuthorizationCode,
+    AuthorizationRequest,
+    AuthorizationUsage,
+    Coverage,
+    CoverageUsage,
+    Patient,
+    Payer,
+    PeriodUsage,
+)
+
+STATS_WEEKS = 26  # decided requests in the per-payer statistics: the last six months
 
 
 class BoardService:
@@ -12,8 +78,220 @@ class BoardService:
         self._factory = session_factory
 
     def board(self, today: date, now: datetime) -> BoardView:
-        raise NotImplementedError
+        with session_scope(self._factory) as s:
+            token = current_token(s)
+            board, extra = load_board(s, today, now, None)
+        return board_view(board, extra, today, now, token)
 
     def change_token(self) -> int:
-        """Cheap (one row): poll it and refresh the board when it moved."""
-        raise NotImplementedError
+        """Cheap (a sum over a few rows): poll it and refresh the board when it moved."""
+        with session_scope(self._factory) as s:
+            return current_token(s)
+
+
+class _Extra:
+    def __init__(self) -> None:
+        self.chart: dict[int, str] = {}
+        self.payer_of_cov: dict[int, str] = {}
+        self.first_payer: dict[int, str] = {}
+
+
+def load_board(
+    s: Session, today: date, now: datetime, patient_ids: Sequence[int] | None
+) -> tuple[Board, _Extra]:
+    extra = _Extra()
+    bands = load_bands(s)
+    pq = select(Patient.id, Patient.last_name, Patient.first_name, Patient.preferred_name,
+                Patient.chart_number).where(Patient.active)
+    cq = (select(Coverage.patient_id, *_COV_COLS).join(Payer, Payer.id == Coverage.payer_id)
+          .join(Patient, Patient.id == Coverage.patient_id)
+          .where(Patient.active, Coverage.effective_date <= today,
+                 or_(Coverage.end_date.is_(None), Coverage.end_date >= today)))
+    if patient_ids is not None:
+        pq = pq.where(Patient.id.in_(patient_ids))
+        cq = cq.where(Coverage.patient_id.in_(patient_ids))
+    patients = [BoardPatient(r[0], display_name(r[1], r[2], r[3]))
+                for r in s.execute(pq.order_by(Patient.id))]
+    for r in s.execute(pq):
+        extra.chart[r[0]] = r[4]
+    covs: dict[int, tuple[int, CoverageRow]] = {}
+    for r in s.execute(cq):
+        c = coverage_row(r[1:])
+        covs[c.id] = (r[0], c)
+        extra.payer_of_cov[c.id] = c.payer_name
+        extra.first_payer.setdefault(r[0], c.payer_name)
+    cov_ids = list(covs)
+    # Authorizations: every one not ended whose end is today or later, plus, for coverages
+    # with no approved one still running, the expired ones (the domain keeps the latest).
+    live = and_(Authorization.state != AuthState.ENDED, Authorization.end_date >= today)
+    auths, usage = _auths(s, live, patient_ids)
+    running = {a.coverage_id for a in auths if a.state is AuthState.ACTIVE}
+    stale = [c for c in cov_ids if c not in running]
+    if stale:
+        old = and_(Authorization.state != AuthState.ENDED, Authorization.end_date < today,
+                   Authorization.coverage_id.in_(stale)) if len(stale) < 500 else and_(
+            Authorization.state != AuthState.ENDED, Authorization.end_date < today)
+        more, more_usage = _auths(s, old, patient_ids)
+        latest: dict[int, date] = {}
+        for a in more:
+            if a.coverage_id in covs and a.coverage_id not in running:
+                latest[a.coverage_id] = max(latest.get(a.coverage_id, a.end), a.end)
+        auths += [a for a in more if latest.get(a.coverage_id) == a.end]
+        usage.update(more_usage)
+    names = {cid: c.payer_name for cid, (_, c) in covs.items()}
+    board_auths = []
+    for rec in records_for((a for a in auths if a.coverage_id in covs), names):
+        board_auths.append(BoardAuth(covs[rec.coverage_id][0], rec,
+                                     usage.get(rec.key, NO_USAGE)))
+    unc = dict((r[0], (r[1], r[2])) for r in s.execute(
+        select(CoverageUsage.coverage_id, CoverageUsage.uncovered_booked,
+               CoverageUsage.first_uncovered).where(CoverageUsage.uncovered_booked > 0)))
+    board_covs = []
+    for cid, (pid, c) in covs.items():
+        n, first = unc.get(cid, (0, None))
+        board_covs.append(BoardCoverage(
+            pid, CoverageRule(cid, c.payer_name, c.requires_auth,
+                              bands.for_payer(c.payer_id).status),
+            n, first, c.verified_on, c.plan_year_start_month, c.plan_year_start_day))
+    periods: dict[tuple[int, str, date], tuple[int, int, date | None, object]] = {}
+    pu = select(PeriodUsage.coverage_id, PeriodUsage.kind, PeriodUsage.period_start,
+                PeriodUsage.used, PeriodUsage.booked, PeriodUsage.last_booked,
+                PeriodUsage.allowed_amount).join(Coverage, Coverage.id == PeriodUsage.coverage_id)
+    pu = pu.join(Payer, Payer.id == Coverage.payer_id).where(or_(
+        and_(PeriodUsage.kind == PLAN, Coverage.visit_limit_per_year.is_not(None),
+             PeriodUsage.period_start >= today - timedelta(days=366)),
+        and_(PeriodUsage.kind == YEAR, Payer.kind == PayerKind.MEDICARE,
+             PeriodUsage.period_start == date(today.year, 1, 1))))
+    if patient_ids is not None:
+        pu = pu.where(PeriodUsage.patient_id.in_(patient_ids))
+    for pr in s.execute(pu):
+        periods[(pr[0], pr[1], pr[2])] = (pr[3], pr[4], pr[5], pr[6])
+    limits = []
+    kx = []
+    by_patient: dict[int, list[CoverageRow]] = defaultdict(list)
+    for pid, c in covs.values():
+        by_patient[pid].append(c)
+        lim = visit_limit(c)
+        if lim is not None:
+            start = plan_year(today, c.plan_year_start_month, c.plan_year_start_day).start
+            u = periods.get((c.id, PLAN, start))
+            limits.append(BoardLimit(pid, lim, LimitCounts(u[0], u[1], u[2]) if u
+                                     else LimitCounts()))
+    for pid, cs in by_patient.items():
+        mc = medicare_coverage(cs, today)
+        if mc is not None:
+            u = periods.get((mc.id, YEAR, date(today.year, 1, 1)))
+            own = u[3] if u else None
+            kx.append(BoardKx(pid, kx_input(mc, today.year,
+                                            own if isinstance(own, Decimal) else Decimal("0"))))
+    requests = _requests(s, today, patient_ids)
+    board = build_board(
+        today, now, patients, board_auths, board_covs, limits, kx, requests,
+        ending_within_days=int(default_value("ending_soon_days")), kx_bands=bands.clinic.kx,
+    )
+    return board, extra
+
+
+def _auths(s: Session, cond: object, patient_ids: Sequence[int] | None) -> tuple[
+    list[AuthRow], dict[tuple[int, str], UsageCounts]
+]:
+    q = select(*_AUTH_COLS).where(cond)  # type: ignore[arg-type]
+    cq = (select(AuthorizationCode.authorization_id, AuthorizationCode.code,
+                 AuthorizationCode.authorized_units)
+          .join(Authorization, Authorization.id == AuthorizationCode.authorization_id)
+          .where(cond))  # type: ignore[arg-type]
+    uq = (select(AuthorizationUsage.authorization_id, AuthorizationUsage.pool_code,
+                 AuthorizationUsage.used, AuthorizationUsage.booked,
+                 AuthorizationUsage.last_booked, AuthorizationUsage.first_booked_over)
+          .join(Authorization, Authorization.id == AuthorizationUsage.authorization_id)
+          .where(cond))  # type: ignore[arg-type]
+    if patient_ids is not None:
+        own = select(Coverage.id).where(Coverage.patient_id.in_(patient_ids))
+        q = q.where(Authorization.coverage_id.in_(own))
+        cq = cq.where(Authorization.coverage_id.in_(own))
+        uq = uq.where(Authorization.coverage_id.in_(own))
+    codes: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for aid, code, units in s.execute(cq):
+        codes[aid].append((code, units))
+    rows = [AuthRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                    tuple(sorted(codes[r[0]])) if r[0] in codes else ())
+            for r in s.execute(q)]
+    usage = {(r[0], r[1]): UsageCounts(r[2], r[3], r[4], r[5]) for r in s.execute(uq)}
+    return rows, usage
+
+
+def _requests(s: Session, today: date, patient_ids: Sequence[int] | None) -> list[BoardRequest]:
+    since = datetime.combine(today - timedelta(weeks=STATS_WEEKS), datetime.min.time())
+    q = (select(AuthorizationRequest, Coverage.patient_id, Payer.name,
+                Payer.decision_days_standard, Payer.decision_hours_expedited)
+         .join(Coverage, Coverage.id == AuthorizationRequest.coverage_id)
+         .join(Payer, Payer.id == Coverage.payer_id)
+         .where(or_(AuthorizationRequest.status.in_(("pending", "appealed")),
+                    AuthorizationRequest.sent_at >= since)))
+    if patient_ids is not None:
+        q = q.where(Coverage.patient_id.in_(patient_ids))
+    return [BoardRequest(pid, domain_request(r, payer), turnaround_of(d, h))
+            for r, pid, payer, d, h in s.execute(q)]
+
+
+def _row_view(row: BoardRow, extra: _Extra) -> BoardRowView:
+    in_force = [a for a in row.authorizations if a.phase.value == "in_force"]
+    soon = min(in_force, key=lambda a: a.record.effective_end, default=None)
+    remaining = soon.remaining if soon else None
+    text = plural(soon.remaining, soon.record.noun) + " left" if soon else ""
+    payer = soon.record.payer_name if soon else ""
+    if row.status in (Status.GREEN, Status.NOT_TRACKED):
+        label = row.status.label
+        c = StatusChipView(row.status, row.status.icon_name,
+                           f"{label} · {text}" if text else label, "")
+        step = ""
+    else:
+        ps = row.patient_status()
+        c = chip(ps.status, ps.reasons)
+        head = ps.headline
+        step = head.next_step if head else ""
+        if head is not None and not payer:
+            payer = head.subject
+    return BoardRowView(row.patient_id, row.name, extra.chart.get(row.patient_id, ""),
+                        payer or extra.first_payer.get(row.patient_id, ""), c, remaining, text,
+                        row.next_end, step)
+
+
+def board_view(board: Board, extra: _Extra, today: date, now: datetime, token: int) -> BoardView:
+    rows = tuple(_row_view(r, extra) for r in board.rows)
+    chips = {r.patient_id: r.chip for r in rows}
+    ending = tuple(
+        EndingSoonView(e.patient_id, e.name, e.authorization.record.auth_id,
+                       e.authorization.record.payer_name, e.authorization.record.terms.number,
+                       e.authorization.record.effective_end, e.authorization.days_left,
+                       plural(e.authorization.remaining, e.authorization.record.noun) + " left",
+                       chip(e.authorization.status, e.authorization.reasons()))
+        for e in board.ending_soon)
+    awaiting = tuple(
+        AwaitingDecisionView(a.timeline.request.request_id, a.patient_id, a.name,
+                             a.timeline.request.payer_name, a.timeline.request.status,
+                             a.timeline.request.sent_at, a.timeline.due_at, a.timeline.overdue,
+                             a.timeline.check_portal_now, a.timeline.sentence)
+        for a in board.awaiting)
+    reverify = tuple(ReverifyView(v.patient_id, v.name, v.coverage_id, v.payer_name, v.why)
+                     for v in board.reverify)
+    payers = tuple(
+        PayerStatsView(p.payer_name, p.requests, p.decided, p.median_turnaround_days,
+                       p.approval_rate, p.denial_reasons,
+                       tuple(WeekOutcome(w[0], w[1], st, n) for w, st, n in p.by_week))
+        for p in board.payers)
+    n = board.counts
+    counts = BoardCounts(
+        n.get(Status.RED, 0), n.get(Status.NONE, 0), n.get(Status.YELLOW, 0),
+        n.get(Status.GREEN, 0), n.get(Status.NOT_TRACKED, 0), len(ending), len(awaiting),
+        sum(a.overdue for a in awaiting))
+    del chips
+    return BoardView(today, now, token, rows, counts, ending, awaiting, reverify, payers)
+
+
+def statuses_for(s: Session, patient_ids: list[int], today: date) -> dict[int, StatusChipView]:
+    if not patient_ids:
+        return {}
+    now = datetime.combine(today, datetime.min.time())
+    board, extra = load_board(s, today, now, patient_ids)
+    return {r.patient_id: _row_view(r, extra).chip for r in board.rows}

@@ -1,11 +1,101 @@
-"""One patient's authorization panel, and the status column of the patient lookup."""
+"""One patient's authorization panel, and the status column of the patient lookup.
+
+The panel is the per-visit path: the patient's visits are allocated in Python
+(`domain.patient_status.patient_panel`), so it is right even before the stored allocation is;
+the lookup's column uses the board's stored counts for a page of patients.
+"""
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.services.authorization_dtos import PanelView, StatusChipView
+from ptdesk.domain.authorization import AuthorizationStatus
+from ptdesk.domain.billing.kx import KxThreshold
+from ptdesk.domain.kx_status import REVIEW_THRESHOLD_THROUGH_2027, KxInput, KxStatus
+from ptdesk.domain.patient_status import (
+    CoverageRule,
+    Panel,
+    patient_panel,
+    relevant_authorizations,
+)
+from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.renewal import send_advice
+from ptdesk.domain.status import ReasonCode, Status, StatusReason
+from ptdesk.domain.visit_allocation import USED_STATUSES, NotCounted
+from ptdesk.domain.visit_limits import LimitStatus, VisitLimit
+from ptdesk.services.auth_records import (
+    AuthRow,
+    CoverageRow,
+    PatientData,
+    current_token,
+    load_patient,
+)
+from ptdesk.services.authorization_dtos import (
+    AuthorizationCardView,
+    AuthorizationCodeDraft,
+    AuthorizationDraft,
+    KxCardView,
+    LimitCardView,
+    PanelView,
+    PatientStatusView,
+    ReasonView,
+    RequestView,
+    StatusChipView,
+    UsageExplanationView,
+    UsageLineView,
+)
+from ptdesk.services.patient_dtos import display_name
+from ptdesk.services.renewals import request_views, turnaround_of
+from ptdesk.services.status_settings import BandTable, load_bands
+from ptdesk.storage.engine import session_scope
+from ptdesk.storage.models import Patient
+from ptdesk.storage.rule_tables import load_bundled_ruleset
+
+
+@lru_cache(maxsize=1)
+def kx_thresholds() -> dict[int, KxThreshold]:
+    """KX thresholds by year from the billing rule tables (read once)."""
+    return dict(load_bundled_ruleset().kx)
+
+
+def kx_input(c: CoverageRow, year: int, own: Decimal) -> KxInput:
+    t = kx_thresholds().get(year)
+    return KxInput(
+        year=year, threshold=t.pt_slp if t else None, own_amount=own,
+        elsewhere_amount=c.therapy_amount_elsewhere or Decimal("0"),
+        elsewhere_year=c.therapy_amount_elsewhere_year,
+        review_threshold=(t.review if t and t.review is not None
+                          else REVIEW_THRESHOLD_THROUGH_2027),
+        threshold_note=t.confidence if t and t.confidence != "high" else "",
+    )
+
+
+def visit_limit(c: CoverageRow) -> VisitLimit | None:
+    if c.visit_limit is None:
+        return None
+    return VisitLimit(c.id, c.visit_limit, c.plan_year_start_month, c.plan_year_start_day,
+                      c.visits_used_elsewhere, c.visits_used_elsewhere_as_of, c.payer_name)
+
+
+def medicare_coverage(covs: Iterable[CoverageRow], today: date) -> CoverageRow | None:
+    return next((c for c in covs if c.payer_kind is PayerKind.MEDICARE and c.in_force(today)),
+                None)
+
+
+def chip(status: Status, reasons: tuple[StatusReason, ...]) -> StatusChipView:
+    """"Red · 2 visits left" from the worst reason that has the same status."""
+    head = next((r for r in reasons if r.status is status), None)
+    text = head.chip if head is not None else status.label
+    tip = " ".join(x for x in (head.sentence, head.next_step) if x) if head else ""
+    return StatusChipView(status, status.icon_name, text, tip)
+
+
+def reason_views(reasons: Iterable[StatusReason]) -> tuple[ReasonView, ...]:
+    return tuple(ReasonView.of(r) for r in reasons)
 
 
 class PanelService:
@@ -15,8 +105,129 @@ class PanelService:
     def panel(self, patient_id: int, today: date, now: datetime) -> PanelView:
         """Every authorization, limit, KX and request of the patient, with the status and
         every reason (the per-visit path: `domain.patient_status.patient_panel`)."""
-        raise NotImplementedError
+        with session_scope(self._factory) as s:
+            p = s.execute(select(Patient.last_name, Patient.first_name, Patient.preferred_name)
+                          .where(Patient.id == patient_id)).first()
+            if p is None:
+                from ptdesk.services.patients import PatientNotFound
+
+                raise PatientNotFound("This patient is no longer in the database.")
+            data = load_patient(s, patient_id)
+            bands = load_bands(s)
+            requests = request_views(s, now, coverage_ids=[c.id for c in data.coverages])
+            token = current_token(s)
+        return build_panel(patient_id, display_name(*p), data, bands, requests, today, token)
 
     def statuses_for(self, patient_ids: Iterable[int], today: date) -> dict[int, StatusChipView]:
         """The lookup's status column for a page of patients (~100), from stored counts."""
-        raise NotImplementedError
+        from ptdesk.services.board import statuses_for
+
+        with session_scope(self._factory) as s:
+            return statuses_for(s, list(patient_ids), today)
+
+
+def build_panel(
+    patient_id: int, name: str, data: PatientData, bands: BandTable,
+    requests: tuple[RequestView, ...], today: date, token: int,
+) -> PanelView:
+    in_force = [c for c in data.coverages if c.in_force(today)]
+    rules = [CoverageRule(c.id, c.payer_name, c.requires_auth, bands.for_payer(c.payer_id).status)
+             for c in in_force]
+    limits = [lim for c in in_force if (lim := visit_limit(c)) is not None]
+    mc = medicare_coverage(data.coverages, today)
+    kx = None
+    if mc is not None:
+        own = sum((data.amounts.get(v.visit_id, Decimal("0")) for v in data.visits
+                   if v.coverage_id == mc.id and v.day.year == today.year
+                   and v.status in USED_STATUSES), Decimal("0.00"))
+        kx = kx_input(mc, today.year, own)
+    open_reqs = [r for r in requests if r.status.awaiting]
+    from ptdesk.services.auth_records import patient_records
+
+    panel = patient_panel(
+        today, patient_records(data), data.visits, rules, limits, kx,
+        kx_bands=bands.for_payer(mc.payer_id).kx if mc else bands.clinic.kx,
+        pending_request_coverages=frozenset(r.coverage_id for r in open_reqs),
+    )
+    covs = {c.id: c for c in data.coverages}
+    auth_rows = {a.id: a for a in data.auths}
+    relevant = {id(a) for a in relevant_authorizations(panel.authorizations)}
+    cards = [
+        _card(panel, a, auth_rows[a.record.auth_id], covs, bands, requests)
+        for a in panel.authorizations
+    ]
+    order = {id(a): i for i, a in enumerate(panel.authorizations)}
+    cards_sorted = sorted(
+        zip(panel.authorizations, cards, strict=True),
+        key=lambda ac: (id(ac[0]) not in relevant, -ac[0].status.severity
+                        if id(ac[0]) in relevant else 0, -ac[0].record.effective_end.toordinal()
+                        if id(ac[0]) not in relevant else ac[0].record.effective_end.toordinal(),
+                        order[id(ac[0])]),
+    )
+    st = panel.status
+    cov_reasons = tuple(r for c in panel.coverages for r in c.reasons())
+    return PanelView(
+        patient_id, name, today,
+        PatientStatusView(chip(st.status, st.reasons), reason_views(st.reasons)),
+        tuple(c for _, c in cards_sorted),
+        tuple(_limit_card(x) for x in panel.limits),
+        _kx_card(panel.kx, mc.id) if panel.kx is not None and mc is not None else None,
+        requests, reason_views(cov_reasons), token,
+    )
+
+
+def _card(panel: Panel, a: AuthorizationStatus, row: AuthRow, covs: dict[int, CoverageRow],
+          bands: BandTable, requests: tuple[RequestView, ...]) -> AuthorizationCardView:
+    r = a.record
+    cov = covs.get(r.coverage_id)
+    b = bands.for_payer(cov.payer_id if cov else None)
+    reasons = a.reasons()
+    open_request = any(q.status.awaiting and (q.authorization_id == r.auth_id or (
+        q.authorization_id is None and q.coverage_id == r.coverage_id)) for q in requests)
+    advice = send_advice(a, open_request, b.timing,
+                         turnaround_of(cov.decision_days_standard, cov.decision_hours_expedited)
+                         if cov else turnaround_of(None, None))
+    c = chip(a.status, reasons)
+    head = next((x for x in reasons if x.status is a.status), None)
+    over = next((x for x in reasons if x.code is ReasonCode.BOOKED_BEYOND_AUTH), None)
+    ex = panel.explain(r.key)
+    codes = tuple(f"{code} ({units} units)" if units is not None else code
+                  for code, units in row.codes if not r.pool_code or code == r.pool_code)
+    return AuthorizationCardView(
+        r.auth_id, r.pool_code, r.coverage_id, r.payer_name, r.terms.number, r.state, a.phase,
+        r.terms.counts, r.noun, a.authorized, a.used, a.booked, a.remaining, a.booked_over,
+        r.terms.start, r.terms.end, r.effective_end, a.days_left, codes, r.carried_in,
+        row.notes, c, head.sentence if head else "", head.next_step if head else "",
+        reason_views(reasons), advice.when, advice.sentence, over.sentence if over else "",
+        UsageExplanationView(
+            ex.headline, ex.carried_in,
+            tuple(UsageLineView(u.visit_id, u.day, u.status, u.amount, u.words)
+                  for u in ex.counted),
+            tuple(UsageLineView(u.visit_id, u.day, u.status, 0, u.words,
+                                u.reason.label if u.reason else "")
+                  for u in ex.not_counted if u.reason is not NotCounted.OUTSIDE_DATES),
+        ),
+        AuthorizationDraft(
+            row.coverage_id, row.start, row.end, row.authorized, row.number, row.state,
+            row.counts, tuple(AuthorizationCodeDraft(cd, u) for cd, u in row.codes),
+            row.carried_in, row.notes),
+    )
+
+
+def _limit_card(x: LimitStatus) -> LimitCardView:
+    reasons = x.reasons()
+    return LimitCardView(
+        x.limit.coverage_id, x.limit.payer_name, x.limit.limit, x.used_here,
+        x.elsewhere_counted, x.used, x.booked, x.remaining, x.booked_over, x.year.start,
+        x.year.end, chip(x.status, reasons), reason_views(reasons),
+    )
+
+
+def _kx_card(k: KxStatus, coverage_id: int) -> KxCardView:
+    reasons = k.reasons()
+    d = k.data
+    return KxCardView(
+        coverage_id, d.year, d.threshold, d.threshold_note, d.review_threshold, d.own_amount,
+        k.elsewhere_counted, k.ytd, k.left_before_kx, k.exceeded, k.review_exceeded,
+        chip(k.status, reasons), reason_views(reasons),
+    )

@@ -1,7 +1,9 @@
 """Record visits: book, check in, complete with service lines, cancel, no-show, void.
 
 Each call is one transaction that also re-allocates the patient's visits to authorizations
-and bumps the change counter, so every workstation's board and panel notice.
+(`auth_records.refresh_patient`) and bumps the change counter, so every workstation's board
+and panel notice. Counting (domain.visit_allocation): checked-in and completed visits are used,
+booked ones projected; cancelled, no-show and voided never count.
 """
 
 from collections.abc import Sequence
@@ -9,7 +11,19 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.payers import VisitStatus
+from ptdesk.services.auth_records import coverage_patient, refresh_patient
 from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft, VisitView
+from ptdesk.storage.engine import session_scope
+from ptdesk.storage.models import Patient, ServiceLine, Visit
+
+
+class VisitNotFound(DomainError):
+    """The visit was removed (another desk may have changed it)."""
+
+
+_DONE = frozenset({VisitStatus.CANCELLED, VisitStatus.NO_SHOW, VisitStatus.VOIDED})
 
 
 class VisitService:
@@ -17,19 +31,103 @@ class VisitService:
         self._factory = session_factory
 
     def book(self, draft: VisitDraft) -> VisitView:
-        raise NotImplementedError
+        with session_scope(self._factory) as s:
+            if s.get(Patient, draft.patient_id) is None:
+                raise ValidationErrors({"patient_id": "This patient is no longer in the database."})
+            if draft.coverage_id is not None and (
+                coverage_patient(s, draft.coverage_id) != draft.patient_id
+            ):
+                raise ValidationErrors({"coverage_id": "Choose one of this patient's coverages."})
+            v = Visit(patient_id=draft.patient_id, coverage_id=draft.coverage_id,
+                      visit_date=draft.day, scheduled_time=draft.scheduled_time,
+                      provider_id=draft.provider_id, notes=draft.notes,
+                      status=VisitStatus.BOOKED)
+            s.add(v)
+            s.flush()
+            return self._done(s, v)
 
     def check_in(self, visit_id: int, at: datetime) -> VisitView:
-        raise NotImplementedError
+        with session_scope(self._factory) as s:
+            v = self._get(s, visit_id, allow=(VisitStatus.BOOKED,))
+            v.status = VisitStatus.CHECKED_IN
+            v.checked_in_at = at
+            return self._done(s, v)
 
     def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView:
-        raise NotImplementedError
+        """Completed with its service lines (replacing any); booked visits may skip check-in."""
+        errors: dict[str, str] = {}
+        for i, ln in enumerate(lines, 1):
+            if not ln.code.strip():
+                errors[f"lines.{i}.code"] = f"Line {i} needs a code."
+            if ln.units < 0 or ln.minutes < 0 or not 0 <= ln.assistant_minutes <= ln.minutes:
+                errors[f"lines.{i}.units"] = f"Line {i}: units and minutes cannot be negative."
+        if errors:
+            raise ValidationErrors(errors)
+        with session_scope(self._factory) as s:
+            v = self._get(s, visit_id, allow=(VisitStatus.BOOKED, VisitStatus.CHECKED_IN,
+                                               VisitStatus.COMPLETED))
+            v.lines.clear()
+            s.flush()
+            v.lines = [
+                ServiceLine(line_no=i, code=ln.code.strip().upper(), units=ln.units,
+                            minutes=ln.minutes, assistant_minutes=ln.assistant_minutes,
+                            modifiers=ln.modifiers.strip(), allowed_amount=ln.allowed_amount)
+                for i, ln in enumerate(lines, 1)
+            ]
+            v.status = VisitStatus.COMPLETED
+            return self._done(s, v)
 
     def cancel(self, visit_id: int) -> VisitView:
-        raise NotImplementedError
+        return self._set(visit_id, VisitStatus.CANCELLED, (VisitStatus.BOOKED,))
 
     def no_show(self, visit_id: int) -> VisitView:
-        raise NotImplementedError
+        return self._set(visit_id, VisitStatus.NO_SHOW, (VisitStatus.BOOKED,))
 
     def void(self, visit_id: int, reason: str) -> VisitView:
-        raise NotImplementedError
+        """A visit recorded in error (wrong patient or date): it stops counting."""
+        if not reason.strip():
+            raise ValidationErrors({"void_reason": "Say why the visit is voided."})
+        with session_scope(self._factory) as s:
+            v = self._get(s, visit_id, allow=(VisitStatus.BOOKED, VisitStatus.CHECKED_IN,
+                                               VisitStatus.COMPLETED))
+            v.status = VisitStatus.VOIDED
+            v.void_reason = reason.strip()[:200]
+            return self._done(s, v)
+
+    def get(self, visit_id: int) -> VisitView:
+        with session_scope(self._factory) as s:
+            return _view(self._get(s, visit_id, allow=tuple(VisitStatus)), 0)
+
+    def _set(self, visit_id: int, status: VisitStatus,
+             allow: tuple[VisitStatus, ...]) -> VisitView:
+        with session_scope(self._factory) as s:
+            v = self._get(s, visit_id, allow=allow)
+            v.status = status
+            return self._done(s, v)
+
+    @staticmethod
+    def _get(s: Session, visit_id: int, allow: tuple[VisitStatus, ...]) -> Visit:
+        v = s.get(Visit, visit_id)
+        if v is None:
+            raise VisitNotFound("This visit is no longer in the database.")
+        if v.status not in allow:
+            raise ValidationErrors({"status": f"This visit is already {v.status.label.lower()}."})
+        return v
+
+    @staticmethod
+    def _done(s: Session, v: Visit) -> VisitView:
+        s.flush()
+        _, token = refresh_patient(s, v.patient_id)
+        s.refresh(v, ["authorization_id"])
+        return _view(v, token)
+
+
+def _view(v: Visit, token: int) -> VisitView:
+    return VisitView(
+        id=v.id, patient_id=v.patient_id, coverage_id=v.coverage_id, day=v.visit_date,
+        scheduled_time=v.scheduled_time, provider_id=v.provider_id, status=v.status,
+        authorization_id=v.authorization_id,
+        lines=tuple(ServiceLineDraft(ln.code, ln.units, ln.minutes, ln.assistant_minutes,
+                                     ln.modifiers, ln.allowed_amount) for ln in v.lines),
+        void_reason=v.void_reason, change_token=token,
+    )
