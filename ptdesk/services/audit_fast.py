@@ -41,7 +41,7 @@ from ptdesk.services.audit_rows import (
     _SeenIds,
 )
 
-_CACHE_MAX = 100_000
+_CACHE_MAX = 10_000  # entries per cache: output stays identical, memory stays flat
 _INVALID = RuleId.INVALID_ROW
 _UNIT_RULES = (RuleId.UNITS_OVERBILLED, RuleId.UNITS_UNDERBILLED)
 _FLUSH = 1 << 16  # characters of output gathered before one write

@@ -5,10 +5,14 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ptdesk.domain.billing.ruleset import RuleSet
-from ptdesk.services.audit import AuditInputError, audit_stream
+from ptdesk.services.audit import AuditInputError, audit_stream, audit_stream_reference
 from ptdesk.storage.rule_tables import load_bundled_ruleset
+
+RULES = load_bundled_ruleset()
 
 HEADER = (
     "visit_id,date,patient_id,payer_type,unit_method,code,minutes,assistant_minutes,"
@@ -132,3 +136,55 @@ def test_missing_column_cannot_be_audited(rules: RuleSet) -> None:
         run("visit_id,date,payer_type,code\n", rules)
     with pytest.raises(AuditInputError, match="empty"):
         run("", rules)
+
+
+# ---- the fast path against the plain one ---------------------------------------------------
+
+FIELD_CHOICES = {
+    "visit_id": ["a", "b", "c", "", " a "],
+    "date": ["2026-08-03", "2026-08-03", "2019-12-31", "2022-01-03", "2026-02-30", "x"],
+    "patient_id": ["P1", "P,2", ""],
+    "payer_type": ["medicare", "medicare", "commercial", "self_pay", " Medicaid", "aetna"],
+    "unit_method": ["", "", "cms", "ama", "AMA", "rule8"],
+    "code": ["97110", "97112", "97140", "97530", "97116", "97161", "97162", "97010", "97014",
+             "99999", "G0283", " 97110", ""],
+    "minutes": ["0", "7", "8", "15", "23", "38", "53", "700", "-3", "ten", ""],
+    "assistant_minutes": ["", "0", "3", "8", "23", "x"],
+    "billed_units": ["", "0", "1", "2", "3", "7", "1.5"],
+    "billed_modifiers": ["", "GP", "GP KX", "gp;cq", "GP,59", "GO", "GP XU KX CQ"],
+    "ytd_allowed_before": ["", "", "2450", "2479.99", "$2,990.50", "3500", "abc"],
+    "allowed_amount": ["", "", "30", "12.5", "0", "-0", "1E+2", "$1,000", "nan"],
+    "auth_visits": ["", "", "3", "x"],
+    "auth_start": ["", "2026-01-01", "bad"],
+    "auth_end": ["", "2026-06-30"],
+    "auth_codes": ["", "97110 97112"],
+    "visit_number": ["", "2", "4", "z"],
+}
+NAMES = list(FIELD_CHOICES)
+OPTIONAL_NAMES = [n for n in NAMES if n not in ("visit_id", "date", "payer_type", "code", "minutes")]
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> str:
+    names = draw(st.permutations(NAMES))
+    dropped = draw(st.sets(st.sampled_from(OPTIONAL_NAMES), max_size=3))
+    cols = [n for n in names if n not in dropped]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for _ in range(draw(st.integers(0, 25))):
+        row = [draw(st.sampled_from(FIELD_CHOICES[c])) for c in cols]
+        if draw(st.integers(0, 20)) == 0:
+            row = row[: draw(st.integers(0, len(row)))]
+        w.writerow(row)
+    return buf.getvalue()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_files(), st.sampled_from(["json", "csv"]))
+def test_fast_path_is_byte_identical_to_the_plain_path(text: str, fmt: str) -> None:
+    want, got = io.StringIO(), io.StringIO()
+    s1 = audit_stream_reference(io.StringIO(text), want, fmt, RULES)
+    s2 = audit_stream(io.StringIO(text), got, fmt, RULES)
+    assert got.getvalue() == want.getvalue()
+    assert s2 == s1
