@@ -161,7 +161,8 @@ FIELD_CHOICES = {
     "visit_number": ["", "2", "4", "z"],
 }
 NAMES = list(FIELD_CHOICES)
-OPTIONAL_NAMES = [n for n in NAMES if n not in ("visit_id", "date", "payer_type", "code", "minutes")]
+REQUIRED_NAMES = ("visit_id", "date", "payer_type", "code", "minutes")
+OPTIONAL_NAMES = [n for n in NAMES if n not in REQUIRED_NAMES]
 
 
 @st.composite
