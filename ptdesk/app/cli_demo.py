@@ -11,7 +11,6 @@ import time
 from datetime import date
 
 from ptdesk.app.clock import local_today
-from ptdesk.app.context import open_context
 from ptdesk.app.paths import app_paths
 
 
@@ -52,6 +51,8 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command module is imported to build the parser, also for the GUI.
+    from ptdesk.app.context import open_context
     from ptdesk.services.demo_clinic import generate_clinic
 
     target = argparse.Namespace(**vars(args))
