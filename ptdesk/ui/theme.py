@@ -14,6 +14,32 @@ MUTED = "#5b6475"
 SURFACE = "#f5f7fa"
 BORDER = "#d5dae2"
 
+# Status colours: fill of the icon, the glyph drawn on it, and the chip's pale background.
+# Lightness (luma) differs step by step: Red 66 < Green 117 < Yellow 194 < None (white with a
+# dark ring) < Not tracked (pale grey), so greyscale and red-green colour blindness keep them
+# apart; the icon shape and the words carry the meaning as well.
+STATUS_FILL = {
+    "red": "#a3191b",
+    "none": "#ffffff",
+    "yellow": "#f3c33c",
+    "green": "#2f9e58",
+    "not_tracked": "#e4e7ec",
+}
+STATUS_INK = {  # the glyph on the fill, and the ring of the hollow shapes
+    "red": "#ffffff",
+    "none": "#2b3140",
+    "yellow": "#2b2100",
+    "green": "#ffffff",
+    "not_tracked": "#5b6475",
+}
+STATUS_TINT = {  # a pale wash behind a chip's words; the words stay dark
+    "red": "#f9e0e0",
+    "none": "#eceef3",
+    "yellow": "#fdf3d2",
+    "green": "#e2f3e8",
+    "not_tracked": "#f3f4f6",
+}
+
 ROW_HEIGHT = 30  # generous: read at a glance between phone calls
 
 DATE_FORMAT_QT = "MMM d, yyyy"  # on screen; files use ISO
