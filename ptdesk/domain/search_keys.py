@@ -48,6 +48,12 @@ def name_keys(text: str) -> set[str]:
     return keys
 
 
+def sort_name(last_name: str, first_name: str) -> str:
+    """The order patients are listed in: by last then first name, accents folded, so "Ávila"
+    sits among the As and "de la Cruz" among the Ds on every database and locale."""
+    return f"{name_key(last_name)} {name_key(first_name)}"[:160]
+
+
 def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 

@@ -30,7 +30,7 @@ from ptdesk.domain.payers import (
     VisitStatus,
     default_unit_method,
 )
-from ptdesk.domain.search_keys import patient_terms
+from ptdesk.domain.search_keys import patient_terms, sort_name
 from ptdesk.domain.visit_allocation import VisitLine, VisitRecord, allocate
 from ptdesk.services import demo_data as dd
 from ptdesk.services.demo_people import coverage, person
@@ -291,6 +291,7 @@ class _Clinic:
         secondary = self._secondary(primary)
         pid = self.w.next_id["patients"]
         row = person(rng, n, primary.kind, t, chart_number=f"C{pid:06d}")
+        row["sort_name"] = sort_name(row["last_name"], row["first_name"])
         self.w.add("patients", row)
         cov1, member1 = self._coverage(pid, primary, 1)
         member_ids = [member1]

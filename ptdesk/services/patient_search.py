@@ -16,13 +16,15 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     intersect,
     or_,
     select,
+    update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ptdesk.domain.patient_rules import age_on
 from ptdesk.domain.payers import VisitStatus
@@ -33,6 +35,7 @@ from ptdesk.domain.search_keys import (
     parse_query,
     patient_terms,
     prefix_upper_bound,
+    sort_name,
 )
 from ptdesk.services.patient_dtos import PatientSearchResult, PatientSearchRow, display_name
 from ptdesk.storage.models import Coverage, Patient, PatientSearchTerm, Payer, Visit
@@ -73,7 +76,9 @@ def rewrite_search_terms(session: Session, patient_ids: Iterable[int]) -> int:
             ).where(Patient.id.in_(batch))
         )
         values: list[dict[str, object]] = []
+        sort_names: list[dict[str, object]] = []
         for p in patients:
+            sort_names.append({"id": p.id, "sort_name": sort_name(p.last_name, p.first_name)})
             terms = patient_terms(
                 last_name=p.last_name,
                 first_name=p.first_name,
@@ -89,6 +94,8 @@ def rewrite_search_terms(session: Session, patient_ids: Iterable[int]) -> int:
             )
         if values:
             session.execute(insert(PatientSearchTerm), values)
+        if sort_names:
+            session.execute(update(Patient), sort_names)
         written += len(values)
     return written
 
@@ -124,6 +131,34 @@ def _kind(query: PatientQuery) -> str:
     return "number" if TermKind.NAME not in kinds else "name"
 
 
+# Up to this many matches are sorted after fetching them; beyond it (a one-letter search on a
+# large clinic) patients are walked in name order and the walk stops at the first page.
+_SORT_AFTER_FETCH = 1000
+
+
+def _token_exists(token: TokenQuery) -> ColumnElement[bool]:
+    """Correlated: this patient has a key starting with the token (probes by patient_id)."""
+    T = aliased(PatientSearchTerm)
+    ranges = [
+        and_(T.kind == kind.value, T.term >= prefix, T.term < prefix_upper_bound(prefix))
+        for kind, prefix in token.lookups()
+        if prefix
+    ]
+    return exists().where(T.patient_id == Patient.id, or_(*ranges))
+
+
+def _page_filter(
+    session: Session, query: PatientQuery, ids: Select[tuple[int]]
+) -> ColumnElement[bool]:
+    """How to pick the page: by the (few) matching ids, or by walking the name index."""
+    if query.date_of_birth is not None:
+        return Patient.date_of_birth == query.date_of_birth
+    few = session.scalars(ids.distinct().limit(_SORT_AFTER_FETCH + 1)).all()
+    if len(few) <= _SORT_AFTER_FETCH:
+        return Patient.id.in_(few)
+    return and_(*(_token_exists(t) for t in query.tokens if t.prefix))
+
+
 def search_patients(session: Session, text: str, today: date, limit: int) -> PatientSearchResult:
     query = parse_query(text, today)
     ids = matching_ids(query)
@@ -141,14 +176,8 @@ def search_patients(session: Session, text: str, today: date, limit: int) -> Pat
             Patient.phone_home,
             Patient.active,
         )
-        .where(Patient.id.in_(ids))
-        # lower(): "de la Cruz" sorts among the Ds on every database.
-        .order_by(
-            func.lower(Patient.last_name),
-            func.lower(Patient.first_name),
-            Patient.date_of_birth,
-            Patient.id,
-        )
+        .where(_page_filter(session, query, ids))
+        .order_by(Patient.sort_name, Patient.id)
         .limit(limit + 1)
     ).all()
     more = len(page) > limit

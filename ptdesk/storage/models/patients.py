@@ -18,7 +18,10 @@ from ptdesk.storage.base import Base, Timestamps
 
 class Patient(Timestamps, Base):
     __tablename__ = "patients"
-    __table_args__ = (Index("ix_patients_name_dob", "last_name", "first_name", "date_of_birth"),)
+    __table_args__ = (
+        Index("ix_patients_name_dob", "last_name", "first_name", "date_of_birth"),
+        Index("ix_patients_sort_name_id", "sort_name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chart_number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -26,6 +29,12 @@ class Patient(Timestamps, Base):
     first_name: Mapped[str] = mapped_column(String(80))
     middle_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     preferred_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # domain.search_keys.sort_name(last, first): written with the search terms, read for order.
+    sort_name: Mapped[str] = mapped_column(
+        String(160).with_variant(String(160, collation="C"), "postgresql"),
+        default="",
+        server_default="",
+    )
     date_of_birth: Mapped[date] = mapped_column(Date, index=True)
     sex: Mapped[str] = mapped_column(String(1), default="U", server_default="U")
     phone_mobile: Mapped[str] = mapped_column(String(30), default="", server_default="")
@@ -53,7 +62,10 @@ class PatientSearchTerm(Base):
     """
 
     __tablename__ = "patient_search_terms"
-    __table_args__ = (Index("ix_patient_search_terms_kind_term", "kind", "term"),)
+    # patient_id in the index makes the range scan covering: no table row is read per match.
+    __table_args__ = (
+        Index("ix_patient_search_terms_kind_term_patient", "kind", "term", "patient_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(
