@@ -145,10 +145,10 @@ class AuthorizationDialog(_SavingDialog):
         self._counts_changed()
 
     def _counts_changed(self) -> None:
-        units = self.counts.currentData() is AuthUnit.UNITS
+        units = AuthUnit(self.counts.currentData()) is AuthUnit.UNITS
         self.form.labels["authorized"].setText("A&uthorized units *" if units
                                                else "A&uthorized visits *")
-        pending = self.state.currentData() is AuthState.PENDING
+        pending = AuthState(self.state.currentData()) is AuthState.PENDING
         self.authorized.setPlaceholderText("0 while pending" if pending else "")
 
     def set_draft(self, d: AuthorizationDraft) -> None:
@@ -181,7 +181,7 @@ class AuthorizationDialog(_SavingDialog):
                 errors[key] = problem
             elif (num.value() or 0) < 0:
                 errors[key] = "Cannot be negative."
-        pending = self.state.currentData() is AuthState.PENDING
+        pending = AuthState(self.state.currentData()) is AuthState.PENDING
         if "authorized" not in errors and self.authorized.value() is None and not pending:
             errors["authorized"] = "Enter how many the payer approved."
         _codes, problem = parse_codes(self.codes.text())
@@ -204,8 +204,8 @@ class AuthorizationDialog(_SavingDialog):
             end=end,
             authorized=self.authorized.value() or 0,
             number=self.number.text().strip(),
-            state=self.state.currentData(),
-            counts=self.counts.currentData(),
+            state=AuthState(self.state.currentData()),  # Qt hands an enum back as str
+            counts=AuthUnit(self.counts.currentData()),
             codes=codes,
             carried_in=self.carried_in.value() or 0,
             notes=self.notes.toPlainText().strip(),

@@ -145,8 +145,8 @@ class RenewalDialog(_SavingDialog):
         return RenewalRequestDraft(
             coverage_id=int(self.coverage.currentData()),
             authorization_id=self._authorization_id,
-            method=self.method.currentData(),
-            urgency=self.urgency.currentData(),
+            method=RequestMethod(self.method.currentData()),  # Qt hands enums back as str
+            urgency=Urgency(self.urgency.currentData()),
             visits_requested=self.visits.value() or 0,
             start_requested=self.start_requested.value(),
             end_requested=self.end_requested.value(),
@@ -232,7 +232,7 @@ class DecisionDialog(_SavingDialog):
         self.outcome.setFocus()
 
     def _outcome_changed(self) -> None:
-        denied = self.outcome.currentData() is RequestStatus.DENIED
+        denied = RequestStatus(self.outcome.currentData()) is RequestStatus.DENIED
         for key in ("visits_approved", "start_approved", "end_approved", "number_approved"):
             self.form.fields[key].setEnabled(not denied)
         self.reason.setEnabled(denied)
@@ -241,7 +241,7 @@ class DecisionDialog(_SavingDialog):
         errors: dict[str, str] = {}
         if self.decided_on.value() is None:
             errors["decided_on"] = self.decided_on.problem() or "Enter the day of the decision."
-        denied = self.outcome.currentData() is RequestStatus.DENIED
+        denied = RequestStatus(self.outcome.currentData()) is RequestStatus.DENIED
         if denied and not self.reason.text().strip():
             errors["denial_reason"] = "Enter the payer's denial reason."
         if not denied:
@@ -258,9 +258,9 @@ class DecisionDialog(_SavingDialog):
     def decision(self) -> RenewalDecision:
         decided = self.decided_on.value()
         assert decided is not None
-        denied = self.outcome.currentData() is RequestStatus.DENIED
+        denied = RequestStatus(self.outcome.currentData()) is RequestStatus.DENIED
         return RenewalDecision(
-            status=self.outcome.currentData(), decided_on=decided,
+            status=RequestStatus(self.outcome.currentData()), decided_on=decided,
             visits_approved=0 if denied else self.visits.value() or 0,
             start_approved=None if denied else self.start.value(),
             end_approved=None if denied else self.end.value(),

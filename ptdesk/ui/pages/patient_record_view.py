@@ -1,8 +1,14 @@
-"""One opened patient: who it is (header), their coverages, their visits.
+"""One opened patient: who it is (header), the authorization panel, coverages, visits.
 
-The view only shows a `PatientRecord` and says what the person asked for through signals; the
-patients page owns the dialogs and the database round trips.
+The view shows a `PatientRecord` and says what the person asked for through signals; the
+patients page owns the patient and coverage dialogs. Given the authorization services, the view
+embeds the authorization panel (which loads and saves through the runner itself) and the visit
+actions (book, check in, cancel, no-show, void); after each change it emits
+`sig_record_changed`, the page reloads the record, and the panel reloads with it.
 """
+
+from collections.abc import Callable
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -14,16 +20,31 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ptdesk.domain.patient_rules import SEXES
-from ptdesk.services.patient_dtos import CoverageInfo, PatientRecord
+from ptdesk.domain.payers import VisitStatus
+from ptdesk.services.authorization_api import AuthorizationApis
+from ptdesk.services.patient_dtos import (
+    CoverageInfo,
+    PatientRecord,
+    ProviderOption,
+    ReferenceApi,
+    VisitInfo,
+)
+from ptdesk.ui.dialogs.visit_dialogs import BookVisitDialog, VoidVisitDialog
+from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.record_models import CoverageTableModel, VisitTableModel
+from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, ROW_HEIGHT, SURFACE
+from ptdesk.ui.widgets.authorization_panel import AuthorizationPanel
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.status_chip import StatusChip
 
 
 def coverage_summary(c: CoverageInfo | None, rank: str) -> str:
@@ -64,10 +85,28 @@ class PatientRecordView(QWidget):
     sig_add_coverage_requested = Signal()
     sig_edit_coverage_requested = Signal(object)  # CoverageInfo
     sig_end_coverage_requested = Signal(object)  # CoverageInfo
+    sig_record_changed = Signal()  # a visit or authorization changed: reload the record
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        auth: AuthorizationApis | None = None,
+        runner: TaskRunner | None = None,
+        today: Callable[[], date] | None = None,
+        now: Callable[[], datetime] | None = None,
+        reference: ReferenceApi | None = None,
+    ) -> None:
         super().__init__(parent)
         self.record: PatientRecord | None = None
+        self._auth = auth
+        self._runner = runner
+        self._today = today or date.today
+        self._now = now or datetime.now
+        self._reference = reference
+        self.panel: AuthorizationPanel | None = None
+        if auth is not None and runner is not None:
+            self.panel = AuthorizationPanel(auth, runner, today=self._today, now=self._now)
         self._build_ui()
         self._connect()
 
@@ -104,7 +143,13 @@ class PatientRecordView(QWidget):
         head = QGridLayout(header)
         head.setContentsMargins(14, 10, 14, 10)
         head.setHorizontalSpacing(32)
-        head.addWidget(self.name_label, 0, 0)
+        self.status_chip = StatusChip(icon=22, bold=True)
+        self.status_chip.setObjectName("patientStatus")
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label)
+        name_row.addWidget(self.status_chip)
+        name_row.addStretch(1)
+        head.addLayout(name_row, 0, 0, 1, 2)
         head.addWidget(self.identity_label, 1, 0)
         head.addWidget(self.contact_label, 2, 0)
         head.addWidget(self.primary_label, 1, 1)
@@ -141,15 +186,53 @@ class PatientRecordView(QWidget):
             title.setBuddy(view)
             visits.addWidget(title, 0, col)
             visits.addWidget(view, 1, col)
+        self.book_button = QPushButton("&Book visit…")
+        self.book_button.setToolTip("Book a visit (Ctrl+B)")
+        self.check_in_button = QPushButton("Check &in")
+        self.check_in_button.setToolTip("Check in the selected booked visit (Ctrl+I)")
+        self.cancel_visit_button = QPushButton("Cance&l visit")
+        self.no_show_button = QPushButton("No-s&how")
+        self.void_button = QPushButton("&Void…")
+        self.void_button.setToolTip("A visit recorded in error: it stops counting")
+        visit_bar = QHBoxLayout()
+        for b in (self.book_button, self.check_in_button, self.cancel_visit_button,
+                  self.no_show_button, self.void_button):
+            visit_bar.addWidget(b)
+            b.setVisible(self.panel is not None)
+        visit_bar.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(header)
-        layout.addLayout(cov_bar)
-        layout.addWidget(self.coverage_view)
-        layout.addLayout(visits, 1)
+        right = QWidget()
+        rlay = QVBoxLayout(right)
+        rlay.setContentsMargins(0, 0, 0, 0)
+        rlay.addLayout(cov_bar)
+        rlay.addWidget(self.coverage_view)
+        rlay.addLayout(visits, 1)
+        rlay.addLayout(visit_bar)
+        if self.panel is None:
+            layout.addWidget(right, 1)
+        else:
+            visits.removeWidget(self.past_title)
+            visits.removeWidget(self.past_view)
+            visits.addWidget(self.past_title, 2, 0)
+            visits.addWidget(self.past_view, 3, 0)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self.panel)
+            scroll.setAccessibleName("Authorizations and limits")
+            self.panel_scroll = scroll
+            split = QSplitter(Qt.Orientation.Horizontal)
+            split.addWidget(scroll)
+            split.addWidget(right)
+            split.setStretchFactor(0, 3)
+            split.setStretchFactor(1, 2)
+            split.setChildrenCollapsible(False)
+            layout.addWidget(split, 1)
         self.setTabOrder(self.back_button, self.edit_button)
         self.setTabOrder(self.edit_button, self.add_coverage_button)
         self.setTabOrder(self.add_coverage_button, self.coverage_view)
@@ -157,6 +240,7 @@ class PatientRecordView(QWidget):
         self.setTabOrder(self.edit_coverage_button, self.end_coverage_button)
         self.setTabOrder(self.end_coverage_button, self.upcoming_view)
         self.setTabOrder(self.upcoming_view, self.past_view)
+        self.setTabOrder(self.past_view, self.book_button)
 
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.sig_back_requested)
@@ -166,7 +250,25 @@ class PatientRecordView(QWidget):
         self.end_coverage_button.clicked.connect(self._end_coverage)
         self.coverage_view.activated.connect(self._edit_coverage)
         self.coverage_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.book_button.clicked.connect(self.book_visit)
+        self.check_in_button.clicked.connect(lambda: self._visit_action("check_in"))
+        self.cancel_visit_button.clicked.connect(lambda: self._visit_action("cancel"))
+        self.no_show_button.clicked.connect(lambda: self._visit_action("no_show"))
+        self.void_button.clicked.connect(self.void_visit)
+        for view in (self.upcoming_view, self.past_view):
+            view.selectionModel().selectionChanged.connect(self._update_buttons)
+            view.clicked.connect(lambda _i, v=view: self._pick(v))
+        if self.panel is not None:
+            self.panel.sig_changed.connect(self.sig_record_changed)
+            self.panel.sig_loaded.connect(lambda view: self.status_chip.set_chip(
+                view.status.chip))
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        if self.panel is not None:
+            for seq, act in (("Ctrl+B", self.book_visit),
+                             ("Ctrl+I", lambda: self._visit_action("check_in"))):
+                sc = QShortcut(QKeySequence(seq), self)
+                sc.setContext(context)
+                sc.activated.connect(act)
         for keys, handler in (
             (QKeySequence(Qt.Key.Key_Escape), self.sig_back_requested.emit),
             (QKeySequence("Alt+Left"), self.sig_back_requested.emit),
@@ -178,6 +280,7 @@ class PatientRecordView(QWidget):
 
     # ---- showing ------------------------------------------------------------------------
     def show_record(self, record: PatientRecord) -> None:
+        same_patient = self.record is not None and self.record.patient.id == record.patient.id
         self.record = record
         p = record.patient
         self.name_label.setText(p.display_name + ("" if p.active else "  (inactive)"))
@@ -210,13 +313,21 @@ class PatientRecordView(QWidget):
         if record.in_force(1) is None and record.in_force(2) is None:
             self.primary_label.setText("No coverage in force today (self-pay)")
             self.secondary_label.setText("")
+        previous = self.selected_visit()
+        same = same_patient and previous is not None
         self.coverages.set_rows(record.coverages)
         self.upcoming.set_rows(record.upcoming_visits)
         self.past.set_rows(record.past_visits)
+        if same and previous is not None:
+            self.select_visit(previous.id)  # keep the visit selected across a reload
         self.upcoming_title.setText(f"Upcoming visits ({len(record.upcoming_visits)})")
         self.past_title.setText("Past visits" + (" (most recent)" if record.past_visits else ""))
         if record.coverages:
             self.coverage_view.selectRow(0)
+        if self.panel is not None:
+            if self.status_chip.chip is not None and self.panel.patient_id != p.id:
+                self.status_chip.set_chip(None)
+            self.panel.load(p.id, record.coverages)
         self._update_buttons()
 
     def selected_coverage(self) -> CoverageInfo | None:
@@ -229,6 +340,90 @@ class PatientRecordView(QWidget):
         has = self.selected_coverage() is not None
         self.edit_coverage_button.setEnabled(has)
         self.end_coverage_button.setEnabled(has)
+        visit = self.selected_visit()
+        booked = visit is not None and visit.status is VisitStatus.BOOKED
+        self.check_in_button.setEnabled(booked)
+        self.cancel_visit_button.setEnabled(booked)
+        self.no_show_button.setEnabled(booked)
+        self.void_button.setEnabled(visit is not None and visit.status in (
+            VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED))
+
+    # ---- visits -------------------------------------------------------------------------
+    _picked: QTableView | None = None
+
+    def _pick(self, view: QTableView) -> None:
+        self._picked = view
+        other = self.past_view if view is self.upcoming_view else self.upcoming_view
+        other.clearSelection()
+        self._update_buttons()
+
+    def selected_visit(self) -> VisitInfo | None:
+        order = [self.upcoming_view, self.past_view]
+        if self._picked is self.past_view:
+            order.reverse()
+        for view in order:
+            rows = view.selectionModel().selectedRows()
+            if rows:
+                model = self.upcoming if view is self.upcoming_view else self.past
+                info: VisitInfo = model._rows[rows[0].row()]
+                return info
+        return None
+
+    def select_visit(self, visit_id: int) -> bool:
+        for view, model in ((self.upcoming_view, self.upcoming), (self.past_view, self.past)):
+            for row, v in enumerate(model._rows):
+                if v.id == visit_id:
+                    self._pick(view)
+                    view.selectRow(row)
+                    return True
+        return False
+
+    def _failed(self, exc: BaseException) -> None:
+        report_unexpected(type(exc), exc, exc.__traceback__, self)
+
+    def _visit_done(self, result: object) -> None:
+        if result is not None:
+            self.sig_record_changed.emit()
+
+    def _visit_action(self, action: str) -> None:
+        visit = self.selected_visit()
+        if self._auth is None or self._runner is None or visit is None:
+            return
+        if visit.status is not VisitStatus.BOOKED:
+            return
+        api = self._auth.visits
+        if action == "check_in":
+            self._runner.submit(api.check_in, visit.id, self._now(), on_done=self._visit_done,
+                                on_error=self._failed)
+        elif action == "cancel":
+            self._runner.submit(api.cancel, visit.id, on_done=self._visit_done,
+                                on_error=self._failed)
+        else:
+            self._runner.submit(api.no_show, visit.id, on_done=self._visit_done,
+                                on_error=self._failed)
+
+    def void_visit(self) -> None:
+        visit = self.selected_visit()
+        if self._auth is None or self._runner is None or visit is None:
+            return
+        self._visit_done(VoidVisitDialog.ask(self, self._auth.visits, self._runner, visit))
+
+    def book_visit(self) -> None:
+        if self._auth is None or self._runner is None or self.record is None:
+            return
+        if self._reference is None:
+            self._book(())
+            return
+        reference = self._reference
+        self._runner.submit(lambda: reference.providers(), on_done=self._book,
+                            on_error=self._failed)
+
+    def _book(self, providers: tuple[ProviderOption, ...]) -> None:
+        if self._auth is None or self._runner is None or self.record is None:
+            return
+        self._visit_done(BookVisitDialog.ask(self, self._auth.visits, self._runner,
+                                             self._today(), self.record.patient.id,
+                                             self.record.coverages, providers))
 
     def _edit_coverage(self) -> None:
         coverage = self.selected_coverage()

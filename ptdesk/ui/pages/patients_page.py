@@ -8,7 +8,7 @@ patient, returns to the results with the search kept), Ctrl+N adds a patient.
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.search_keys import parse_date_of_birth
+from ptdesk.services.authorization_api import AuthorizationApis
 from ptdesk.services.patient_dtos import (
     CoverageInfo,
     PatientDraft,
@@ -85,9 +86,13 @@ class PatientsPage(QWidget):
         *,
         today: Callable[[], date],
         reference: ReferenceApi | None = None,
+        auth: AuthorizationApis | None = None,
+        now: Callable[[], datetime] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._auth = auth
+        self._now = now or datetime.now
         self._patients = patients
         self._runner = runner
         self._today = today
@@ -162,7 +167,9 @@ class PatientsPage(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
 
-        self.record_view = PatientRecordView()
+        self.record_view = PatientRecordView(auth=self._auth, runner=self._runner,
+                                             today=self._today, now=self._now,
+                                             reference=self._reference)
         self.stack = QStackedWidget()
         self.stack.addWidget(search_panel)
         self.stack.addWidget(self.record_view)
@@ -189,6 +196,7 @@ class PatientsPage(QWidget):
             lambda c: self._with_payers(lambda payers: self._edit_coverage(payers, c))
         )
         rv.sig_end_coverage_requested.connect(self._end_coverage)
+        rv.sig_record_changed.connect(self._reopen)
 
     # ---- searching ----------------------------------------------------------------------
     def focus_search(self) -> None:
