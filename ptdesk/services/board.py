@@ -9,10 +9,11 @@ change), the in-force coverages, plan-year and KX period rows and the requests, 
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.authorization import NO_USAGE, AuthState, UsageCounts
@@ -29,6 +30,7 @@ from ptdesk.domain.board import (
 )
 from ptdesk.domain.patient_status import CoverageRule
 from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.renewal import request_timeline
 from ptdesk.domain.status import Status, plural
 from ptdesk.domain.visit_limits import LimitCounts, plan_year
 from ptdesk.services.auth_records import (
@@ -74,14 +76,23 @@ STATS_WEEKS = 26  # decided requests in the per-payer statistics: the last six m
 
 
 class BoardService:
+    """Keeps the last board: while the change token and the day are unchanged, a refresh
+    reads one row (the token) and only re-times the requests awaiting a decision."""
+
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
+        self._cache: tuple[int, date, Board, _Extra, BoardView] | None = None
 
     def board(self, today: date, now: datetime) -> BoardView:
         with session_scope(self._factory) as s:
             token = current_token(s)
+            c = self._cache
+            if c is not None and c[0] == token and c[1] == today:
+                return _retime(c[4], c[3], now)
             board, extra = load_board(s, today, now, None)
-        return board_view(board, extra, today, now, token)
+        view = board_view(board, extra, today, now, token)
+        self._cache = (token, today, board, extra, view)
+        return view
 
     def change_token(self) -> int:
         """Cheap (a sum over a few rows): poll it and refresh the board when it moved."""
@@ -91,6 +102,7 @@ class BoardService:
 
 class _Extra:
     def __init__(self) -> None:
+        self.requests: list[BoardRequest] = []
         self.chart: dict[int, str] = {}
         self.payer_of_cov: dict[int, str] = {}
         self.first_payer: dict[int, str] = {}
@@ -128,16 +140,26 @@ def load_board(
     running = {a.coverage_id for a in auths if a.state is AuthState.ACTIVE}
     stale = [c for c in cov_ids if c not in running]
     if stale:
-        old = and_(Authorization.state != AuthState.ENDED, Authorization.end_date < today,
-                   Authorization.coverage_id.in_(stale)) if len(stale) < 500 else and_(
-            Authorization.state != AuthState.ENDED, Authorization.end_date < today)
-        more, more_usage = _auths(s, old, patient_ids)
-        latest: dict[int, date] = {}
-        for a in more:
-            if a.coverage_id in covs and a.coverage_id not in running:
-                latest[a.coverage_id] = max(latest.get(a.coverage_id, a.end), a.end)
-        auths += [a for a in more if latest.get(a.coverage_id) == a.end]
-        usage.update(more_usage)
+        # Only the latest expired one of each coverage with nothing running, never the history.
+        wanted = set(stale)
+        last: dict[int, tuple[date, list[int]]] = {}
+        for aid, cid, end in s.execute(
+            select(Authorization.id, Authorization.coverage_id, Authorization.end_date)
+            .where(Authorization.state != AuthState.ENDED, Authorization.end_date < today,
+                   Authorization.coverage_id.in_(stale) if patient_ids is not None
+                   else Authorization.id > 0)
+        ):
+            if cid in wanted:
+                prev = last.get(cid)
+                if prev is None or end > prev[0]:
+                    last[cid] = (end, [aid])
+                elif end == prev[0]:
+                    prev[1].append(aid)
+        ids = [i for _, group in last.values() for i in group]
+        for k in range(0, len(ids), 900):
+            more, more_usage = _auths(s, Authorization.id.in_(ids[k:k + 900]), None)
+            auths += more
+            usage.update(more_usage)
     names = {cid: c.payer_name for cid, (_, c) in covs.items()}
     board_auths = []
     for rec in records_for((a for a in auths if a.coverage_id in covs), names):
@@ -185,6 +207,7 @@ def load_board(
             kx.append(BoardKx(pid, kx_input(mc, today.year,
                                             own if isinstance(own, Decimal) else Decimal("0"))))
     requests = _requests(s, today, patient_ids)
+    extra.requests = requests
     board = build_board(
         today, now, patients, board_auths, board_covs, limits, kx, requests,
         ending_within_days=int(default_value("ending_soon_days")), kx_bands=bands.clinic.kx,
@@ -192,19 +215,19 @@ def load_board(
     return board, extra
 
 
-def _auths(s: Session, cond: object, patient_ids: Sequence[int] | None) -> tuple[
-    list[AuthRow], dict[tuple[int, str], UsageCounts]
-]:
-    q = select(*_AUTH_COLS).where(cond)  # type: ignore[arg-type]
+def _auths(
+    s: Session, cond: ColumnElement[bool], patient_ids: Sequence[int] | None
+) -> tuple[list[AuthRow], dict[tuple[int, str], UsageCounts]]:
+    q = select(*_AUTH_COLS).where(cond)
     cq = (select(AuthorizationCode.authorization_id, AuthorizationCode.code,
                  AuthorizationCode.authorized_units)
           .join(Authorization, Authorization.id == AuthorizationCode.authorization_id)
-          .where(cond))  # type: ignore[arg-type]
+          .where(cond))
     uq = (select(AuthorizationUsage.authorization_id, AuthorizationUsage.pool_code,
                  AuthorizationUsage.used, AuthorizationUsage.booked,
                  AuthorizationUsage.last_booked, AuthorizationUsage.first_booked_over)
           .join(Authorization, Authorization.id == AuthorizationUsage.authorization_id)
-          .where(cond))  # type: ignore[arg-type]
+          .where(cond))
     if patient_ids is not None:
         own = select(Coverage.id).where(Coverage.patient_id.in_(patient_ids))
         q = q.where(Authorization.coverage_id.in_(own))
@@ -287,6 +310,25 @@ def board_view(board: Board, extra: _Extra, today: date, now: datetime, token: i
         sum(a.overdue for a in awaiting))
     del chips
     return BoardView(today, now, token, rows, counts, ending, awaiting, reverify, payers)
+
+
+def _retime(view: BoardView, extra: _Extra, now: datetime) -> BoardView:
+    """The same board at another moment: only the awaiting list depends on `now`."""
+    if now == view.generated_at:
+        return view
+    names = {r.patient_id: r.name for r in view.rows}
+    waiting = []
+    for br in extra.requests:
+        if br.request.status.awaiting and br.patient_id in names:
+            t = request_timeline(br.request, now, br.turnaround)
+            waiting.append(AwaitingDecisionView(
+                br.request.request_id, br.patient_id, names[br.patient_id],
+                br.request.payer_name, br.request.status, br.request.sent_at, t.due_at,
+                t.overdue, t.check_portal_now, t.sentence))
+    waiting.sort(key=lambda a: (not a.overdue, a.due_at or now, a.name))
+    counts = replace(view.counts, requests_awaiting=len(waiting),
+                     requests_overdue=sum(a.overdue for a in waiting))
+    return replace(view, generated_at=now, awaiting=tuple(waiting), counts=counts)
 
 
 def statuses_for(s: Session, patient_ids: list[int], today: date) -> dict[int, StatusChipView]:

@@ -9,7 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.services.authorization_dtos import AuthorizationCodeDraft, AuthorizationDraft, VisitDraft
+from ptdesk.services.authorization_dtos import (
+    AuthorizationCodeDraft,
+    AuthorizationDraft,
+    VisitDraft,
+)
 from ptdesk.services.authorizations import AuthorizationService
 from ptdesk.services.board import BoardService
 from ptdesk.services.visits import VisitService
@@ -69,7 +73,8 @@ def test_overlap_is_a_warning_not_an_error(session_factory: sessionmaker[Session
                            codes=(AuthorizationCodeDraft("97110"),)))
     fourth = svc.check(_draft(c.coverage_id, number="A-4",
                               codes=(AuthorizationCodeDraft("97140"),)))
-    assert third.authorization_id and all(
+    assert third.authorization_id
+    assert all(
         w.other_authorization_id != third.authorization_id for w in fourth)
 
 
@@ -108,4 +113,5 @@ def test_reallocate_all_fills_what_the_generator_left_empty(
         u = s.scalars(select(AuthorizationUsage)).one()
         assert (u.used, u.booked) == (1, 0)
     assert BoardService(session_factory).change_token() > before
-    assert TODAY.year == 2026 and datetime(2026, 1, 1)
+    assert TODAY.year == 2026
+    assert datetime(2026, 1, 1)

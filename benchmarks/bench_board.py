@@ -1,0 +1,139 @@
+"""Benchmark the practice board and one patient's panel on a 20,000-authorization clinic.
+
+    python benchmarks/bench_board.py [--repeat N] [--db PATH] [--regenerate]
+
+The clinic (39,000 patients x 52 visits = ~2,000,000 visits, ~20,000 authorizations in force)
+is generated once with the demo generator into a cached SQLite file under bench-out/, then its
+allocation is written with `AuthorizationService.reallocate_all()` (the generator writes visits
+without it). Targets (issue 5): the board under 100 ms, the panel under 5 ms.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.authorizations import AuthorizationService
+from ptdesk.services.board import BoardService
+from ptdesk.services.demo_clinic import generate_clinic
+from ptdesk.services.panel import PanelService
+from ptdesk.services.visits import VisitService
+from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
+from ptdesk.storage.migrate import upgrade_to_head
+from ptdesk.storage.models import Authorization, AuthorizationUsage, Coverage, Visit
+
+TODAY = date(2026, 3, 16)
+NOW = datetime(2026, 3, 16, 10, 0)  # noqa: DTZ001  (the desk works in local, naive time)
+DEFAULT_DB = Path("bench-out/board-clinic.sqlite3")
+
+
+def build(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    eng = create_engine_for(f"sqlite:///{path}")
+    upgrade_to_head(eng)
+    factory = make_session_factory(eng)
+    t = time.perf_counter()
+    summary = generate_clinic(factory, patients=39_000, today=TODAY, visits_per_patient=52)
+    print(f"generated {summary.visits:,} visits, {summary.authorizations_in_force:,} "
+          f"authorizations in force in {time.perf_counter() - t:.0f} s")
+    t = time.perf_counter()
+    AuthorizationService(factory).reallocate_all()
+    print(f"allocated every visit in {time.perf_counter() - t:.0f} s")
+    eng.dispose()
+
+
+def stats(name: str, samples: list[float], target_ms: float | None = None) -> None:
+    ms = sorted(x * 1000 for x in samples)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    verdict = "" if target_ms is None else ("  OK" if p95 < target_ms else "  OVER TARGET")
+    print(f"{name:<42} median {statistics.median(ms):8.2f} ms   p95 {p95:8.2f} ms   "
+          f"n={len(ms)}{verdict}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--regenerate", action="store_true")
+    args = ap.parse_args()
+    if args.regenerate or not args.db.exists():
+        build(args.db)
+    url = f"sqlite:///{args.db}"
+    eng = create_engine_for(url)
+    upgrade_to_head(eng)
+    factory = make_session_factory(eng)
+    with session_scope(factory) as s:
+        in_force = s.scalar(select(func.count()).select_from(Authorization).where(
+            Authorization.state == "active", Authorization.start_date <= TODAY,
+            Authorization.end_date >= TODAY))
+        visits = s.scalar(select(func.count()).select_from(Visit))
+        if not s.scalar(select(func.count()).select_from(AuthorizationUsage)):
+            print("allocating (first run on this file) ...")
+            AuthorizationService(factory).reallocate_all()
+    print(f"clinic: {visits:,} visits, {in_force:,} authorizations in force, {args.db}")
+
+    cold = []
+    for _ in range(3):  # a new engine (fresh connection and caches) each time
+        e2 = create_engine_for(url)
+        t = time.perf_counter()
+        board = BoardService(make_session_factory(e2)).board(TODAY, NOW)
+        cold.append(time.perf_counter() - t)
+        e2.dispose()
+    board_svc = BoardService(factory)
+    warm = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        board = board_svc.board(TODAY, NOW)
+        warm.append(time.perf_counter() - t)
+    tok = []
+    for _ in range(200):
+        t = time.perf_counter()
+        board_svc.change_token()
+        tok.append(time.perf_counter() - t)
+    print(f"board: {len(board.rows):,} rows, red {board.counts.red:,}, yellow "
+          f"{board.counts.yellow:,}, ending in 14 days {board.counts.ending_soon:,}")
+
+    # one patient with an authorization in force: record a visit, then refresh the panel
+    with session_scope(factory) as s:
+        pid, cov = s.execute(
+            select(Coverage.patient_id, Coverage.id).join(
+                Authorization, Authorization.coverage_id == Coverage.id)
+            .where(Authorization.state == "active", Authorization.start_date <= TODAY,
+                   Authorization.end_date >= TODAY).order_by(Coverage.id).limit(1)).one()
+    vs, ps = VisitService(factory), PanelService(factory)
+    record, panel = [], []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        v = vs.book(VisitDraft(pid, TODAY, cov))
+        vs.complete(v.id, [ServiceLineDraft("97110", 2)])
+        record.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        view = ps.panel(pid, TODAY, NOW)
+        panel.append(time.perf_counter() - t)
+        vs.void(v.id, "benchmark")  # keep the patient's history the same size
+    print(f"panel: {len(view.authorizations)} authorization cards, status {view.status.status}")
+    page = [r.patient_id for r in board.rows[:100]]
+    look = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        ps.statuses_for(page, TODAY)
+        look.append(time.perf_counter() - t)
+    print()
+    stats("board, cold (new engine)", cold, 100)
+    stats("board, warm", warm, 100)
+    stats("change_token()", tok)
+    stats("record a visit (book + complete, realloc)", record)
+    stats("panel after recording a visit", panel, 5)
+    stats("lookup status column, 100 patients", look)
+    eng.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
