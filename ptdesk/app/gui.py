@@ -3,25 +3,50 @@
 import argparse
 import sys
 
-from ptdesk.app.clock import local_today
+from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.domain.errors import DomainError
 
 
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
-    """Every page gets its services and the task runner through its constructor."""
+    """Every page gets its services and the task runner through its constructor.
+
+    Pages: (Today, from its own issue, goes first when it arrives), Patients, Board, Settings.
+    """
+    from ptdesk.services.authorization_api import AuthorizationApis
+    from ptdesk.services.authorizations import AuthorizationService
+    from ptdesk.services.board import BoardService
+    from ptdesk.services.panel import PanelService
     from ptdesk.services.patients import PatientService
     from ptdesk.services.reference import ReferenceService
+    from ptdesk.services.renewals import RenewalService
+    from ptdesk.services.status_settings import StatusSettingsService
+    from ptdesk.services.visits import VisitService
     from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.pages.board_page import BoardPage
     from ptdesk.ui.pages.patients_page import PatientsPage
+    from ptdesk.ui.pages.settings_page import SettingsPage
     from ptdesk.ui.tasks import TaskRunner
 
     window = MainWindow(ctx.db_label, is_demo=ctx.is_demo)
     runner = TaskRunner(window)
-    patients = PatientService(ctx.session_factory)
-    reference = ReferenceService(ctx.session_factory)
-    patients_page = PatientsPage(patients, runner, today=local_today, reference=reference)
+    factory = ctx.session_factory
+    patients = PatientService(factory)
+    reference = ReferenceService(factory)
+    auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
+                             RenewalService(factory), VisitService(factory))
+    patients_page = PatientsPage(patients, runner, today=local_today, reference=reference,
+                                 auth=auth, now=local_now)
     window.add_page("patients", "Patients", patients_page)
+    board_page = BoardPage(BoardService(factory), runner, today=local_today, now=local_now)
+    window.add_page("board", "Board", board_page)
+    window.add_page("settings", "Settings", SettingsPage(StatusSettingsService(factory), runner))
+
+    def open_from_board(patient_id: int) -> None:
+        window.show_page("patients")
+        patients_page.open_patient(patient_id)
+
+    board_page.sig_patient_requested.connect(open_from_board)
 
     def find_patient() -> None:
         window.show_page("patients")

@@ -1,4 +1,6 @@
-"""Search results as a table model: name, date of birth + age, phone, primary payer, visits."""
+"""Search results as a table model: name, date of birth + age, phone, primary payer, visits,
+and (with `with_status=True`) the status chip, which arrives a moment after the rows
+(`set_statuses`) and is drawn by `ptdesk.ui.delegates.status_delegate.StatusDelegate`."""
 
 from datetime import date
 from typing import Any
@@ -6,7 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.patient_dtos import PatientSearchRow
+from ptdesk.ui.delegates.status_delegate import CHIP_ROLE
 from ptdesk.ui.theme import MUTED, tabular_font
 from ptdesk.ui.widgets.date_field import format_date
 
@@ -16,7 +20,9 @@ COL_PHONE = 2
 COL_PAYER = 3
 COL_VISIT = 4
 COL_CHART = 5
+COL_STATUS = 6  # only with `with_status=True`; the page shows it second (moveSection)
 HEADERS = ("Name", "Date of birth (age)", "Phone", "Primary payer", "Next / last visit", "Chart")
+STATUS_HEADER = "Status"
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -39,16 +45,30 @@ def dob_text(row: PatientSearchRow) -> str:
 
 
 class PatientTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, with_status: bool = False) -> None:
         super().__init__(parent)
         self._rows: tuple[PatientSearchRow, ...] = ()
         self._numbers_font: QFont | None = None
+        self._with_status = with_status
+        self._statuses: dict[int, StatusChipView] = {}
 
     # ---- data in ------------------------------------------------------------------------
     def set_rows(self, rows: tuple[PatientSearchRow, ...]) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
+        self._statuses = {k: v for k, v in self._statuses.items()
+                          if any(r.patient_id == k for r in self._rows)}
         self.endResetModel()
+
+    def set_statuses(self, statuses: dict[int, StatusChipView]) -> None:
+        """The status chips of the shown patients (loaded after the rows)."""
+        self._statuses.update(statuses)
+        if self._rows and self._with_status:
+            self.dataChanged.emit(self.index(0, COL_STATUS),
+                                  self.index(len(self._rows) - 1, COL_STATUS))
+
+    def status_of(self, patient_id: int) -> StatusChipView | None:
+        return self._statuses.get(patient_id)
 
     def row_at(self, row: int) -> PatientSearchRow:
         return self._rows[row]
@@ -61,15 +81,15 @@ class PatientTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else len(HEADERS) + (1 if self._with_status else 0)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return STATUS_HEADER if section == COL_STATUS else HEADERS[section]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT if section in (COL_DOB, COL_CHART) else _LEFT)
         return None
@@ -79,6 +99,8 @@ class PatientTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         col = index.column()
+        if col == COL_STATUS:
+            return self._status_data(row, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == SORT_ROLE:
@@ -101,6 +123,20 @@ class PatientTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def _status_data(self, row: PatientSearchRow, role: int) -> Any:
+        chip = self._statuses.get(row.patient_id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return chip.text if chip else "…"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (chip.tooltip or chip.text) if chip else "Status loading"
+        if role == CHIP_ROLE:
+            return chip
+        if role == SORT_ROLE:
+            return -chip.severity if chip else 0
+        if role == PATIENT_ID_ROLE:
+            return row.patient_id
+        return None
 
     # ---- helpers ------------------------------------------------------------------------
     @staticmethod

@@ -34,9 +34,11 @@ from ptdesk.services.patient_dtos import (
     PatientRecord,
     PatientsApi,
     PatientSearchResult,
+    PatientSearchRow,
     PayerOption,
     ReferenceApi,
 )
+from ptdesk.ui.delegates.status_delegate import StatusDelegate
 from ptdesk.ui.dialogs.coverage_dialog import CoverageDialog, EndCoverageDialog
 from ptdesk.ui.dialogs.patient_dialog import PatientDialog
 from ptdesk.ui.error_dialog import report_unexpected
@@ -46,6 +48,7 @@ from ptdesk.ui.models.patient_table_model import (
     COL_NAME,
     COL_PAYER,
     COL_PHONE,
+    COL_STATUS,
     COL_VISIT,
     PATIENT_ID_ROLE,
     SORT_ROLE,
@@ -122,7 +125,7 @@ class PatientsPage(QWidget):
         self.status_label.setProperty("role", "hint")
         self.status_label.setAccessibleName("Search result")
 
-        self.model = PatientTableModel(self)
+        self.model = PatientTableModel(self, with_status=self._auth is not None)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -154,6 +157,12 @@ class PatientsPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's name order
+        if self._auth is not None:
+            self.status_delegate = StatusDelegate(self.table)
+            self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
+            header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(COL_STATUS, 230)
+            header.moveSection(COL_STATUS, COL_NAME + 1)  # the status right after the name
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
@@ -251,11 +260,20 @@ class PatientsPage(QWidget):
             return  # a newer text is on its way
         selected = self.selected_patient_id()
         self.model.set_rows(result.rows)
+        self._load_statuses(result.rows)
         self._shown_text = result.text
         self._show_count(result)
         if result.rows:
             self._select_patient(selected)
         self.sig_results_shown.emit(result.text)
+
+    def _load_statuses(self, rows: tuple[PatientSearchRow, ...]) -> None:
+        """The status column for the shown page of patients, a moment after the rows."""
+        if self._auth is None or not rows:
+            return
+        self._runner.submit(self._auth.panel.statuses_for, [r.patient_id for r in rows],
+                            self._today(), on_done=self.model.set_statuses,
+                            on_error=lambda _e: None, key="patient-statuses")
 
     def _search_failed(self, exc: BaseException) -> None:
         self._next_queued()
