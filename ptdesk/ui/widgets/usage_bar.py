@@ -86,7 +86,11 @@ class UsageBar(QWidget):
             x += width
         left = max(0, self.authorized - self.used - booked_in)
         rest = QRectF(x, inner.top(), inner.right() - x, inner.height())
-        if left and rest.width() > p.fontMetrics().horizontalAdvance(str(left)) + 8:
+        # With visits booked, the white part is what is left after them: say so in words.
+        words = f"{left} not yet booked" if booked_in else f"{left} left"
+        if left and rest.width() > p.fontMetrics().horizontalAdvance(words) + 8:
+            self._label(p, rest, words, QColor(TEXT))
+        elif left and rest.width() > p.fontMetrics().horizontalAdvance(str(left)) + 8:
             self._label(p, rest, str(left), QColor(TEXT))
         p.setPen(QPen(QColor("#8a93a3"), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
