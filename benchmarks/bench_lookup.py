@@ -75,25 +75,36 @@ class HandFloor:
     def search(self, text: str) -> list[tuple[Any, ...]]:
         q = parse_query(text, TODAY)
         c = self.conn
+        cols = (
+            "SELECT p.id, p.chart_number, p.last_name, p.first_name, p.preferred_name, "
+            "p.date_of_birth, p.phone_mobile, p.phone_home, p.active FROM patients p "
+        )
         if q.date_of_birth is not None:
             where, params = "p.date_of_birth = ?", [q.date_of_birth.isoformat()]
         else:
-            parts, params = [], []
+            parts, exists, params = [], [], []
             for token in q.tokens:
-                ranges = []
+                ranges, tparams = [], []
                 for kind, prefix in token.lookups():
                     ranges.append("(kind = ? AND term >= ? AND term < ?)")
-                    params += [kind.value, prefix, prefix_upper_bound(prefix)]
+                    tparams += [kind.value, prefix, prefix_upper_bound(prefix)]
                 parts.append(
                     "SELECT patient_id FROM patient_search_terms WHERE " + " OR ".join(ranges)
                 )
-            where = "p.id IN (" + " INTERSECT ".join(parts) + ")"
+                exists.append(
+                    "EXISTS (SELECT 1 FROM patient_search_terms t WHERE t.patient_id = p.id "
+                    "AND (" + " OR ".join(ranges) + "))"
+                )
+                params += tparams
+            # The same strategy as the service, by hand: few matches are sorted after
+            # fetching them; many are found by walking the name index.
+            matching = " INTERSECT ".join(parts)
+            (count,) = c.execute(
+                f"SELECT count(*) FROM (SELECT * FROM ({matching}) LIMIT 10001)", params
+            ).fetchone()
+            where = f"p.id IN ({matching})" if count <= 10000 else " AND ".join(exists)
         page = c.execute(
-            "SELECT p.id, p.chart_number, p.last_name, p.first_name, p.preferred_name, "
-            "p.date_of_birth, p.phone_mobile, p.phone_home, p.active FROM patients p "
-            f"WHERE {where} ORDER BY lower(p.last_name), lower(p.first_name), "
-            "p.date_of_birth, p.id LIMIT ?",
-            [*params, PAGE + 1],
+            f"{cols} WHERE {where} ORDER BY p.sort_name, p.id LIMIT ?", [*params, PAGE + 1]
         ).fetchall()[:PAGE]
         ids = [r[0] for r in page]
         if not ids:

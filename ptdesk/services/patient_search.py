@@ -131,9 +131,11 @@ def _kind(query: PatientQuery) -> str:
     return "number" if TermKind.NAME not in kinds else "name"
 
 
-# Up to this many matches are sorted after fetching them; beyond it (a one-letter search on a
-# large clinic) patients are walked in name order and the walk stops at the first page.
-_SORT_AFTER_FETCH = 1000
+# Up to this many matching keys, the matches are sorted by name and the first page kept
+# (measured on 100,000 patients: at most ~13 ms). Beyond it (a one-letter search), matches are
+# dense enough that walking patients in name order finds a page within a few hundred rows
+# (~4 ms); sorting 30,000 matches would take ~35 ms. See benchmarks/bench_lookup.py.
+_SORT_AFTER_FETCH = 10_000
 
 
 def _token_exists(token: TokenQuery) -> ColumnElement[bool]:
@@ -150,12 +152,13 @@ def _token_exists(token: TokenQuery) -> ColumnElement[bool]:
 def _page_filter(
     session: Session, query: PatientQuery, ids: Select[tuple[int]]
 ) -> ColumnElement[bool]:
-    """How to pick the page: by the (few) matching ids, or by walking the name index."""
+    """How to pick the page: sort the (few) matches, or walk the name index (many)."""
     if query.date_of_birth is not None:
         return Patient.date_of_birth == query.date_of_birth
-    few = session.scalars(ids.distinct().limit(_SORT_AFTER_FETCH + 1)).all()
-    if len(few) <= _SORT_AFTER_FETCH:
-        return Patient.id.in_(few)
+    capped = ids.limit(_SORT_AFTER_FETCH + 1).subquery()
+    matches = session.scalar(select(func.count()).select_from(capped)) or 0
+    if matches <= _SORT_AFTER_FETCH:
+        return Patient.id.in_(ids)
     return and_(*(_token_exists(t) for t in query.tokens if t.prefix))
 
 
