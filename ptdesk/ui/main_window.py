@@ -44,10 +44,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.db_status = QLabel(("Demo clinic — synthetic data · " if is_demo else "") + db_label)
+        self.db_status = QLabel(f"Database: {db_label}")
         self.db_status.setAccessibleName("Database in use")
         self.statusBar().addPermanentWidget(self.db_status)
-        self.resize(1200, 760)
+        self.resize(1280, 800)
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)

@@ -146,13 +146,14 @@ class PatientsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # The payer column takes what is left: a name is never squeezed by it.
+        header.setSectionResizeMode(COL_PAYER, QHeaderView.ResizeMode.Stretch)
         for col, width in (
-            (COL_DOB, 170),
-            (COL_PHONE, 140),
-            (COL_PAYER, 200),
-            (COL_VISIT, 165),
-            (COL_CHART, 70),
+            (COL_NAME, 250),
+            (COL_DOB, 150),
+            (COL_PHONE, 130),
+            (COL_VISIT, 135),
+            (COL_CHART, 80),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
@@ -161,7 +162,7 @@ class PatientsPage(QWidget):
             self.status_delegate = StatusDelegate(self.table)
             self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
             header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(COL_STATUS, 230)
+            self.table.setColumnWidth(COL_STATUS, 200)
             header.moveSection(COL_STATUS, COL_NAME + 1)  # the status right after the name
 
         top = QHBoxLayout()
