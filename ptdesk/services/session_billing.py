@@ -15,7 +15,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
-from ptdesk.domain.billing import RuleSet, ServiceLine, VisitInput, evaluate_visit
+from ptdesk.domain.billing import RuleSet, ServiceLine, VisitInput, VisitResult, evaluate_visit
+from ptdesk.domain.billing.findings import SRC_CQ, SRC_GP, SRC_KX
+from ptdesk.domain.billing.modifiers import CQ, GP, KX
 from ptdesk.domain.payers import PayerKind, UnitMethod, default_unit_method
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.patient_dtos import display_name
@@ -160,7 +162,25 @@ def preview_lines(rules: RuleSet, context: SessionContext, rows: Sequence[Sessio
         tie_winners=result.allocation.tie_winners,
         cq_reasons=tuple(result.cq_reasons.items()),
         ytd_after=result.ytd_after,
+        modifier_notes=_modifier_notes(rules, context, result),
     )
+
+
+def _modifier_notes(rules: RuleSet, context: SessionContext,
+                    result: VisitResult) -> tuple[tuple[str, str], ...]:
+    used = {m for ln in result.lines for m in ln.modifiers}
+    notes: list[tuple[str, str]] = []
+    if GP in used:
+        notes.append((GP, f"therapy furnished under a PT plan of care ({SRC_GP})"))
+    threshold = rules.kx.get(context.day.year)
+    if KX in used and threshold is not None and result.ytd_after is not None:
+        notes.append((KX, f"this year's PT+SLP allowed amount reaches ${result.ytd_after:,.2f} "
+                          f"with this visit, above the {context.day.year} threshold "
+                          f"${threshold.pt_slp:,.2f} ({threshold.version}; {SRC_KX})"))
+    if CQ in used:
+        why = "; ".join(f"{code}: {text}" for code, text in result.cq_reasons.items() if text)
+        notes.append((CQ, f"{why} ({SRC_CQ})"))
+    return tuple(notes)
 
 
 def _before(v: Visit) -> object:

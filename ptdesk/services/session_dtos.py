@@ -119,6 +119,8 @@ class SessionPreview:
     tie_winners: tuple[str, ...] = ()
     cq_reasons: tuple[tuple[str, str], ...] = ()
     ytd_after: Decimal | None = None
+    # Why each modifier is there, in words with its source: (("GP", "..."), ("KX", "...")).
+    modifier_notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def other_differs(self) -> bool:
@@ -139,7 +141,7 @@ class SessionBillingApi(Protocol):
     def codes(self) -> tuple[CodeOption, ...]: ...
 
     def preview(
-        self, context: SessionContext, rows: Sequence[SessionRow],
+        self, context: SessionContext, rows: Sequence["SessionRow | None"],
         tie_preference: tuple[str, ...] = (),
     ) -> SessionPreview: ...
 
