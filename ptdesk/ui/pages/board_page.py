@@ -203,6 +203,20 @@ class BoardPage(QWidget):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's: Red first
         self.delegate = StatusDelegate(self)
         self.table.setItemDelegateForColumn(BoardTableModel.COL_STATUS, self.delegate)
+        # Fixed widths for the work list (the next step takes the rest): sizing to contents
+        # let one long status stretch the table past the window and hid the next step.
+        m = BoardTableModel
+        header = self.table.horizontalHeader()
+        for col, width in (
+            (m.COL_STATUS, 180),
+            (m.COL_NAME, 180),
+            (m.COL_CHART, 85),
+            (m.COL_PAYER, 190),
+            (m.COL_LEFT, 115),
+            (m.COL_END, 115),
+        ):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
         self.ending = EndingSoonModel(self)
         self.awaiting = AwaitingModel(self)
         self.reverify = ReverifyModel(self)

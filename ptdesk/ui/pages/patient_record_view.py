@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -122,8 +122,14 @@ class PatientRecordView(QWidget):
         top.addWidget(self.edit_button)
 
         self.name_label = QLabel()
-        self.name_label.setProperty("role", "title")
+        # The large font is set on the label itself, not through a style-sheet property: the
+        # layout then sizes the label for the text it really shows (no chip over the name).
+        title_font = self.name_label.font()
+        title_font.setPointSizeF(15)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.name_label.setFont(title_font)
         self.name_label.setObjectName("patientName")
+        self.name_label.setContentsMargins(0, 0, 14, 0)  # room between the name and its chip
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.identity_label = QLabel()
         self.identity_label.setObjectName("patientIdentity")

@@ -149,11 +149,11 @@ class PatientsPage(QWidget):
         # The payer column takes what is left: a name is never squeezed by it.
         header.setSectionResizeMode(COL_PAYER, QHeaderView.ResizeMode.Stretch)
         for col, width in (
-            (COL_NAME, 250),
+            (COL_NAME, 230),
             (COL_DOB, 150),
             (COL_PHONE, 130),
-            (COL_VISIT, 135),
-            (COL_CHART, 80),
+            (COL_VISIT, 150),
+            (COL_CHART, 90),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)

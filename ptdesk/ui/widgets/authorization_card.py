@@ -84,8 +84,12 @@ class _Card(QFrame):
             badge = _label(extra, role="hint", wrap=False)
             row.addWidget(badge)
         row.addStretch(1)
-        row.addWidget(chip)
         self.box.addLayout(row)
+        # The chip goes under the title, not beside it, so a narrow panel never clips either.
+        chip_row = QHBoxLayout()
+        chip_row.addWidget(chip)
+        chip_row.addStretch(1)
+        self.box.addLayout(chip_row)
 
 
 def _numbers(pairs: list[tuple[str, str]]) -> QGridLayout:
