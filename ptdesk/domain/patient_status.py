@@ -72,7 +72,7 @@ class CoverageCheck:
             wait = (" A request is with the payer." if self.pending
                     else " No request has been sent.")
             out.append(StatusReason(
-                Status.NONE, ReasonCode.NO_AUTH_IN_FORCE, subj, "no authorization in force",
+                Status.NONE, ReasonCode.NO_AUTH_IN_FORCE, subj, "no authorization",
                 f"{subj} requires an authorization and none covers today.{wait}",
                 "Follow up with the payer before treating." if self.pending
                 else "Request an authorization before the next visit.",

@@ -60,7 +60,7 @@ for _member, _sev in SEVERITY.items():
 
 _LABELS = {
     Status.RED: "Red",
-    Status.NONE: "No authorization",
+    Status.NONE: "None",  # the chip reads "None · no authorization" (UI.md)
     Status.YELLOW: "Yellow",
     Status.GREEN: "Green",
     Status.NOT_TRACKED: "Not tracked",

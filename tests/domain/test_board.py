@@ -1,7 +1,8 @@
 """The practice board: ordering, counts, lists and per-payer statistics."""
 
-import time
 from datetime import date, datetime, timedelta
+
+import pytest
 
 from ptdesk.domain.auth_terms import AuthorizationTerms
 from ptdesk.domain.authorization import AuthorizationRecord, UsageCounts
@@ -79,19 +80,22 @@ def test_awaiting_overdue_first_and_payer_stats() -> None:
     assert (cigna.approval_rate, cigna.median_turnaround_days) == (1.0, 1.0)
 
 
-def test_board_is_fast_on_20000_authorizations() -> None:
+def test_board_on_20000_authorizations_builds_no_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speed belongs to benchmarks/bench_board.py; here the design that makes it fast: the
+    board applies the count-based rules to every authorization and builds no reason words
+    (those are built on demand for the rows a screen shows)."""
+    import ptdesk.domain.authorization as authz
+
+    def no_words(self: object) -> tuple[object, ...]:
+        raise AssertionError("build_board built reason words")
+
+    monkeypatch.setattr(authz.AuthorizationStatus, "reasons", no_words)
     patients = [BoardPatient(i, f"P{i:05d}") for i in range(15000)]
     auths = [auth(i % 15000, (i * 7) % 90 - 5, 20, i % 21) for i in range(20000)]
     coverages = [BoardCoverage(i, CoverageRule(i, "Aetna", True), verified_on=date(2026, 1, 5))
                  for i in range(15000)]
-    best = min(_timed(lambda: build_board(TODAY, NOW, patients, auths, coverages))
-               for _ in range(3))
-    # The real target (100 ms) is checked by the benchmark on the target machine; this
-    # guards against an accidental quadratic step.
-    assert best < 1.0
-
-
-def _timed(f: object) -> float:
-    t = time.perf_counter()
-    f()  # type: ignore[operator]
-    return time.perf_counter() - t
+    board = build_board(TODAY, NOW, patients, auths, coverages)
+    assert len(board.rows) == 15000
+    assert sum(board.counts.values()) == 15000
+    sev = [r.status.severity for r in board.rows]
+    assert sev == sorted(sev, reverse=True)

@@ -77,6 +77,9 @@ def test_no_authorization_in_force_is_none_and_mentions_pending() -> None:
 def test_none_without_any_authorization() -> None:
     panel = patient_panel(TODAY, [], [], [CoverageRule(10, "Aetna", True)])
     assert panel.status.status is Status.NONE
+    # UI.md: "None · no authorization", said once.
+    assert panel.status.chip == "None · no authorization"
+    assert Status.NONE.label == "None"
 
 
 def test_expired_authorization_replaced_by_a_new_one_is_ignored() -> None:
