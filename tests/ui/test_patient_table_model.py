@@ -123,3 +123,15 @@ def test_sorting_through_a_proxy(
 def test_record_models_pass_qtmodeltester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(CoverageTableModel())
     qtmodeltester.check(VisitTableModel())
+
+
+def test_status_column_says_why_a_patient_has_no_chip() -> None:
+    from ptdesk.ui.models.patient_table_model import COL_STATUS
+
+    model = PatientTableModel(with_status=True)
+    model.set_rows((row(1, "Smith", "Jo", date(1961, 3, 7), active=False),))
+    index = model.index(0, COL_STATUS)
+    assert model.data(index) == "…"  # still loading
+    model.set_statuses({})  # loaded: the service tracks no status for inactive patients
+    assert model.data(index) == "Inactive patient"
+    assert "No status" in model.data(index, Qt.ItemDataRole.ToolTipRole)

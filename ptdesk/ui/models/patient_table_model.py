@@ -51,18 +51,21 @@ class PatientTableModel(QAbstractTableModel):
         self._numbers_font: QFont | None = None
         self._with_status = with_status
         self._statuses: dict[int, StatusChipView] = {}
+        self._status_loaded = False  # False while the chips of the shown rows are on their way
 
     # ---- data in ------------------------------------------------------------------------
     def set_rows(self, rows: tuple[PatientSearchRow, ...]) -> None:
         self.beginResetModel()
         self._rows = tuple(rows)
-        self._statuses = {k: v for k, v in self._statuses.items()
-                          if any(r.patient_id == k for r in self._rows)}
+        shown = {r.patient_id for r in self._rows}
+        self._statuses = {k: v for k, v in self._statuses.items() if k in shown}
+        self._status_loaded = False
         self.endResetModel()
 
     def set_statuses(self, statuses: dict[int, StatusChipView]) -> None:
         """The status chips of the shown patients (loaded after the rows)."""
         self._statuses.update(statuses)
+        self._status_loaded = True
         if self._rows and self._with_status:
             self.dataChanged.emit(self.index(0, COL_STATUS),
                                   self.index(len(self._rows) - 1, COL_STATUS))
@@ -127,9 +130,17 @@ class PatientTableModel(QAbstractTableModel):
     def _status_data(self, row: PatientSearchRow, role: int) -> Any:
         chip = self._statuses.get(row.patient_id)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return chip.text if chip else "…"
+            if chip:
+                return chip.text
+            if not self._status_loaded:
+                return "…"
+            return "Inactive patient" if not row.active else "—"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (chip.tooltip or chip.text) if chip else "Status loading"
+            if chip:
+                return chip.tooltip or chip.text
+            if not self._status_loaded:
+                return "Status loading"
+            return "No status is tracked for this patient"
         if role == CHIP_ROLE:
             return chip
         if role == SORT_ROLE:
