@@ -35,6 +35,20 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     reference = ReferenceService(factory)
     auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
                              RenewalService(factory), VisitService(factory))
+    # --- Today + the session form (issue 4's GUI face): the first page -----------------------
+    from ptdesk.services.session_billing import SessionBillingService
+    from ptdesk.services.today import TodayService
+    from ptdesk.ui.pages.today_page import TodayPage
+
+    def open_patient_record(patient_id: int) -> None:
+        window.show_page("patients")
+        patients_page.open_patient(patient_id)
+
+    today_page = TodayPage(TodayService(factory), VisitService(factory),
+                           SessionBillingService(factory), runner, today=local_today,
+                           now=local_now, open_patient=open_patient_record)
+    window.add_page("today", "Today", today_page)
+    # --- end of Today ----------------------------------------------------------------------
     patients_page = PatientsPage(patients, runner, today=local_today, reference=reference,
                                  auth=auth, now=local_now)
     window.add_page("patients", "Patients", patients_page)
