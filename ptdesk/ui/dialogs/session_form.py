@@ -243,8 +243,8 @@ class SessionForm(QDialog):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(COL_DESC, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_CODE, 90), (COL_MINUTES, 80), (COL_ASSIST, 110),
-                           (COL_UNITS, 60), (COL_MODS, 110)):
+        for col, width in ((COL_CODE, 80), (COL_MINUTES, 72), (COL_ASSIST, 104),
+                           (COL_UNITS, 52), (COL_MODS, 100)):
             self.table.setColumnWidth(col, width)
 
         self.add_button = QPushButton("Add row")
@@ -310,8 +310,8 @@ class SessionForm(QDialog):
         right.addWidget(self.findings_view, 1)
 
         body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
+        body.addLayout(left, 5)
+        body.addLayout(right, 3)
 
         self.message = QLabel()
         self.message.setObjectName("sessionMessage")
@@ -327,6 +327,7 @@ class SessionForm(QDialog):
             b.setDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
 
@@ -342,7 +343,7 @@ class SessionForm(QDialog):
         self.setTabOrder(self.remove_button, self.tie_combo)
         self.setTabOrder(self.tie_combo, self.cancel_button)
         self.setTabOrder(self.cancel_button, self.save_button)
-        self.resize(1120, 640)
+        self.resize(1200, 680)
 
     def _connect(self) -> None:
         self.model.sig_edited.connect(self._edited)
@@ -425,10 +426,9 @@ class SessionForm(QDialog):
 
     # ---- showing the preview --------------------------------------------------------------
     def _show_preview(self, p: SessionPreview) -> None:
-        unit_word = "unit" if p.total_units == 1 else "units"
         self.totals.setText(
             f"Total timed minutes: <b>{p.total_timed_minutes}</b>"
-            f"&nbsp;&nbsp;&nbsp;&nbsp;Total units: <b>{p.total_units}</b> {unit_word}")
+            f"&nbsp;&nbsp;&nbsp;&nbsp;Total units: <b>{p.total_units}</b>")
         if p.other_differs and p.lines:
             self.other_method.setText(f"{p.other_method_label} would give "
                                       f"{p.other_method_units} timed units.")

@@ -29,7 +29,7 @@ COL_MINUTES = 2
 COL_ASSIST = 3
 COL_UNITS = 4
 COL_MODS = 5
-HEADERS = ("Code", "Description", "Minutes", "Assistant min", "Units", "Modifiers")
+HEADERS = ("Code", "Description", "Minutes", "PTA min", "Units", "Modifiers")
 EDITABLE = (COL_CODE, COL_MINUTES, COL_ASSIST)
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the entry (typed row) index of a table row
@@ -308,7 +308,7 @@ class SessionLinesModel(QAbstractTableModel):
             if col == COL_CODE:
                 return f"  ↳ {line.code}"
             if col == COL_DESC:
-                return f"assistant's part: {line.assistant_minutes} min with CQ"
+                return f"assistant's {line.assistant_minutes} min (CQ)"
             if col == COL_UNITS:
                 return str(line.units)
             if col == COL_MODS:

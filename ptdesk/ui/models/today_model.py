@@ -24,7 +24,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 VISIT_STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
 
 _Index = QModelIndex | QPersistentModelIndex
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 VISIT_WORDS = {
@@ -81,7 +81,7 @@ class TodayModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _RIGHT if section == COL_TIME else _LEFT
+                return _CENTER if section == COL_TIME else _LEFT
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -102,7 +102,7 @@ class TodayModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_key(r, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col == COL_TIME else _LEFT
+            return _CENTER if col == COL_TIME else _LEFT
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_STATUS and r.chip is not None:
                 return r.chip.tooltip or r.chip.text
