@@ -22,8 +22,15 @@ HEADER = (
 )
 TIMED = ["97110", "97112", "97116", "97140", "97530", "97535", "97035", "97032"]
 UNTIMED = ["97161", "97162", "97164", "97012", "97010", "G0283", "97016"]
-PAYERS = [("medicare", ""), ("medicare_advantage", ""), ("medicaid", ""),
-          ("commercial", "ama"), ("commercial", "cms"), ("workers_comp", "ama"), ("self_pay", "")]
+PAYERS = [
+    ("medicare", ""),
+    ("medicare_advantage", ""),
+    ("medicaid", ""),
+    ("commercial", "ama"),
+    ("commercial", "cms"),
+    ("workers_comp", "ama"),
+    ("self_pay", ""),
+]
 
 
 def generate(path: Path, n_lines: int, seed: int = 7) -> None:
@@ -38,7 +45,9 @@ def generate(path: Path, n_lines: int, seed: int = 7) -> None:
             day = f"2026-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
             patient = f"P{rnd.randint(1, 50_000):06d}"
             ytd = f"{rnd.uniform(0, 3200):.2f}" if payer == "medicare" else ""
-            auth = ("20,2026-01-01,2026-12-31,,%d" % rnd.randint(1, 24)) if rnd.random() < 0.3 else ",,,,"
+            auth = (
+                f"20,2026-01-01,2026-12-31,,{rnd.randint(1, 24)}" if rnd.random() < 0.3 else ",,,,"
+            )
             codes = rnd.sample(TIMED, rnd.randint(1, 4))
             if rnd.random() < 0.2:
                 codes.append(rnd.choice(UNTIMED))
@@ -49,8 +58,10 @@ def generate(path: Path, n_lines: int, seed: int = 7) -> None:
                 pta = rnd.choice((0, 0, 0, minutes, rnd.randint(0, minutes)))
                 units = max(0, (minutes + 7) // 15 + rnd.choice((0, 0, 0, 0, 1, -1)))
                 mods = rnd.choice(("GP", "GP", "GP KX", "GP;CQ", "", "GP,59"))
-                f.write(f"V{visit},{day},{patient},{payer},{method},{code},{minutes},{pta},"
-                        f"{units},{mods},{ytd},,{auth}\n")
+                f.write(
+                    f"V{visit},{day},{patient},{payer},{method},{code},{minutes},{pta},"
+                    f"{units},{mods},{ytd},,{auth}\n"
+                )
                 written += 1
 
 
@@ -85,8 +96,10 @@ def main() -> int:
     if not path.exists():
         t = time.perf_counter()
         generate(path, args.lines)
-        print(f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - t:.1f}s")
+        print(
+            f"generated {args.lines:,} lines ({path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - t:.1f}s"
+        )
     py = sys.executable
     floor, floor_rss = timed_child(
         [py, "-c", f"import csv; sum(1 for _ in csv.reader(open({str(path)!r})))"]
@@ -95,9 +108,11 @@ def main() -> int:
     for fmt in ("json", "csv"):
         out = tmp / f"out.{fmt}"
         elapsed, rss = timed_child([py, "-c", AUDIT, str(path), fmt, str(out)])
-        print(f"audit --format {fmt}: {elapsed:.2f}s = {args.lines / elapsed:,.0f} lines/s, "
-              f"peak RSS {rss / 1024:.0f} MB, {elapsed / floor:.1f}x the floor, "
-              f"output {out.stat().st_size / 1e6:.0f} MB")
+        print(
+            f"audit --format {fmt}: {elapsed:.2f}s = {args.lines / elapsed:,.0f} lines/s, "
+            f"peak RSS {rss / 1024:.0f} MB, {elapsed / floor:.1f}x the floor, "
+            f"output {out.stat().st_size / 1e6:.0f} MB"
+        )
     if not args.keep:
         for p in tmp.iterdir():
             p.unlink()
