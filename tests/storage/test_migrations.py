@@ -1,16 +1,27 @@
 """The schema is built only by Alembic, and the models and migrations agree, on both backends."""
 
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from ptdesk.storage.base import Base
+from ptdesk.storage.bundled import migrations_dir
 from ptdesk.storage.engine import create_engine_for
-from ptdesk.storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from ptdesk.storage.migrate import (
+    alembic_config,
+    alembic_head_revision,
+    current_revision,
+    head_revision,
+    plain_chain_head,
+    upgrade_to_head,
+)
 
 
 def test_upgrade_from_empty_reaches_head(empty_db_url: str) -> None:
@@ -122,3 +133,118 @@ def test_money_round_trips_exactly(session_factory) -> None:  # type: ignore[no-
         cov = s.query(Coverage).one()
         assert cov.deductible == Decimal("1234.56")
         assert cov.coinsurance_pct == Decimal("20.00")
+
+
+# --- Start-up without Alembic (issue 3): the head read as text must be the head Alembic finds.
+
+
+def test_head_read_from_the_files_is_alembics_head() -> None:
+    assert plain_chain_head(migrations_dir() / "versions") == alembic_head_revision()
+    assert head_revision() == alembic_head_revision()
+
+
+def test_current_revision_is_what_alembic_reads(empty_db_url: str) -> None:
+    engine = create_engine_for(empty_db_url)
+    try:
+        for step in ("empty", "0001_initial", "head"):
+            if step != "empty":
+                cfg = alembic_config()
+                with engine.begin() as conn:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, step)
+            with engine.connect() as conn:
+                expected = MigrationContext.configure(conn).get_current_revision()
+            assert current_revision(engine) == expected
+    finally:
+        engine.dispose()
+
+
+def _revision_file(folder: Path, name: str, revision: str, down: str | None, **extra: str) -> None:
+    lines = [
+        f'"""{name}\n\nRevision ID: {revision}\nRevises: {down}\n"""',
+        "from collections.abc import Sequence",
+        f"revision: str = {revision!r}",
+        f"down_revision: str | Sequence[str] | None = {down!r}",
+        f"branch_labels: str | Sequence[str] | None = {extra.get('branch_labels', 'None')}",
+        f"depends_on: str | Sequence[str] | None = {extra.get('depends_on', 'None')}",
+        "",
+        "def upgrade() -> None:",
+        "    revision = 'not this one'",
+        "",
+    ]
+    (folder / f"{name}.py").write_text("\n".join(lines))
+
+
+def test_plain_chain_head_reads_a_chain_in_any_file_order(tmp_path: Path) -> None:
+    _revision_file(tmp_path, "c", "rev_c", "rev_b")
+    _revision_file(tmp_path, "a", "rev_a", None)
+    _revision_file(tmp_path, "b", "rev_b", "rev_a")
+    (tmp_path / "__init__.py").write_text("")
+    assert plain_chain_head(tmp_path) == "rev_c"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "empty",
+        "branch",
+        "two_bases",
+        "missing_parent",
+        "merge",
+        "labels",
+        "depends",
+        "duplicate",
+        "cycle",
+        "unreadable_style",
+    ],
+)
+def test_plain_chain_head_leaves_anything_unusual_to_alembic(tmp_path: Path, case: str) -> None:
+    """None means "ask Alembic": a wrong head here would skip a needed upgrade."""
+    if case != "empty":
+        _revision_file(tmp_path, "a", "rev_a", None)
+        _revision_file(tmp_path, "b", "rev_b", "rev_a")
+    if case == "branch":
+        _revision_file(tmp_path, "c", "rev_c", "rev_a")
+    elif case == "two_bases":
+        _revision_file(tmp_path, "c", "rev_c", None)
+    elif case == "missing_parent":
+        _revision_file(tmp_path, "c", "rev_c", "rev_x")
+    elif case == "merge":
+        _revision_file(tmp_path, "c", "rev_c", "rev_a")
+        (tmp_path / "d.py").write_text(
+            'revision = "rev_d"\ndown_revision = ("rev_b", "rev_c")\n'
+            "branch_labels = None\ndepends_on = None\n"
+        )
+    elif case == "labels":
+        _revision_file(tmp_path, "c", "rev_c", "rev_b", branch_labels="('x',)")
+    elif case == "depends":
+        _revision_file(tmp_path, "c", "rev_c", "rev_b", depends_on="'rev_a'")
+    elif case == "duplicate":
+        _revision_file(tmp_path, "c", "rev_b", "rev_a")
+    elif case == "cycle":
+        _revision_file(tmp_path, "a", "rev_a", "rev_b")
+    elif case == "unreadable_style":
+        (tmp_path / "c.py").write_text('revision = make("rev_c")\ndown_revision = "rev_b"\n')
+    assert plain_chain_head(tmp_path) is None
+
+
+def test_current_database_starts_without_importing_alembic(tmp_path: Path) -> None:
+    """The everyday start (schema already current) reads the head from the files and the
+    revision with a SELECT; Alembic is imported only to upgrade."""
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    backups = str(tmp_path / "backups")
+    engine = create_engine_for(url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    code = (
+        "import sys\n"
+        "from ptdesk.storage.engine import create_engine_for\n"
+        "from ptdesk.storage.migrate import upgrade_to_head\n"
+        f"engine = create_engine_for({url!r})\n"
+        "from pathlib import Path\n"
+        f"result = upgrade_to_head(engine, backup_dir=Path({backups!r}))\n"
+        "assert not result.changed and result.backup is None, result\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
