@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
@@ -40,6 +40,9 @@ from ptdesk.storage.models import (
 )
 
 COUNTER = "authorizations"  # bumped by every authorization, visit, request or band change
+# The COUNTER value at the last change that named no patient (bands, a whole-clinic
+# reallocation): a board kept in memory must then be rebuilt whole, not patient by patient.
+WHOLE_CLINIC = "authorizations.whole_clinic"
 PLAN = "plan"
 YEAR = "year"
 _ZERO = Decimal("0.00")
@@ -308,7 +311,13 @@ def bump(s: Session, patient_ids: Iterable[int]) -> int:
         conn.execute(insert(ChangeCounter).values(name=COUNTER, value=1))
     value = int(conn.execute(select(ChangeCounter.value)
                              .where(ChangeCounter.name == COUNTER)).scalar_one())
-    for pid in set(patient_ids):
+    pids = set(patient_ids)
+    if not pids:
+        res = conn.execute(update(ChangeCounter).where(ChangeCounter.name == WHOLE_CLINIC)
+                           .values(value=value))
+        if res.rowcount == 0:
+            conn.execute(insert(ChangeCounter).values(name=WHOLE_CLINIC, value=value))
+    for pid in pids:
         res = conn.execute(update(PatientChange).where(PatientChange.patient_id == pid)
                            .values(seq=value))
         if res.rowcount == 0:
@@ -317,7 +326,9 @@ def bump(s: Session, patient_ids: Iterable[int]) -> int:
 
 
 def current_token(s: Session) -> int:
-    return int(s.execute(select(func.coalesce(func.sum(ChangeCounter.value), 0))).scalar_one())
+    """The change counter's value (0 before the first change)."""
+    v = s.execute(select(ChangeCounter.value).where(ChangeCounter.name == COUNTER)).scalar()
+    return int(v or 0)
 
 
 def refresh_patient(s: Session, patient_id: int) -> tuple[Allocation, int]:

@@ -7,7 +7,8 @@ change), the in-force coverages, plan-year and KX period rows and the requests, 
 `change_token()` is one aggregate over a few rows: poll it, refresh when it moves.
 """
 
-from collections import defaultdict
+from bisect import bisect_left, insort
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -16,7 +17,13 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.domain.authorization import NO_USAGE, AuthState, UsageCounts
+from ptdesk.domain.authorization import (
+    NO_USAGE,
+    AuthorizationStatus,
+    AuthState,
+    Phase,
+    UsageCounts,
+)
 from ptdesk.domain.board import (
     Board,
     BoardAuth,
@@ -26,17 +33,21 @@ from ptdesk.domain.board import (
     BoardPatient,
     BoardRequest,
     BoardRow,
+    EndingSoon,
     build_board,
+    payer_stats,
 )
-from ptdesk.domain.patient_status import CoverageRule
+from ptdesk.domain.kx_status import KxStatus
+from ptdesk.domain.patient_status import CoverageCheck, CoverageRule
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.renewal import request_timeline
-from ptdesk.domain.status import Status, plural
-from ptdesk.domain.visit_limits import LimitCounts, plan_year
+from ptdesk.domain.status import Status, StatusReason, plural
+from ptdesk.domain.visit_limits import LimitCounts, LimitStatus, plan_year
 from ptdesk.services.auth_records import (
     _AUTH_COLS,
     _COV_COLS,
     PLAN,
+    WHOLE_CLINIC,
     YEAR,
     AuthRow,
     CoverageRow,
@@ -65,9 +76,11 @@ from ptdesk.storage.models import (
     AuthorizationCode,
     AuthorizationRequest,
     AuthorizationUsage,
+    ChangeCounter,
     Coverage,
     CoverageUsage,
     Patient,
+    PatientChange,
     Payer,
     PeriodUsage,
 )
@@ -76,28 +89,142 @@ STATS_WEEKS = 26  # decided requests in the per-payer statistics: the last six m
 
 
 class BoardService:
-    """Keeps the last board: while the change token and the day are unchanged, a refresh
-    reads one row (the token) and only re-times the requests awaiting a decision."""
+    """Keeps the last board, per patient. While the change token and the day are unchanged a
+    refresh reads one row (the token) and only re-times the requests awaiting a decision; when
+    the token moved, only the patients changed since (`patient_changes.seq` above the last
+    token) are read and recomputed, and merged into the kept board. A change that names no
+    patient (bands saved, a whole-clinic reallocation), a new day, or a large batch of changes
+    rebuild it whole."""
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
-        self._cache: tuple[int, date, Board, _Extra, BoardView] | None = None
+        self._state: _State | None = None
 
     def board(self, today: date, now: datetime) -> BoardView:
         with session_scope(self._factory) as s:
             token = current_token(s)
-            c = self._cache
-            if c is not None and c[0] == token and c[1] == today:
-                return _retime(c[4], c[3], now)
+            st = self._state
+            if st is not None and st.today == today:
+                if st.token == token:
+                    return st.at(now)
+                changed = changes_since(s, st.token)
+                if changed is not None and len(changed) <= INCREMENTAL_MAX:
+                    if changed:
+                        board, extra = load_board(s, today, now, sorted(changed))
+                        st.merge(board, extra, changed)
+                    st.token = token
+                    return st.at(now, rebuild=True)
             board, extra = load_board(s, today, now, None)
-        view = board_view(board, extra, today, now, token)
-        self._cache = (token, today, board, extra, view)
-        return view
+        st = _State(today, token)
+        st.merge(board, extra, None)
+        self._state = st
+        return st.at(now, rebuild=True)
 
     def change_token(self) -> int:
-        """Cheap (a sum over a few rows): poll it and refresh the board when it moved."""
+        """Cheap (one row): poll it and refresh the board when it moved."""
         with session_scope(self._factory) as s:
             return current_token(s)
+
+
+INCREMENTAL_MAX = 500  # more changed patients than this since the last board: rebuild it
+
+
+def _row_key(v: BoardRowView) -> tuple[int, date, str, int]:
+    """The domain's board order: Red first, then soonest end, name, id."""
+    return (-v.chip.status.severity, v.end_date or date.max, v.name, v.patient_id)
+
+
+class _State:
+    """The last board as per-patient pieces, and the view built from them."""
+
+    def __init__(self, today: date, token: int) -> None:
+        self.today = today
+        self.token = token
+        self.rows: dict[int, BoardRowView] = {}
+        self.keys: list[tuple[int, date, str, int]] = []  # sorted
+        self.ending: dict[int, list[EndingSoonView]] = {}
+        self.reverify: dict[int, list[ReverifyView]] = {}
+        self.requests: dict[int, list[BoardRequest]] = {}
+        self.view: BoardView | None = None
+
+    def merge(self, board: Board, extra: "_Extra", changed: set[int] | None) -> None:
+        """Replace the changed patients' pieces (all when `changed` is None)."""
+        if changed is None:
+            self.rows.clear()
+            self.ending.clear()
+            self.reverify.clear()
+            self.requests.clear()
+        else:
+            for pid in changed:
+                old = self.rows.pop(pid, None)
+                if old is not None:
+                    k = _row_key(old)
+                    i = bisect_left(self.keys, k)
+                    if i < len(self.keys) and self.keys[i] == k:
+                        del self.keys[i]
+                self.ending.pop(pid, None)
+                self.reverify.pop(pid, None)
+                self.requests.pop(pid, None)
+        new = [_row_view(r, extra) for r in board.rows]
+        for v in new:
+            self.rows[v.patient_id] = v
+        if changed is None:
+            self.keys = sorted(_row_key(v) for v in new)
+        else:
+            for v in new:
+                insort(self.keys, _row_key(v))
+        for e in board.ending_soon:
+            self.ending.setdefault(e.patient_id, []).append(_ending_view(e))
+        for x in board.reverify:
+            self.reverify.setdefault(x.patient_id, []).append(
+                ReverifyView(x.patient_id, x.name, x.coverage_id, x.payer_name, x.why))
+        for br in extra.requests:
+            self.requests.setdefault(br.patient_id, []).append(br)
+        self.view = None
+
+    def at(self, now: datetime, *, rebuild: bool = False) -> BoardView:
+        v = self.view
+        if v is None or rebuild:
+            rows = self.rows
+            ordered = tuple(rows[k[3]] for k in self.keys)
+            ending = sorted((e for es in self.ending.values() for e in es),
+                            key=lambda e: (e.end_date, e.name, e.patient_id, e.authorization_id))
+            reverify = sorted((x for xs in self.reverify.values() for x in xs),
+                              key=lambda x: (x.name, x.patient_id, x.coverage_id))
+            allreq = [br.request for brs in self.requests.values() for br in brs]
+            payers = tuple(
+                PayerStatsView(p.payer_name, p.requests, p.decided, p.median_turnaround_days,
+                               p.approval_rate, p.denial_reasons,
+                               tuple(WeekOutcome(w[0], w[1], st, n) for w, st, n in p.by_week))
+                for p in payer_stats(allreq))
+            n = Counter(r.chip.status for r in ordered)
+            counts = BoardCounts(
+                n.get(Status.RED, 0), n.get(Status.NONE, 0), n.get(Status.YELLOW, 0),
+                n.get(Status.GREEN, 0), n.get(Status.NOT_TRACKED, 0), len(ending), 0, 0)
+            v = BoardView(self.today, now, self.token, ordered, counts, tuple(ending), (),
+                          tuple(reverify), payers)
+            self.view = v = _retime(v, self.requests, now, force=True)
+            return v
+        if now != v.generated_at:
+            return _retime(v, self.requests, now)
+        return v
+
+
+def changes_since(s: Session, token: int) -> set[int] | None:
+    """Patients changed after `token`; None when a change named no patient since."""
+    whole = s.execute(select(ChangeCounter.value)
+                      .where(ChangeCounter.name == WHOLE_CLINIC)).scalar_one_or_none()
+    if whole is not None and whole > token:
+        return None
+    return set(s.scalars(select(PatientChange.patient_id).where(PatientChange.seq > token)))
+
+
+def _ending_view(e: EndingSoon) -> EndingSoonView:
+    a = e.authorization
+    return EndingSoonView(e.patient_id, e.name, a.record.auth_id, a.record.payer_name,
+                          a.record.terms.number, a.record.effective_end, a.days_left,
+                          plural(a.remaining, a.record.noun) + " left",
+                          chip(a.status, a.reasons()))
 
 
 class _Extra:
@@ -165,9 +292,11 @@ def load_board(
     for rec in records_for((a for a in auths if a.coverage_id in covs), names):
         board_auths.append(BoardAuth(covs[rec.coverage_id][0], rec,
                                      usage.get(rec.key, NO_USAGE)))
-    unc = dict((r[0], (r[1], r[2])) for r in s.execute(
-        select(CoverageUsage.coverage_id, CoverageUsage.uncovered_booked,
-               CoverageUsage.first_uncovered).where(CoverageUsage.uncovered_booked > 0)))
+    uq = (select(CoverageUsage.coverage_id, CoverageUsage.uncovered_booked,
+                 CoverageUsage.first_uncovered).where(CoverageUsage.uncovered_booked > 0))
+    if patient_ids is not None:
+        uq = uq.where(CoverageUsage.patient_id.in_(patient_ids))
+    unc = {r[0]: (r[1], r[2]) for r in s.execute(uq)}
     board_covs = []
     for cid, (pid, c) in covs.items():
         n, first = unc.get(cid, (0, None))
@@ -257,75 +386,66 @@ def _requests(s: Session, today: date, patient_ids: Sequence[int] | None) -> lis
             for r, pid, payer, d, h in s.execute(q)]
 
 
-def _row_view(row: BoardRow, extra: _Extra) -> BoardRowView:
-    in_force = [a for a in row.authorizations if a.phase.value == "in_force"]
+def _head(row: BoardRow) -> StatusReason | None:
+    """The panel's chip reason (the first reason of the patient's status, in the order
+    `patient_status` lists them) without building every part's words: only parts as bad as
+    the row can carry it (a part's reasons are never worse than its status)."""
+    want = row.status
+    sev = want.severity
+    parts: list[AuthorizationStatus | LimitStatus | CoverageCheck | KxStatus] = [
+        *row.authorizations, *row.limits, *row.coverages]
+    if row.kx is not None:
+        parts.append(row.kx)
+    for p in parts:
+        if p.status.severity < sev:
+            continue
+        for r in p.reasons():
+            if r.status is want:
+                return r
+    return None
+
+
+def _row_view(row: BoardRow, extra: "_Extra") -> BoardRowView:
+    in_force = [a for a in row.authorizations if a.phase is Phase.IN_FORCE]
     soon = min(in_force, key=lambda a: a.record.effective_end, default=None)
     remaining = soon.remaining if soon else None
     text = plural(soon.remaining, soon.record.noun) + " left" if soon else ""
     payer = soon.record.payer_name if soon else ""
-    if row.status in (Status.GREEN, Status.NOT_TRACKED):
-        label = row.status.label
-        c = StatusChipView(row.status, row.status.icon_name,
-                           f"{label} · {text}" if text else label, "")
-        step = ""
-    else:
+    head = _head(row)
+    if head is not None:
+        c = StatusChipView(row.status, row.status.icon_name, head.chip,
+                           " ".join(x for x in (head.sentence, head.next_step) if x))
+    else:  # nothing of the row's colour speaks: what the panel would say, in full
         ps = row.patient_status()
         c = chip(ps.status, ps.reasons)
         head = ps.headline
-        step = head.next_step if head else ""
-        if head is not None and not payer:
-            payer = head.subject
+    step = head.next_step if head else ""
+    if head is not None and not payer:
+        payer = head.subject
     return BoardRowView(row.patient_id, row.name, extra.chart.get(row.patient_id, ""),
                         payer or extra.first_payer.get(row.patient_id, ""), c, remaining, text,
                         row.next_end, step)
 
 
-def board_view(board: Board, extra: _Extra, today: date, now: datetime, token: int) -> BoardView:
-    rows = tuple(_row_view(r, extra) for r in board.rows)
-    chips = {r.patient_id: r.chip for r in rows}
-    ending = tuple(
-        EndingSoonView(e.patient_id, e.name, e.authorization.record.auth_id,
-                       e.authorization.record.payer_name, e.authorization.record.terms.number,
-                       e.authorization.record.effective_end, e.authorization.days_left,
-                       plural(e.authorization.remaining, e.authorization.record.noun) + " left",
-                       chip(e.authorization.status, e.authorization.reasons()))
-        for e in board.ending_soon)
-    awaiting = tuple(
-        AwaitingDecisionView(a.timeline.request.request_id, a.patient_id, a.name,
-                             a.timeline.request.payer_name, a.timeline.request.status,
-                             a.timeline.request.sent_at, a.timeline.due_at, a.timeline.overdue,
-                             a.timeline.check_portal_now, a.timeline.sentence)
-        for a in board.awaiting)
-    reverify = tuple(ReverifyView(v.patient_id, v.name, v.coverage_id, v.payer_name, v.why)
-                     for v in board.reverify)
-    payers = tuple(
-        PayerStatsView(p.payer_name, p.requests, p.decided, p.median_turnaround_days,
-                       p.approval_rate, p.denial_reasons,
-                       tuple(WeekOutcome(w[0], w[1], st, n) for w, st, n in p.by_week))
-        for p in board.payers)
-    n = board.counts
-    counts = BoardCounts(
-        n.get(Status.RED, 0), n.get(Status.NONE, 0), n.get(Status.YELLOW, 0),
-        n.get(Status.GREEN, 0), n.get(Status.NOT_TRACKED, 0), len(ending), len(awaiting),
-        sum(a.overdue for a in awaiting))
-    del chips
-    return BoardView(today, now, token, rows, counts, ending, awaiting, reverify, payers)
-
-
-def _retime(view: BoardView, extra: _Extra, now: datetime) -> BoardView:
+def _retime(view: BoardView, requests: dict[int, list[BoardRequest]], now: datetime,
+            *, force: bool = False) -> BoardView:
     """The same board at another moment: only the awaiting list depends on `now`."""
-    if now == view.generated_at:
+    if now == view.generated_at and not force:
         return view
     names = {r.patient_id: r.name for r in view.rows}
     waiting = []
-    for br in extra.requests:
-        if br.request.status.awaiting and br.patient_id in names:
-            t = request_timeline(br.request, now, br.turnaround)
-            waiting.append(AwaitingDecisionView(
-                br.request.request_id, br.patient_id, names[br.patient_id],
-                br.request.payer_name, br.request.status, br.request.sent_at, t.due_at,
-                t.overdue, t.check_portal_now, t.sentence))
-    waiting.sort(key=lambda a: (not a.overdue, a.due_at or now, a.name))
+    for pid, brs in requests.items():
+        name = names.get(pid)
+        if name is None:
+            continue
+        for br in brs:
+            if br.request.status.awaiting:
+                t = request_timeline(br.request, now, br.turnaround)
+                waiting.append(AwaitingDecisionView(
+                    br.request.request_id, br.patient_id, name,
+                    br.request.payer_name, br.request.status, br.request.sent_at, t.due_at,
+                    t.overdue, t.check_portal_now, t.sentence))
+    waiting.sort(key=lambda a: (not a.overdue, a.due_at or now, a.name, a.request_id))
     counts = replace(view.counts, requests_awaiting=len(waiting),
                      requests_overdue=sum(a.overdue for a in waiting))
     return replace(view, generated_at=now, awaiting=tuple(waiting), counts=counts)
