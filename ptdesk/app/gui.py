@@ -46,7 +46,8 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
 
     today_page = TodayPage(TodayService(factory), VisitService(factory),
                            SessionBillingService(factory), runner, today=local_today,
-                           now=local_now, open_patient=open_patient_record)
+                           now=local_now, open_patient=open_patient_record,
+                           change_token=BoardService(factory).change_token)
     window.add_page("today", "Today", today_page)
     # --- end of Today ----------------------------------------------------------------------
     patients_page = PatientsPage(patients, runner, today=local_today, reference=reference,

@@ -144,3 +144,16 @@ def test_today_model_under_modeltester(qtmodeltester: object, page: TodayPage) -
     assert page.view is not None
     model.set_rows(page.view.rows)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_today_reloads_when_another_desk_changes_something(
+    qtbot: QtBot, page: TodayPage
+) -> None:
+    """The page polls the shared change counter and reloads the day when it moved."""
+    token = {"value": 1}
+    page._change_token = lambda: token["value"]
+    page.poll()
+    qtbot.waitUntil(lambda: page._last_token == 1)
+    with qtbot.waitSignal(page.sig_loaded, timeout=3000):
+        token["value"] = 2
+        page.poll()

@@ -8,7 +8,7 @@ previous day, the next day and today. Database work goes through the task runner
 from collections.abc import Callable
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +65,8 @@ class TodayPage(QWidget):
         today: Callable[[], date],
         now: Callable[[], datetime],
         open_patient: Callable[[int], None] | None = None,
+        change_token: Callable[[], int] | None = None,
+        poll_ms: int = 5000,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,11 +77,31 @@ class TodayPage(QWidget):
         self._today = today
         self._now = now
         self._open_patient = open_patient
+        self._change_token = change_token
+        self._last_token: int | None = None
         self._keep_visit: int | None = None
         self.view: TodayView | None = None
         self._build_ui()
         self._connect()
         self.date_edit.setDate(_qdate(today()))  # loads the day
+        # Another desk may check a patient in or book a visit: poll the shared change counter
+        # (one row) and reload the day only when it moved.
+        self.timer = QTimer(self)
+        self.timer.setInterval(poll_ms)
+        self.timer.timeout.connect(self.poll)
+        if change_token is not None:
+            self.timer.start()
+
+    def poll(self) -> None:
+        if self._change_token is None:
+            return
+        self._runner.submit(self._change_token, on_done=self._token, on_error=lambda _e: None,
+                            key="today-token")
+
+    def _token(self, token: int) -> None:
+        if self._last_token is not None and token != self._last_token:
+            self.refresh()
+        self._last_token = token
 
     # ---- building -----------------------------------------------------------------------
     def _build_ui(self) -> None:
