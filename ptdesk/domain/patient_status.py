@@ -201,10 +201,10 @@ class Panel:
     coverages: tuple[CoverageCheck, ...]
     allocation: Allocation = field(repr=False)
 
-    def explain(self, key: tuple[int, str]) -> UsageExplanation:
+    def explain(self, key: tuple[int, str], *, outside_dates: bool = True) -> UsageExplanation:
         """"Why N used?" for one authorization (key = (auth_id, pool_code))."""
         record = next(r for r in self.allocation.records if r.key == key)
-        return self.allocation.explain(record)
+        return self.allocation.explain(record, outside_dates=outside_dates)
 
 
 def patient_panel(

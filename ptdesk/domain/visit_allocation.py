@@ -178,7 +178,12 @@ class Allocation:
             key=lambda v: (v.day, v.visit_id),
         ))
 
-    def explain(self, record: AuthorizationRecord) -> UsageExplanation:
+    def explain(
+        self, record: AuthorizationRecord, *, outside_dates: bool = True
+    ) -> UsageExplanation:
+        """Every visit, counted or not and why; `outside_dates=False` leaves out the visits
+        not counted only because they fall outside the authorization's dates (most of an
+        old authorization's list, which the panel does not show)."""
         counted: list[UsageLine] = []
         not_counted: list[UsageLine] = []
         subjects = {r.key: r.subject for r in self.records}
@@ -193,6 +198,8 @@ class Allocation:
                                          f"{short_date(v.day)}: {kind}{beyond}; {mine[0].why}"))
                 continue
             reason = _why_not(v, va, record)
+            if reason is NotCounted.OUTSIDE_DATES and not outside_dates:
+                continue
             words = f"{short_date(v.day)}: {reason.label}"
             if reason is NotCounted.OTHER_AUTHORIZATION:
                 others = sorted({subjects[d.key] for d in va.draws})

@@ -25,7 +25,7 @@ from ptdesk.domain.patient_status import (
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.renewal import send_advice
 from ptdesk.domain.status import ReasonCode, Status, StatusReason
-from ptdesk.domain.visit_allocation import USED_STATUSES, NotCounted
+from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.domain.visit_limits import LimitStatus, VisitLimit
 from ptdesk.services.auth_records import (
     AuthRow,
@@ -190,7 +190,7 @@ def _card(panel: Panel, a: AuthorizationStatus, row: AuthRow, covs: dict[int, Co
     c = chip(a.status, reasons)
     head = next((x for x in reasons if x.status is a.status), None)
     over = next((x for x in reasons if x.code is ReasonCode.BOOKED_BEYOND_AUTH), None)
-    ex = panel.explain(r.key)
+    ex = panel.explain(r.key, outside_dates=False)  # the card leaves those out
     codes = tuple(f"{code} ({units} units)" if units is not None else code
                   for code, units in row.codes if not r.pool_code or code == r.pool_code)
     return AuthorizationCardView(
@@ -205,7 +205,7 @@ def _card(panel: Panel, a: AuthorizationStatus, row: AuthRow, covs: dict[int, Co
                   for u in ex.counted),
             tuple(UsageLineView(u.visit_id, u.day, u.status, 0, u.words,
                                 u.reason.label if u.reason else "")
-                  for u in ex.not_counted if u.reason is not NotCounted.OUTSIDE_DATES),
+                  for u in ex.not_counted),
         ),
         AuthorizationDraft(
             row.coverage_id, row.start, row.end, row.authorized, row.number, row.state,

@@ -89,6 +89,10 @@ def test_consecutive_authorizations_split_by_date() -> None:
     c = alloc.counts()
     assert (c[first.key].used, c[second.key].used, c[second.key].booked) == (1, 1, 1)
     assert alloc.explain(first).not_counted[0].reason is NotCounted.OUTSIDE_DATES
+    # the panel's short form leaves out what lies outside the dates, nothing else
+    short = alloc.explain(first, outside_dates=False)
+    assert short.not_counted == ()
+    assert short.counted == alloc.explain(first).counted
 
 
 def test_pending_placeholder_is_never_drawn_and_booked_visit_is_uncovered() -> None:
