@@ -107,7 +107,7 @@ def main() -> int:
             .where(Authorization.state == "active", Authorization.start_date <= TODAY,
                    Authorization.end_date >= TODAY).order_by(Coverage.id).limit(1)).one()
     vs, ps = VisitService(factory), PanelService(factory)
-    record, panel = [], []
+    record, panel, refresh = [], [], []
     for _ in range(args.repeat):
         t = time.perf_counter()
         v = vs.book(VisitDraft(pid, TODAY, cov))
@@ -116,7 +116,15 @@ def main() -> int:
         t = time.perf_counter()
         view = ps.panel(pid, TODAY, NOW)
         panel.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        board_svc.board(TODAY, NOW)  # the token moved: only this patient is recomputed
+        refresh.append(time.perf_counter() - t)
         vs.void(v.id, "benchmark")  # keep the patient's history the same size
+    after = board_svc.board(TODAY, NOW)
+    e3 = create_engine_for(url)
+    if after.rows != BoardService(make_session_factory(e3)).board(TODAY, NOW).rows:
+        print("WARNING: the refreshed board differs from a cold one")
+    e3.dispose()
     print(f"panel: {len(view.authorizations)} authorization cards, status {view.status.status}")
     page = [r.patient_id for r in board.rows[:100]]
     look = []
@@ -129,8 +137,16 @@ def main() -> int:
     stats("board, warm", warm, 100)
     stats("change_token()", tok)
     stats("record a visit (book + complete, realloc)", record)
+    stats("board after recording a visit", refresh, 100)
     stats("panel after recording a visit", panel, 5)
     stats("lookup status column, 100 patients", look)
+    red = [r.patient_id for r in board.rows if r.status.value == "red"][:100]
+    look_red = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        ps.statuses_for(red, TODAY)
+        look_red.append(time.perf_counter() - t)
+    stats("lookup status column, 100 Red patients", look_red)
     eng.dispose()
     return 0
 
