@@ -14,6 +14,7 @@ or when the revision files are anything but a plain chain (then it decides, as b
 import logging
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +55,9 @@ class UpgradeResult:
 def alembic_config() -> "Config":
     from alembic.config import Config
 
-    cfg = Config()
+    # stdout given explicitly: Config's default is the sys.stdout of the moment alembic was
+    # first imported, which may since have been replaced and closed (a captured test, a GUI).
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
