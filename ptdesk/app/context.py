@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,6 +43,11 @@ def describe_url(url: str) -> str:
     return f"server {parsed.host or 'local'}/{parsed.database}"  # never the password
 
 
+def _has_patients(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT 1 FROM patients LIMIT 1")).first() is not None
+
+
 def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppContext:
     demo = bool(getattr(args, "demo", False))
     paths = app_paths(getattr(args, "data_dir", None), demo=demo)
@@ -69,7 +74,8 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
         engine.dispose()
         raise DatabaseUnavailable(f"Could not open the database ({label}): {exc.orig}") from None
     factory = make_session_factory(engine)
-    if demo:
+    if demo and not _has_patients(engine):
+        # The generator (and its plans, people and rule tables) is imported only to create it.
         from ptdesk.services.demo_clinic import ensure_demo_clinic
 
         ensure_demo_clinic(factory, today=today or local_today())
