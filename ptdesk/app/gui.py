@@ -2,47 +2,44 @@
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, cast
 
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.domain.errors import DomainError
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ptdesk.ui.pages.patients_page import PatientsPage
+
 
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     """Every page gets its services and the task runner through its constructor.
 
-    Pages: (Today, from its own issue, goes first when it arrives), Patients, Board, Settings.
+    Pages: Today, Patients, Board, Settings. Only the first is built before the window shows:
+    the others go to the window as factories, built (and their modules imported) the first time
+    they are shown, or asked for by Ctrl+F or another page (issue 3: start-up time).
     """
-    from ptdesk.services.authorization_api import AuthorizationApis
-    from ptdesk.services.authorizations import AuthorizationService
     from ptdesk.services.board import BoardService
-    from ptdesk.services.panel import PanelService
-    from ptdesk.services.patients import PatientService
-    from ptdesk.services.reference import ReferenceService
-    from ptdesk.services.renewals import RenewalService
-    from ptdesk.services.status_settings import StatusSettingsService
     from ptdesk.services.visits import VisitService
     from ptdesk.ui.main_window import MainWindow
-    from ptdesk.ui.pages.board_page import BoardPage
-    from ptdesk.ui.pages.patients_page import PatientsPage
-    from ptdesk.ui.pages.settings_page import SettingsPage
     from ptdesk.ui.tasks import TaskRunner
 
     window = MainWindow(ctx.db_label, is_demo=ctx.is_demo)
     runner = TaskRunner(window)
     factory = ctx.session_factory
-    patients = PatientService(factory)
-    reference = ReferenceService(factory)
-    auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
-                             RenewalService(factory), VisitService(factory))
+
+    def patients_page() -> "PatientsPage":
+        return cast("PatientsPage", window.show_page("patients"))  # built on first use
+
     # --- Today + the session form (issue 4's GUI face): the first page -----------------------
     from ptdesk.services.session_billing import SessionBillingService
     from ptdesk.services.today import TodayService
     from ptdesk.ui.pages.today_page import TodayPage
 
     def open_patient_record(patient_id: int) -> None:
-        window.show_page("patients")
-        patients_page.open_patient(patient_id)
+        patients_page().open_patient(patient_id)
 
     today_page = TodayPage(TodayService(factory), VisitService(factory),
                            SessionBillingService(factory), runner, today=local_today,
@@ -50,22 +47,40 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                            change_token=BoardService(factory).change_token)
     window.add_page("today", "Today", today_page)
     # --- end of Today ----------------------------------------------------------------------
-    patients_page = PatientsPage(patients, runner, today=local_today, reference=reference,
-                                 auth=auth, now=local_now)
-    window.add_page("patients", "Patients", patients_page)
-    board_page = BoardPage(BoardService(factory), runner, today=local_today, now=local_now)
-    window.add_page("board", "Board", board_page)
-    window.add_page("settings", "Settings", SettingsPage(StatusSettingsService(factory), runner))
 
-    def open_from_board(patient_id: int) -> None:
-        window.show_page("patients")
-        patients_page.open_patient(patient_id)
+    def build_patients_page() -> "PatientsPage":
+        from ptdesk.services.authorization_api import AuthorizationApis
+        from ptdesk.services.authorizations import AuthorizationService
+        from ptdesk.services.panel import PanelService
+        from ptdesk.services.patients import PatientService
+        from ptdesk.services.reference import ReferenceService
+        from ptdesk.services.renewals import RenewalService
+        from ptdesk.ui.pages.patients_page import PatientsPage
 
-    board_page.sig_patient_requested.connect(open_from_board)
+        auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
+                                 RenewalService(factory), VisitService(factory))
+        return PatientsPage(PatientService(factory), runner, today=local_today,
+                            reference=ReferenceService(factory), auth=auth, now=local_now)
+
+    def build_board_page() -> "QWidget":
+        from ptdesk.ui.pages.board_page import BoardPage
+
+        board_page = BoardPage(BoardService(factory), runner, today=local_today, now=local_now)
+        board_page.sig_patient_requested.connect(open_patient_record)
+        return board_page
+
+    def build_settings_page() -> "QWidget":
+        from ptdesk.services.status_settings import StatusSettingsService
+        from ptdesk.ui.pages.settings_page import SettingsPage
+
+        return SettingsPage(StatusSettingsService(factory), runner)
+
+    window.add_page("patients", "Patients", build_patients_page)
+    window.add_page("board", "Board", build_board_page)
+    window.add_page("settings", "Settings", build_settings_page)
 
     def find_patient() -> None:
-        window.show_page("patients")
-        patients_page.focus_search()
+        patients_page().focus_search()
 
     window.add_global_shortcut("Ctrl+F", find_patient)
     window.destroyed.connect(runner.shutdown)

@@ -1,6 +1,12 @@
 """The main window: a left navigation of pages, the page itself, and a status bar that says
-which database is open. Pages are handed in by the app; the window knows none of them."""
+which database is open. Pages are handed in by the app; the window knows none of them.
 
+A page may be handed in as a factory (a callable returning the widget): it is built the first
+time it is shown or asked for (`page`, `show_page`), so start-up builds only the first page
+(issue 3). Until then an empty placeholder holds its place in the stack.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -15,12 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+PageFactory = Callable[[], QWidget]
+
 
 @dataclass
 class PageEntry:
     key: str
     title: str
-    widget: QWidget
+    widget: QWidget  # the placeholder until a factory's page is built
+    factory: PageFactory | None = None  # set until the page is built
+
+    @property
+    def built(self) -> bool:
+        return self.factory is None
 
 
 class MainWindow(QMainWindow):
@@ -50,12 +63,33 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def _connect(self) -> None:
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._row_changed)
 
-    def add_page(self, key: str, title: str, widget: QWidget) -> None:
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._pages):
+            self._build(self._pages[row])
+        self.stack.setCurrentIndex(row)
+
+    def _build(self, entry: PageEntry) -> QWidget:
+        if entry.factory is None:
+            return entry.widget
+        widget = entry.factory()  # raises: the placeholder stays and the next show tries again
+        index = self.stack.indexOf(entry.widget)
+        placeholder, entry.widget, entry.factory = entry.widget, widget, None
+        self.stack.insertWidget(index, widget)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return widget
+
+    def add_page(self, key: str, title: str, page: QWidget | PageFactory) -> None:
+        """Add a page: a widget, or a factory that builds it when it is first shown."""
         index = len(self._pages)
-        self._pages.append(PageEntry(key, title, widget))
-        self.stack.addWidget(widget)
+        if isinstance(page, QWidget):
+            entry = PageEntry(key, title, page)
+        else:
+            entry = PageEntry(key, title, QWidget(), page)
+        self._pages.append(entry)
+        self.stack.addWidget(entry.widget)
         shortcut = QKeySequence(f"Ctrl+{index + 1}") if index < 9 else QKeySequence()
         item = QListWidgetItem(title)
         item.setToolTip(f"{title} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
@@ -76,20 +110,30 @@ class MainWindow(QMainWindow):
         return action
 
     def page(self, key: str) -> QWidget:
-        return next(p.widget for p in self._pages if p.key == key)
+        """The page's widget, built now if it was handed in as a factory."""
+        return self._build(self._entry(key))
+
+    def is_built(self, key: str) -> bool:
+        return self._entry(key).built
+
+    def _entry(self, key: str) -> PageEntry:
+        for entry in self._pages:
+            if entry.key == key:
+                return entry
+        raise KeyError(key)
 
     def show_page(self, key: str) -> QWidget:
-        for i, entry in enumerate(self._pages):
-            if entry.key == key:
-                self.nav.setCurrentRow(i)
-                return entry.widget
-        raise KeyError(key)
+        entry = self._entry(key)
+        self.nav.setCurrentRow(self._pages.index(entry))
+        return self._build(entry)  # built by the row change; again if that raised
 
     def current_page_key(self) -> str:
         return self._pages[self.stack.currentIndex()].key
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for entry in self._pages:
+            if not entry.built:
+                continue
             close = getattr(entry.widget, "shutdown", None)
             if callable(close):
                 close()
