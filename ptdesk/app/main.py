@@ -21,11 +21,13 @@ _COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ptdesk",
         description="Front-desk software for physical-therapy clinics. "
         "With no command, opens the window.",
+        add_help=with_commands,
+        exit_on_error=with_commands,
     )
     parser.add_argument("--version", action="version", version=f"ptdesk {__version__}")
     parser.add_argument(
@@ -46,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke-test", action="store_true", help=argparse.SUPPRESS
     )  # opens the window, closes it, prints the platform: for CI and packaging checks
+    if not with_commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     import importlib
 
@@ -54,9 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line. Opening the window (no command: the everyday start) does not import
+    the command modules, some of which load the billing engine (issue 3: start-up time)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in ("-h", "--help") for a in argv):
+        try:
+            args, rest = build_parser(with_commands=False).parse_known_args(argv)
+        except argparse.ArgumentError:
+            rest = ["(let the full parser say what is wrong)"]
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     from ptdesk.app.logging_setup import configure_logging
 
     paths = app_paths(args.data_dir, demo=args.demo)
