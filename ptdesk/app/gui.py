@@ -2,7 +2,9 @@
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, cast
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext, open_context
@@ -14,6 +16,42 @@ if TYPE_CHECKING:
     from ptdesk.ui.pages.patients_page import PatientsPage
 
 
+class _OnFirstUse:
+    """A service built the first time one of its methods is looked up, so its module (and
+    the billing engine, board rules ... it imports) load then, not before the window shows.
+    The first use may come from a worker thread."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._service: Any = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    self._service = self._build()
+        return getattr(self._service, name)
+
+
+def _visit_service(factory: Any) -> Any:
+    from ptdesk.services.visits import VisitService
+
+    return VisitService(factory)
+
+
+def _billing_service(factory: Any) -> Any:
+    from ptdesk.services.session_billing import SessionBillingService
+
+    return SessionBillingService(factory)
+
+
+def _board_service(factory: Any) -> Any:
+    from ptdesk.services.board import BoardService
+
+    return BoardService(factory)
+
+
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     """Every page gets its services and the task runner through its constructor.
 
@@ -21,30 +59,31 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     the others go to the window as factories, built (and their modules imported) the first time
     they are shown, or asked for by Ctrl+F or another page (issue 3: start-up time).
     """
-    from ptdesk.services.board import BoardService
-    from ptdesk.services.visits import VisitService
     from ptdesk.ui.main_window import MainWindow
     from ptdesk.ui.tasks import TaskRunner
 
     window = MainWindow(ctx.db_label, is_demo=ctx.is_demo)
     runner = TaskRunner(window)
     factory = ctx.session_factory
+    # Services the first page holds but calls only later (a click, a 5-second poll).
+    visits = _OnFirstUse(lambda: _visit_service(factory))
+    billing = _OnFirstUse(lambda: _billing_service(factory))
+    tokens = _OnFirstUse(lambda: _board_service(factory))
 
     def patients_page() -> "PatientsPage":
         return cast("PatientsPage", window.show_page("patients"))  # built on first use
 
     # --- Today + the session form (issue 4's GUI face): the first page -----------------------
-    from ptdesk.services.session_billing import SessionBillingService
     from ptdesk.services.today import TodayService
     from ptdesk.ui.pages.today_page import TodayPage
 
     def open_patient_record(patient_id: int) -> None:
         patients_page().open_patient(patient_id)
 
-    today_page = TodayPage(TodayService(factory), VisitService(factory),
-                           SessionBillingService(factory), runner, today=local_today,
+    today_page = TodayPage(TodayService(factory), visits,
+                           billing, runner, today=local_today,
                            now=local_now, open_patient=open_patient_record,
-                           change_token=BoardService(factory).change_token)
+                           change_token=lambda: tokens.change_token())
     window.add_page("today", "Today", today_page)
     # --- end of Today ----------------------------------------------------------------------
 
@@ -58,14 +97,14 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         from ptdesk.ui.pages.patients_page import PatientsPage
 
         auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
-                                 RenewalService(factory), VisitService(factory))
+                                 RenewalService(factory), _visit_service(factory))
         return PatientsPage(PatientService(factory), runner, today=local_today,
                             reference=ReferenceService(factory), auth=auth, now=local_now)
 
     def build_board_page() -> "QWidget":
         from ptdesk.ui.pages.board_page import BoardPage
 
-        board_page = BoardPage(BoardService(factory), runner, today=local_today, now=local_now)
+        board_page = BoardPage(_board_service(factory), runner, today=local_today, now=local_now)
         board_page.sig_patient_requested.connect(open_patient_record)
         return board_page
 
