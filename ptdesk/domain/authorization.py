@@ -22,6 +22,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    long_date,
     plural,
     short_date,
 )
@@ -282,13 +283,13 @@ def _reasons(a: AuthorizationStatus) -> tuple[StatusReason, ...]:
             StatusReason(
                 Status.NOT_TRACKED, ReasonCode.AUTH_OK, subj,
                 f"ended {short_date(r.effective_end)}",
-                f"Closed by the clinic on {r.effective_end:%b %d, %Y}; {a.summary}.",
+                f"Closed by the clinic on {long_date(r.effective_end)}; {a.summary}.",
             ),
         )
     if phase is Phase.EXPIRED:
         out.append(StatusReason(
             Status.RED, ReasonCode.AUTH_EXPIRED, subj, f"expired {short_date(r.terms.end)}",
-            f"Ended on {r.terms.end:%b %d, %Y}; visits after that date are not covered "
+            f"Ended on {long_date(r.terms.end)}; visits after that date are not covered "
             f"({a.summary}).",
             "Get a new authorization before the next visit.",
         ))
@@ -316,14 +317,14 @@ def _reasons(a: AuthorizationStatus) -> tuple[StatusReason, ...]:
             out.append(StatusReason(
                 Status.GREEN, ReasonCode.AUTH_NOT_STARTED, subj,
                 f"starts {short_date(r.terms.start)}",
-                f"Starts {r.terms.start:%b %d, %Y}; visits before then do not draw from it.",
+                f"Starts {long_date(r.terms.start)}; visits before then do not draw from it.",
             ))
         when = "ends today" if a.days_left == 0 else f"{plural(a.days_left, 'day')} left"
         still = f", even though {left}" if db.severity > vb.severity else ""
         out.append(StatusReason(
             db, ReasonCode.AUTH_DAYS_LOW if db is not Status.GREEN else ReasonCode.AUTH_OK,
             subj, when,
-            f"Covers visits through {r.effective_end:%b %d, %Y} (a visit on that day is "
+            f"Covers visits through {long_date(r.effective_end)} (a visit on that day is "
             f"covered){still}.",
             _next_step(db),
         ))

@@ -26,6 +26,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    long_date,
     plural,
     short_date,
     sort_reasons,
@@ -83,7 +84,7 @@ class CoverageCheck:
                 s, ReasonCode.BOOKED_UNCOVERED, subj,
                 f"{plural(self.uncovered_booked, 'booked visit')} not covered",
                 f"{plural(self.uncovered_booked, 'booked visit')} fall outside every "
-                f"authorization, the first on {self.first_uncovered:%b %d, %Y}.",
+                f"authorization, the first on {long_date(self.first_uncovered)}.",
                 f"Get the authorization extended before {short_date(self.first_uncovered)}, "
                 "or reschedule.",
             ))

@@ -19,7 +19,7 @@ from enum import StrEnum
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.authorization import AuthorizationStatus, Phase
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.domain.status import plural, short_date
+from ptdesk.domain.status import long_date, plural, short_date
 
 
 class RequestStatus(StrEnum):
@@ -119,7 +119,7 @@ class RequestTimeline:
             return "Not sent yet."
         if self.due_at is None:
             return f"{r.status.value.replace('_', ' ').capitalize()}."
-        due = f"{self.due_at:%b %d, %Y %H:%M}"
+        due = f"{long_date(self.due_at)} {self.due_at:%H:%M}"
         if self.overdue:
             return f"Decision overdue since {due}: call the payer."
         if self.check_portal_now:
@@ -249,7 +249,7 @@ def approval_change(
         )
         return AuthorizationChange(
             ChangeKind.EXTEND, current_id, terms,
-            f"Extend to {terms.end:%b %d, %Y} with {req.visits_approved} more "
+            f"Extend to {long_date(terms.end)} with {req.visits_approved} more "
             f"(total {terms.authorized}){partly}.",
         )
     terms = AuthorizationTerms(
@@ -260,6 +260,6 @@ def approval_change(
     )
     return AuthorizationChange(
         ChangeKind.ADD, None, terms,
-        f"Add a new authorization {req.number_approved or ''} {start:%b %d, %Y} to "
-        f"{end:%b %d, %Y}, {plural(req.visits_approved, 'visit')}{partly}.".replace("  ", " "),
+        f"Add a new authorization {req.number_approved or ''} {long_date(start)} to "
+        f"{long_date(end)}, {plural(req.visits_approved, 'visit')}{partly}.".replace("  ", " "),
     )

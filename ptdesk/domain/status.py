@@ -179,6 +179,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def long_date(d: date) -> str:
+    """"Mar 7, 2026": the one on-screen date format (UI.md), in every sentence ptdesk writes."""
+    return f"{d:%b} {d.day}, {d.year}"
+
+
 def short_date(d: date) -> str:
     """"Dec 14" (no year), the way the desk says it."""
     return f"{d:%b} {d.day}"

@@ -23,6 +23,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    long_date,
     plural,
     short_date,
 )
@@ -153,7 +154,7 @@ def count_plan_year(
 def _reasons(s: LimitStatus) -> tuple[StatusReason, ...]:
     lim = s.limit
     subj = lim.subject
-    yr = f"plan year {s.year.start:%b %d, %Y} to {s.year.end:%b %d, %Y}"
+    yr = f"plan year {long_date(s.year.start)} to {long_date(s.year.end)}"
     elsewhere = f" (including {s.elsewhere_counted} elsewhere)" if s.elsewhere_counted else ""
     summary = (f"{plural(lim.limit, 'visit')} a year, {s.used} used{elsewhere}, "
                f"{s.booked} booked, {s.remaining} left in the {yr}")
@@ -163,7 +164,7 @@ def _reasons(s: LimitStatus) -> tuple[StatusReason, ...]:
             Status.RED, ReasonCode.LIMIT_REACHED, subj, "plan-year limit reached",
             f"{summary}. Further visits this plan year are not covered.",
             "Tell the patient before the visit: self-pay, secondary insurance or an exception; "
-            f"the limit resets on {s.year.end + timedelta(days=1):%b %d, %Y}.",
+            f"the limit resets on {long_date(s.year.end + timedelta(days=1))}.",
         ))
     else:
         band = s.bands.for_remaining(s.remaining)
@@ -187,7 +188,7 @@ def _reasons(s: LimitStatus) -> tuple[StatusReason, ...]:
         out.append(StatusReason(
             Status.NOT_TRACKED, ReasonCode.LIMIT_ELSEWHERE_STALE, subj,
             "visits elsewhere not re-verified",
-            f"{lim.used_elsewhere} visits elsewhere were reported on {as_of:%b %d, %Y}, "
+            f"{lim.used_elsewhere} visits elsewhere were reported on {long_date(as_of)}, "
             "before this plan year began, and are not counted.",
             "Re-verify benefits: ask the payer for visits used this plan year.",
         ))
@@ -214,12 +215,12 @@ def verification_due(
     year = plan_year(today, start_month, start_day)
     if verified_on < year.start:
         return VerificationDue(
-            True, f"A new plan year began on {year.start:%b %d, %Y}; last verified "
-                  f"{verified_on:%b %d, %Y}.")
+            True, f"A new plan year began on {long_date(year.start)}; last verified "
+                  f"{long_date(verified_on)}.")
     if episode_started_on is not None and episode_started_on > verified_on:
         return VerificationDue(
-            True, f"A new episode began on {episode_started_on:%b %d, %Y}, after the last "
-                  f"verification ({verified_on:%b %d, %Y}).")
+            True, f"A new episode began on {long_date(episode_started_on)}, after the last "
+                  f"verification ({long_date(verified_on)}).")
     return _NOT_DUE  # no words built: the board asks this for every coverage
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.authorization import AuthorizationRecord, AuthState
 from ptdesk.domain.errors import DomainError, ValidationErrors
-from ptdesk.domain.status import short_date
+from ptdesk.domain.status import long_date, short_date
 from ptdesk.services.auth_records import (
     bump,
     coverage_patient,
@@ -57,7 +57,7 @@ def validate(draft: AuthorizationDraft) -> None:
         errors["authorized"] = (f"An approved authorization needs at least one "
                                 f"{'unit' if draft.counts is AuthUnit.UNITS else 'visit'}.")
     if "end" not in errors and (draft.end - draft.start).days > MAX_SPAN_DAYS:
-        errors["end"] = (f"{draft.start:%b %d, %Y} to {draft.end:%b %d, %Y} is more than two "
+        errors["end"] = (f"{long_date(draft.start)} to {long_date(draft.end)} is more than two "
                          "years: check the dates.")
     codes = [c.code.strip().upper() for c in draft.codes]
     bad = [c for c in codes if not _CODE.match(c)]
@@ -177,7 +177,7 @@ class AuthorizationService:
             auth = self._get(s, authorization_id)
             if ended_on < auth.start_date:
                 raise ValidationErrors({"ended_on": "It cannot end before it starts "
-                                                    f"({auth.start_date:%b %d, %Y})."})
+                                                    f"({long_date(auth.start_date)})."})
             if not reason.strip():
                 raise ValidationErrors({"end_reason": "Say why it ends (discharged, replaced)."})
             auth.ended_on = min(ended_on, auth.end_date)
