@@ -29,7 +29,7 @@ from ptdesk.services.authorization_dtos import (
     OverlapWarning,
 )
 from ptdesk.services.patient_dtos import CoverageInfo
-from ptdesk.ui.dialogs.coverage_dialog import _SavingDialog
+from ptdesk.ui.dialogs.saving_dialog import SavingDialog
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField
 from ptdesk.ui.widgets.field_form import FieldForm
@@ -48,8 +48,9 @@ def parse_codes(text: str) -> tuple[tuple[AuthorizationCodeDraft, ...], str | No
         m = _CODE_ITEM.match(item)
         if m is None:
             return (), f"“{item}” is not a code: write 97110, or 97110=24 for units."
-        out.append(AuthorizationCodeDraft(m.group(1).upper(),
-                                          int(m.group(2)) if m.group(2) else None))
+        out.append(
+            AuthorizationCodeDraft(m.group(1).upper(), int(m.group(2)) if m.group(2) else None)
+        )
     return tuple(out), None
 
 
@@ -61,7 +62,7 @@ def coverage_label(c: CoverageInfo) -> str:
     return f"{c.payer_name} · {c.priority_label} · member {c.member_id} ({c.state.label})"
 
 
-class AuthorizationDialog(_SavingDialog):
+class AuthorizationDialog(SavingDialog):
     def __init__(
         self,
         service: AuthorizationsApi,
@@ -89,8 +90,7 @@ class AuthorizationDialog(_SavingDialog):
             self.start.set_value(today)
 
     def _build_ui(self) -> None:
-        self.setWindowTitle("Edit authorization" if self._authorization_id else
-                            "Add authorization")
+        self.setWindowTitle("Edit authorization" if self._authorization_id else "Add authorization")
         self.coverage = QComboBox()
         for c in self._coverages:
             self.coverage.addItem(coverage_label(c), c.id)
@@ -119,18 +119,24 @@ class AuthorizationDialog(_SavingDialog):
         self.form.add_field("start", "&Starts *", self.start)
         self.form.add_field("end", "&Ends *", self.end, "The last day it covers")
         self.form.add_field("counts", "Counted &in", self.counts)
-        self.form.add_field("authorized", "A&uthorized *", self.authorized,
-                            "Visits (or units) the payer approved")
+        self.form.add_field(
+            "authorized", "A&uthorized *", self.authorized, "Visits (or units) the payer approved"
+        )
         self.form.add_field("codes", "C&odes", self.codes, CODES_HINT)
-        self.form.add_field("carried_in", "Used &before ptdesk", self.carried_in,
-                            "Visits already used under this authorization before ptdesk")
+        self.form.add_field(
+            "carried_in",
+            "Used &before ptdesk",
+            self.carried_in,
+            "Visits already used under this authorization before ptdesk",
+        )
         self.form.add_field("notes", "No&tes", self.notes)
         self.forms = (self.form,)
         self.warning = QLabel()
         self.warning.setObjectName("overlapWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("background: #fdf3d2; border: 1px solid #d9a800;"
-                                   " border-radius: 3px; padding: 6px;")
+        self.warning.setStyleSheet(
+            "background: #fdf3d2; border: 1px solid #d9a800; border-radius: 3px; padding: 6px;"
+        )
         self.warning.setVisible(False)
         self._make_buttons()
         layout = QVBoxLayout(self)
@@ -146,8 +152,9 @@ class AuthorizationDialog(_SavingDialog):
 
     def _counts_changed(self) -> None:
         units = AuthUnit(self.counts.currentData()) is AuthUnit.UNITS
-        self.form.labels["authorized"].setText("A&uthorized units *" if units
-                                               else "A&uthorized visits *")
+        self.form.labels["authorized"].setText(
+            "A&uthorized units *" if units else "A&uthorized visits *"
+        )
         pending = AuthState(self.state.currentData()) is AuthState.PENDING
         self.authorized.setPlaceholderText("0 while pending" if pending else "")
 
@@ -173,8 +180,9 @@ class AuthorizationDialog(_SavingDialog):
             if problem:
                 errors[key] = problem
             elif field.value() is None:
-                errors[key] = "Enter the " + ("first" if key == "start" else "last") + \
-                              " covered day."
+                errors[key] = (
+                    "Enter the " + ("first" if key == "start" else "last") + " covered day."
+                )
         for key, num in (("authorized", self.authorized), ("carried_in", self.carried_in)):
             problem = num.problem()
             if problem:
@@ -221,8 +229,13 @@ class AuthorizationDialog(_SavingDialog):
         if self._acknowledged == draft:
             self._submit(draft)
             return
-        self._runner.submit(self._service.check, draft, self._authorization_id,
-                            on_done=lambda w: self._checked(draft, w), on_error=self._failed)
+        self._runner.submit(
+            self._service.check,
+            draft,
+            self._authorization_id,
+            on_done=lambda w: self._checked(draft, w),
+            on_error=self._failed,
+        )
 
     def _checked(self, draft: AuthorizationDraft, warnings: tuple[OverlapWarning, ...]) -> None:
         self.warnings = warnings
@@ -240,11 +253,9 @@ class AuthorizationDialog(_SavingDialog):
 
     def _submit(self, draft: AuthorizationDraft) -> None:
         if self._authorization_id is None:
-            self._runner.submit(self._service.add, draft, on_done=self._saved,
-                                on_error=self._failed)
+            self.submit_save(self._service.add, draft)
         else:
-            self._runner.submit(self._service.update, self._authorization_id, draft,
-                                on_done=self._saved, on_error=self._failed)
+            self.submit_save(self._service.update, self._authorization_id, draft)
 
     def _saved(self, saved: AuthorizationSaved) -> None:
         self._set_busy(False)
@@ -263,17 +274,31 @@ class AuthorizationDialog(_SavingDialog):
         authorization_id: int | None = None,
         draft: AuthorizationDraft | None = None,
     ) -> AuthorizationSaved | None:
-        dialog = cls(service, runner, today, coverages, authorization_id=authorization_id,
-                     draft=draft, parent=parent)
+        dialog = cls(
+            service,
+            runner,
+            today,
+            coverages,
+            authorization_id=authorization_id,
+            draft=draft,
+            parent=parent,
+        )
         dialog.exec()
         return dialog.result_value
 
 
-class EndAuthorizationDialog(_SavingDialog):
+class EndAuthorizationDialog(SavingDialog):
     """Close an authorization early (discharged, replaced): a decision, with a reason."""
 
-    def __init__(self, service: AuthorizationsApi, runner: TaskRunner, today: date,
-                 authorization_id: int, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: AuthorizationsApi,
+        runner: TaskRunner,
+        today: date,
+        authorization_id: int,
+        title: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -309,9 +334,7 @@ class EndAuthorizationDialog(_SavingDialog):
         self.show_errors(errors)
         if errors or value is None:
             return
-        self._set_busy(True)
-        self._runner.submit(self._service.end, self._authorization_id, value,
-                            self.reason.text(), on_done=self._saved, on_error=self._failed)
+        self.submit_save(self._service.end, self._authorization_id, value, self.reason.text())
 
     def _saved(self, saved: AuthorizationSaved) -> None:
         self._set_busy(False)
@@ -319,8 +342,15 @@ class EndAuthorizationDialog(_SavingDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, service: AuthorizationsApi, runner: TaskRunner,
-            today: date, authorization_id: int, title: str) -> AuthorizationSaved | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        service: AuthorizationsApi,
+        runner: TaskRunner,
+        today: date,
+        authorization_id: int,
+        title: str,
+    ) -> AuthorizationSaved | None:
         dialog = cls(service, runner, today, authorization_id, title, parent)
         dialog.exec()
         return dialog.result_value

@@ -2,12 +2,10 @@
 
 import calendar
 from datetime import date
+from typing import ClassVar
 
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.patient_rules import clean_coverage, coverage_errors
 from ptdesk.services.patient_dtos import (
     PRIORITY_LABELS,
@@ -27,71 +24,20 @@ from ptdesk.services.patient_dtos import (
     PatientsApi,
     PayerOption,
 )
-from ptdesk.ui.error_dialog import report_unexpected
+from ptdesk.ui.dialogs.saving_dialog import SavingDialog
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
-from ptdesk.ui.widgets.field_form import FieldForm, enter_pressed
+from ptdesk.ui.widgets.field_form import FieldForm
 from ptdesk.ui.widgets.number_fields import CountField, MoneyField, PercentField
 
-# Errors of the plan-year month and day show under their shared row.
-_ALIASES = {"plan_year_start_month": "plan_year_start", "plan_year_start_day": "plan_year_start"}
 
+class CoverageDialog(SavingDialog):
+    # Errors of the plan-year month and day show under their shared row.
+    error_aliases: ClassVar[dict[str, str]] = {
+        "plan_year_start_month": "plan_year_start",
+        "plan_year_start_day": "plan_year_start",
+    }
 
-class _SavingDialog(QDialog):
-    """Buttons, a status line, and the save round trip through the task runner."""
-
-    forms: tuple[FieldForm, ...] = ()
-
-    def _make_buttons(self) -> None:
-        self.status = QLabel()
-        self.status.setProperty("role", "error")
-        self.status.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setShortcut("Ctrl+S")
-        self.save_button.setToolTip("Save (Ctrl+S or Enter)")
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self._save_clicked)
-        self.buttons.rejected.connect(self.reject)
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        shown: dict[str, str] = {}
-        for key, message in errors.items():
-            alias = _ALIASES.get(key, key)
-            shown[alias] = f"{shown[alias]} {message}" if alias in shown else message
-        known: set[str] = set()
-        for form in self.forms:
-            form.show_errors(shown)
-            known.update(form.errors)
-        self.status.setProperty("role", "error")
-        self.status.setText(" ".join(m for k, m in shown.items() if k not in known))
-        self.adjustSize()  # make room for the messages so none is clipped
-        first = next((w for f in self.forms if (w := f.first_error_field(shown)) is not None), None)
-        if first is not None:
-            first.setFocus()
-
-    def _set_busy(self, busy: bool) -> None:
-        self.save_button.setEnabled(not busy)
-        self.status.setText("Saving…" if busy else "")
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, ValidationErrors):
-            self.show_errors(exc.errors)
-        else:
-            report_unexpected(type(exc), exc, exc.__traceback__, self)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not enter_pressed(self, event, self.save_button):
-            super().keyPressEvent(event)
-
-    def _save_clicked(self) -> None:
-        raise NotImplementedError
-
-
-class CoverageDialog(_SavingDialog):
     def __init__(
         self,
         service: PatientsApi,
@@ -287,24 +233,13 @@ class CoverageDialog(_SavingDialog):
         self.show_errors(errors)
         if errors:
             return
-        self._set_busy(True)
         if self._coverage is None:
-            self._runner.submit(
-                self._service.add_coverage,
-                self._patient_id,
-                self.draft(),
-                self._today,
-                on_done=self._saved,
-                on_error=self._failed,
+            self.submit_save(
+                self._service.add_coverage, self._patient_id, self.draft(), self._today
             )
         else:
-            self._runner.submit(
-                self._service.update_coverage,
-                self._coverage.id,
-                self.draft(),
-                self._today,
-                on_done=self._saved,
-                on_error=self._failed,
+            self.submit_save(
+                self._service.update_coverage, self._coverage.id, self.draft(), self._today
             )
 
     def _saved(self, info: CoverageInfo) -> None:
@@ -339,7 +274,7 @@ class CoverageDialog(_SavingDialog):
         return dialog.result_value
 
 
-class EndCoverageDialog(_SavingDialog):
+class EndCoverageDialog(SavingDialog):
     """End a coverage on a chosen last day (a decision, so a small dialog)."""
 
     def __init__(
@@ -382,15 +317,7 @@ class EndCoverageDialog(_SavingDialog):
         if value is None:
             self.show_errors({"end_date": self.end_date.problem() or "Enter the last covered day."})
             return
-        self._set_busy(True)
-        self._runner.submit(
-            self._service.end_coverage,
-            self._coverage.id,
-            value,
-            self._today,
-            on_done=self._saved,
-            on_error=self._failed,
-        )
+        self.submit_save(self._service.end_coverage, self._coverage.id, value, self._today)
 
     def _saved(self, info: CoverageInfo) -> None:
         self._set_busy(False)

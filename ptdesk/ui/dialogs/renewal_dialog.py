@@ -27,7 +27,7 @@ from ptdesk.services.authorization_dtos import (
 )
 from ptdesk.services.patient_dtos import CoverageInfo
 from ptdesk.ui.dialogs.authorization_dialog import coverage_label
-from ptdesk.ui.dialogs.coverage_dialog import _SavingDialog
+from ptdesk.ui.dialogs.saving_dialog import SavingDialog
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField
 from ptdesk.ui.widgets.field_form import FieldForm
@@ -55,13 +55,22 @@ def at_time(day: date, now: datetime) -> datetime:
     return now if day == now.date() else datetime.combine(day, time(9, 0))
 
 
-class RenewalDialog(_SavingDialog):
+class RenewalDialog(SavingDialog):
     """Record a request: for an authorization (extension) or a new one (authorization None)."""
 
-    def __init__(self, service: RenewalsApi, runner: TaskRunner, now: datetime,
-                 coverages: tuple[CoverageInfo, ...], *, coverage_id: int | None = None,
-                 authorization_id: int | None = None, subject: str = "",
-                 suggested_visits: int = 0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: RenewalsApi,
+        runner: TaskRunner,
+        now: datetime,
+        coverages: tuple[CoverageInfo, ...],
+        *,
+        coverage_id: int | None = None,
+        authorization_id: int | None = None,
+        subject: str = "",
+        suggested_visits: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -130,8 +139,10 @@ class RenewalDialog(_SavingDialog):
             errors["visits"] = self.visits.problem() or ""
         elif (self.visits.value() or 0) <= 0:
             errors["visits"] = "How many visits are asked for?"
-        for key, f in (("start_requested", self.start_requested),
-                       ("end_requested", self.end_requested)):
+        for key, f in (
+            ("start_requested", self.start_requested),
+            ("end_requested", self.end_requested),
+        ):
             if f.problem():
                 errors[key] = f.problem() or ""
         s, e = self.start_requested.value(), self.end_requested.value()
@@ -160,9 +171,7 @@ class RenewalDialog(_SavingDialog):
         self.show_errors(errors)
         if errors:
             return
-        self._set_busy(True)
-        self._runner.submit(self._service.create, self.draft(), self._now,
-                            on_done=self._saved, on_error=self._failed)
+        self.submit_save(self._service.create, self.draft(), self._now)
 
     def _saved(self, view: RequestView) -> None:
         self._set_busy(False)
@@ -170,22 +179,45 @@ class RenewalDialog(_SavingDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, service: RenewalsApi, runner: TaskRunner,
-            now: datetime, coverages: tuple[CoverageInfo, ...], *,
-            coverage_id: int | None = None, authorization_id: int | None = None,
-            subject: str = "", suggested_visits: int = 0) -> RequestView | None:
-        dialog = cls(service, runner, now, coverages, coverage_id=coverage_id,
-                     authorization_id=authorization_id, subject=subject,
-                     suggested_visits=suggested_visits, parent=parent)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        service: RenewalsApi,
+        runner: TaskRunner,
+        now: datetime,
+        coverages: tuple[CoverageInfo, ...],
+        *,
+        coverage_id: int | None = None,
+        authorization_id: int | None = None,
+        subject: str = "",
+        suggested_visits: int = 0,
+    ) -> RequestView | None:
+        dialog = cls(
+            service,
+            runner,
+            now,
+            coverages,
+            coverage_id=coverage_id,
+            authorization_id=authorization_id,
+            subject=subject,
+            suggested_visits=suggested_visits,
+            parent=parent,
+        )
         dialog.exec()
         return dialog.result_value
 
 
-class DecisionDialog(_SavingDialog):
+class DecisionDialog(SavingDialog):
     """The payer's answer to a sent request. Approval extends or adds the authorization."""
 
-    def __init__(self, service: RenewalsApi, runner: TaskRunner, now: datetime,
-                 request: RequestView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: RenewalsApi,
+        runner: TaskRunner,
+        now: datetime,
+        request: RequestView,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -260,7 +292,8 @@ class DecisionDialog(_SavingDialog):
         assert decided is not None
         denied = RequestStatus(self.outcome.currentData()) is RequestStatus.DENIED
         return RenewalDecision(
-            status=RequestStatus(self.outcome.currentData()), decided_on=decided,
+            status=RequestStatus(self.outcome.currentData()),
+            decided_on=decided,
             visits_approved=0 if denied else self.visits.value() or 0,
             start_approved=None if denied else self.start.value(),
             end_approved=None if denied else self.end.value(),
@@ -273,10 +306,9 @@ class DecisionDialog(_SavingDialog):
         self.show_errors(errors)
         if errors:
             return
-        self._set_busy(True)
-        self._runner.submit(self._service.record_decision, self._request.request_id,
-                            self.decision(), self._now, on_done=self._saved,
-                            on_error=self._failed)
+        self.submit_save(
+            self._service.record_decision, self._request.request_id, self.decision(), self._now
+        )
 
     def _saved(self, value: DecisionRecorded) -> None:
         self._set_busy(False)
@@ -284,8 +316,14 @@ class DecisionDialog(_SavingDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, service: RenewalsApi, runner: TaskRunner,
-            now: datetime, request: RequestView) -> DecisionRecorded | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        service: RenewalsApi,
+        runner: TaskRunner,
+        now: datetime,
+        request: RequestView,
+    ) -> DecisionRecorded | None:
         dialog = cls(service, runner, now, request, parent)
         dialog.exec()
         return dialog.result_value

@@ -13,7 +13,7 @@ from ptdesk.services.authorization_api import VisitsApi
 from ptdesk.services.authorization_dtos import VisitDraft, VisitView
 from ptdesk.services.patient_dtos import CoverageInfo, CoverageState, ProviderOption, VisitInfo
 from ptdesk.ui.dialogs.authorization_dialog import coverage_label
-from ptdesk.ui.dialogs.coverage_dialog import _SavingDialog
+from ptdesk.ui.dialogs.saving_dialog import SavingDialog
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
 from ptdesk.ui.widgets.field_form import FieldForm
@@ -45,10 +45,17 @@ def format_time(t: time | None) -> str:
     return f"{(t.hour % 12) or 12}:{t.minute:02d} {'PM' if t.hour >= 12 else 'AM'}"
 
 
-class BookVisitDialog(_SavingDialog):
-    def __init__(self, service: VisitsApi, runner: TaskRunner, today: date, patient_id: int,
-                 coverages: tuple[CoverageInfo, ...], providers: tuple[ProviderOption, ...],
-                 parent: QWidget | None = None) -> None:
+class BookVisitDialog(SavingDialog):
+    def __init__(
+        self,
+        service: VisitsApi,
+        runner: TaskRunner,
+        today: date,
+        patient_id: int,
+        coverages: tuple[CoverageInfo, ...],
+        providers: tuple[ProviderOption, ...],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -74,9 +81,12 @@ class BookVisitDialog(_SavingDialog):
         self.form.add_field("day", "&Date *", self.day)
         self.form.add_field("scheduled_time", "&Time", self.at)
         self.form.add_field("provider_id", "&Provider", self.provider)
-        self.form.add_field("coverage_id", "&Coverage", self.coverage,
-                            "The coverage this visit is billed to; its authorization is chosen "
-                            "by date and codes")
+        self.form.add_field(
+            "coverage_id",
+            "&Coverage",
+            self.coverage,
+            "The coverage this visit is billed to; its authorization is chosen by date and codes",
+        )
         self.form.add_field("notes", "&Notes", self.notes)
         self.forms = (self.form,)
         self._make_buttons()
@@ -101,20 +111,21 @@ class BookVisitDialog(_SavingDialog):
         assert day is not None
         cov = self.coverage.currentData()
         prov = self.provider.currentData()
-        return VisitDraft(patient_id=self._patient_id, day=day,
-                          coverage_id=int(cov) if cov is not None else None,
-                          scheduled_time=parse_time(self.at.text()),
-                          provider_id=int(prov) if prov is not None else None,
-                          notes=self.notes.text().strip())
+        return VisitDraft(
+            patient_id=self._patient_id,
+            day=day,
+            coverage_id=int(cov) if cov is not None else None,
+            scheduled_time=parse_time(self.at.text()),
+            provider_id=int(prov) if prov is not None else None,
+            notes=self.notes.text().strip(),
+        )
 
     def _save_clicked(self) -> None:
         errors = self.errors()
         self.show_errors(errors)
         if errors:
             return
-        self._set_busy(True)
-        self._runner.submit(self._service.book, self.draft(), on_done=self._saved,
-                            on_error=self._failed)
+        self.submit_save(self._service.book, self.draft())
 
     def _saved(self, view: VisitView) -> None:
         self._set_busy(False)
@@ -122,29 +133,43 @@ class BookVisitDialog(_SavingDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, service: VisitsApi, runner: TaskRunner, today: date,
-            patient_id: int, coverages: tuple[CoverageInfo, ...],
-            providers: tuple[ProviderOption, ...]) -> VisitView | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        service: VisitsApi,
+        runner: TaskRunner,
+        today: date,
+        patient_id: int,
+        coverages: tuple[CoverageInfo, ...],
+        providers: tuple[ProviderOption, ...],
+    ) -> VisitView | None:
         dialog = cls(service, runner, today, patient_id, coverages, providers, parent)
         dialog.exec()
         return dialog.result_value
 
 
-class VoidVisitDialog(_SavingDialog):
+class VoidVisitDialog(SavingDialog):
     """A visit recorded in error (wrong patient or date): it stops counting everywhere."""
 
-    def __init__(self, service: VisitsApi, runner: TaskRunner, visit: VisitInfo,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: VisitsApi,
+        runner: TaskRunner,
+        visit: VisitInfo,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
         self._visit = visit
         self.result_value: VisitView | None = None
         self.setWindowTitle("Void visit")
-        intro = QLabel(f"Void the visit of {format_date(visit.visit_date)} "
-                       f"({visit.status.label.lower()}). It will stop counting against any "
-                       "authorization or limit. This is for a visit recorded in error; use "
-                       "Cancel or No-show for a visit that did not happen.")
+        intro = QLabel(
+            f"Void the visit of {format_date(visit.visit_date)} "
+            f"({visit.status.label.lower()}). It will stop counting against any "
+            "authorization or limit. This is for a visit recorded in error; use "
+            "Cancel or No-show for a visit that did not happen."
+        )
         intro.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Wrong patient, wrong date, duplicate…")
@@ -166,9 +191,7 @@ class VoidVisitDialog(_SavingDialog):
             self.show_errors({"void_reason": "Say why the visit is voided."})
             return
         self.show_errors({})
-        self._set_busy(True)
-        self._runner.submit(self._service.void, self._visit.id, self.reason.text(),
-                            on_done=self._saved, on_error=self._failed)
+        self.submit_save(self._service.void, self._visit.id, self.reason.text())
 
     def _saved(self, view: VisitView) -> None:
         self._set_busy(False)
@@ -176,8 +199,9 @@ class VoidVisitDialog(_SavingDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, service: VisitsApi, runner: TaskRunner,
-            visit: VisitInfo) -> VisitView | None:
+    def ask(
+        cls, parent: QWidget | None, service: VisitsApi, runner: TaskRunner, visit: VisitInfo
+    ) -> VisitView | None:
         dialog = cls(service, runner, visit, parent)
         dialog.exec()
         return dialog.result_value
