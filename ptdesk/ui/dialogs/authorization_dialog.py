@@ -314,14 +314,7 @@ class EndAuthorizationDialog(SavingDialog):
         self.form = FieldForm()
         self.form.add_field("ended_on", "&Last covered day", self.ended_on)
         self.form.add_field("end_reason", "&Why", self.reason)
-        self.forms = (self.form,)
-        self._make_buttons()
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(440)
+        self._lay_out(self.form, intro=intro, min_width=440)
         self.reason.setFocus()
 
     def _save_clicked(self) -> None:

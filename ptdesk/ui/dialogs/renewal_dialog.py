@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -118,14 +117,7 @@ class RenewalDialog(SavingDialog):
         self.form.add_field("end_requested", "&To", self.end_requested)
         self.form.add_field("codes", "C&odes", self.codes)
         self.form.add_field("clinical_notes", "Clinical &notes", self.notes)
-        self.forms = (self.form,)
-        self._make_buttons()
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self._lay_out(self.form, intro=intro, min_width=520)
         self.sent.toggled.connect(self.sent_on.setEnabled)
         self.visits.setFocus()
 
@@ -251,14 +243,7 @@ class DecisionDialog(SavingDialog):
         self.form.add_field("end_approved", "&To", self.end)
         self.form.add_field("number_approved", "Auth &number", self.number)
         self.form.add_field("denial_reason", "Denial &reason", self.reason)
-        self.forms = (self.form,)
-        self._make_buttons()
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(500)
+        self._lay_out(self.form, intro=intro, min_width=500)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self._outcome_changed()
         self.outcome.setFocus()

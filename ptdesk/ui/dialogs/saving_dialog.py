@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.ui.error_dialog import report_unexpected
@@ -34,6 +34,18 @@ class SavingDialog(QDialog):
         self.save_button.setDefault(True)
         self.buttons.accepted.connect(self._save_clicked)
         self.buttons.rejected.connect(self.reject)
+
+    def _lay_out(self, form: FieldForm, *, intro: QWidget | None, min_width: int) -> None:
+        """The standard arrangement: an intro line, the form, the status line, the buttons."""
+        self.forms = (form,)
+        self._make_buttons()
+        layout = QVBoxLayout(self)
+        if intro is not None:
+            layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(min_width)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         shown: dict[str, str] = {}

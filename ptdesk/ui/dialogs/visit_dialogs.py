@@ -7,7 +7,7 @@ presses one key). Void is a decision that removes a visit from every count, so i
 import re
 from datetime import date, time
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from ptdesk.services.authorization_api import VisitsApi
 from ptdesk.services.authorization_dtos import VisitDraft, VisitView
@@ -88,13 +88,7 @@ class BookVisitDialog(SavingDialog):
             "The coverage this visit is billed to; its authorization is chosen by date and codes",
         )
         self.form.add_field("notes", "&Notes", self.notes)
-        self.forms = (self.form,)
-        self._make_buttons()
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
+        self._lay_out(self.form, intro=None, min_width=480)
         self.day.setFocus()
         self.day.selectAll()
 
@@ -175,15 +169,8 @@ class VoidVisitDialog(SavingDialog):
         self.reason.setPlaceholderText("Wrong patient, wrong date, duplicate…")
         self.form = FieldForm()
         self.form.add_field("void_reason", "&Why *", self.reason)
-        self.forms = (self.form,)
-        self._make_buttons()
+        self._lay_out(self.form, intro=intro, min_width=460)
         self.save_button.setText("&Void visit")
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
         self.reason.setFocus()
 
     def _save_clicked(self) -> None:
