@@ -373,7 +373,8 @@ def _auths(
 
 
 def _requests(s: Session, today: date, patient_ids: Sequence[int] | None) -> list[BoardRequest]:
-    since = datetime.combine(today - timedelta(weeks=STATS_WEEKS), datetime.min.time())
+    # local midnight, aware: stored times are aware (storage.types.Instant)
+    since = datetime.combine(today - timedelta(weeks=STATS_WEEKS), datetime.min.time()).astimezone()
     q = (select(AuthorizationRequest, Coverage.patient_id, Payer.name,
                 Payer.decision_days_standard, Payer.decision_hours_expedited)
          .join(Coverage, Coverage.id == AuthorizationRequest.coverage_id)
@@ -454,6 +455,6 @@ def _retime(view: BoardView, requests: dict[int, list[BoardRequest]], now: datet
 def statuses_for(s: Session, patient_ids: list[int], today: date) -> dict[int, StatusChipView]:
     if not patient_ids:
         return {}
-    now = datetime.combine(today, datetime.min.time())
+    now = datetime.combine(today, datetime.min.time()).astimezone()
     board, extra = load_board(s, today, now, patient_ids)
     return {r.patient_id: _row_view(r, extra).chip for r in board.rows}

@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ptdesk.storage.types import Instant
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,10 +24,10 @@ class Timestamps:
     """created_at / updated_at, set by the database so every workstation agrees on them."""
 
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
+        Instant, server_default=func.current_timestamp()
     )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True),
+        Instant,
         server_default=func.current_timestamp(),
         onupdate=func.current_timestamp(),
     )

@@ -1,14 +1,16 @@
-"""Column types that keep money exact on every database.
+"""Column types that keep money and moments in time exact on every database.
 
 Money is `Decimal` in Python and integer cents in the database (DESIGN.md §3.4): SQLite has no
 decimal type, and `Numeric` on float-returning drivers loses precision.
+Times are `Instant`: aware in Python, UTC in the database.
 """
 
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Dialect, Enum, Integer
+from sqlalchemy import DateTime, Dialect, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
 _CENT = Decimal("0.01")
@@ -41,6 +43,37 @@ class BasisPoints(_Hundredths):
     """A percentage such as 20.00 (%), stored as integer hundredths of a percent (2000)."""
 
     cache_ok = True
+
+
+class Instant(TypeDecorator[datetime]):
+    """A moment in time: the one convention for every stored time.
+
+    Python side: always timezone-aware (the app's clock, `app.clock.local_now`, is aware).
+    Stored as UTC: SQLite keeps it as naive UTC text (as its CURRENT_TIMESTAMP does),
+    PostgreSQL as `timestamptz`. Read back aware in the desk's local zone, whatever the
+    backend or its session time zone, so it compares with the clock and reads as the desk
+    entered it. A naive value is refused: it would be stored as a guess of its zone.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("A stored time needs its time zone (use the app clock's aware "
+                             "time, not a naive datetime).")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect
+                             ) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite: stored as UTC
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone()
 
 
 def str_enum(enum_cls: type[StrEnum], name: str) -> Enum:

@@ -24,7 +24,7 @@ from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Coverage, Patient
 from tests.services.auth_fixtures import TODAY, Clinic, make_clinic
 
-NOW = datetime(2026, 3, 16, 9, 0)
+NOW = datetime(2026, 3, 16, 9, 0).astimezone()
 
 
 def _patient(factory: sessionmaker[Session], c: Clinic, last: str) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from ptdesk.services.panel import PanelService
 from ptdesk.services.visits import VisitService
 from tests.services.auth_fixtures import TODAY, make_clinic
 
-NOW = datetime(2026, 3, 16, 9, 0)
+NOW = datetime(2026, 3, 16, 9, 0).astimezone()
 
 
 def _setup(factory: sessionmaker[Session]) -> tuple[int, int, int]:
@@ -68,7 +68,7 @@ def test_board_and_lookup_agree_with_the_panel(session_factory: sessionmaker[Ses
     token = board_svc.change_token()
     for d in range(2, 9):
         v = visits.book(VisitDraft(pid, date(2026, 3, d), cov))
-        visits.check_in(v.id, datetime(2026, 3, d, 9))
+        visits.check_in(v.id, datetime(2026, 3, d, 9).astimezone())
     assert board_svc.change_token() > token
     view = PanelService(session_factory).panel(pid, TODAY, NOW)
     board = board_svc.board(TODAY, NOW)

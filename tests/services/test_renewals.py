@@ -22,7 +22,7 @@ from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Authorization
 from tests.services.auth_fixtures import TODAY, make_clinic
 
-SENT = datetime(2026, 3, 10, 9, 0)
+SENT = datetime(2026, 3, 10, 9, 0).astimezone()
 
 
 def _setup(factory: sessionmaker[Session]) -> tuple[int, int, int]:
@@ -141,7 +141,7 @@ def test_denied_needs_a_reason_then_appeal(session_factory: sessionmaker[Session
     with pytest.raises(ValidationErrors):  # decided: cannot be decided again
         svc.record_decision(r.request_id, RenewalDecision(
             RequestStatus.APPROVED, date(2026, 3, 15), visits_approved=3), SENT)
-    appealed_at = datetime(2026, 3, 15, 10, 0)
+    appealed_at = datetime(2026, 3, 15, 10, 0).astimezone()
     ap = svc.appeal(r.request_id, appealed_at, appealed_at)
     assert ap.status is RequestStatus.APPEALED
     assert ap.due_at == appealed_at + timedelta(days=7)

@@ -110,7 +110,7 @@ def test_context_authorization_and_visit_number(session_factory: sessionmaker[Se
         codes=(AuthorizationCodeDraft("97110"),), carried_in=1))
     visits = VisitService(session_factory)
     first = visits.book(VisitDraft(c.patient_id, date(2026, 3, 2), c.coverage_id))
-    visits.check_in(first.id, datetime(2026, 3, 2, 9, 0))
+    visits.check_in(first.id, datetime(2026, 3, 2, 9, 0).astimezone())
     v = visits.book(VisitDraft(c.patient_id, TODAY, c.coverage_id))
     svc = SessionBillingService(session_factory)
     ctx = svc.context(v.id)

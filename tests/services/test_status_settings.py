@@ -19,7 +19,7 @@ from ptdesk.services.status_settings import CLINIC_NAME, StatusSettingsService, 
 from ptdesk.storage.rule_tables import rules_dir
 from tests.services.auth_fixtures import TODAY, make_clinic
 
-NOW = datetime(2026, 3, 16, 9, 0)
+NOW = datetime(2026, 3, 16, 9, 0).astimezone()
 
 
 def test_defaults_come_from_the_sourced_csv(session_factory: sessionmaker[Session]) -> None:

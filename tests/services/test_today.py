@@ -30,7 +30,7 @@ def test_day_lists_visits_in_time_order(session_factory: sessionmaker[Session]) 
     gone = visits.book(VisitDraft(c.patient_id, TODAY, c.coverage_id, time(9, 0)))
     visits.cancel(gone.id)
     visits.book(VisitDraft(c.patient_id, date(2026, 3, 17), c.coverage_id, time(7, 0)))
-    visits.check_in(early.id, datetime(2026, 3, 16, 8, 25))
+    visits.check_in(early.id, datetime(2026, 3, 16, 8, 25).astimezone())
     visits.complete(early.id, [ServiceLineDraft("97110", 2, 30)])
 
     view = TodayService(session_factory).day(TODAY)

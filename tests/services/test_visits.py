@@ -15,7 +15,7 @@ from ptdesk.services.panel import PanelService
 from ptdesk.services.visits import VisitNotFound, VisitService
 from tests.services.auth_fixtures import TODAY, make_clinic
 
-NOW = datetime(2026, 3, 16, 9, 0)
+NOW = datetime(2026, 3, 16, 9, 0).astimezone()
 
 
 def _setup(factory: sessionmaker[Session]) -> tuple[int, int, int]:
@@ -39,7 +39,7 @@ def test_book_check_in_complete(session_factory: sessionmaker[Session]) -> None:
     assert v.authorization_id == aid
     assert v.change_token == board.change_token() > t0
     assert _counts(session_factory, pid) == (0, 1, 10)
-    v = svc.check_in(v.id, datetime(2026, 3, 20, 8, 55))
+    v = svc.check_in(v.id, datetime(2026, 3, 20, 8, 55).astimezone())
     assert v.status is VisitStatus.CHECKED_IN
     assert _counts(session_factory, pid) == (1, 0, 9)
     t1 = board.change_token()

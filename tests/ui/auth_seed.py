@@ -27,7 +27,7 @@ from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, Provider
 
 TODAY = date(2026, 3, 16)
-NOW = datetime(2026, 3, 16, 9, 30)
+NOW = datetime(2026, 3, 16, 9, 30).astimezone()
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def seed_colours(factory: sessionmaker[Session]) -> Seeded:
     ren.create(RenewalRequestDraft(cov, saved.authorization_id, RequestMethod.FAX,
                                    Urgency.STANDARD, 8, date(2026, 3, 28), date(2026, 5, 8),
                                    (), "Progressing; goals: stairs, 30 min walk.",
-                                   datetime(2026, 3, 6, 14, 0)), NOW)
+                                   datetime(2026, 3, 6, 14, 0).astimezone()), NOW)
     # None: needs an authorization, none in force; a request not sent yet
     pid, cov = add_patient(factory, seeded, "none", "Smith", "Josephine", "bcbs")
     ren.create(RenewalRequestDraft(cov, None, RequestMethod.PORTAL, Urgency.STANDARD, 12,
@@ -135,7 +135,7 @@ def seed_colours(factory: sessionmaker[Session]) -> Seeded:
                                         number=f"AU-3{i}"))
         r = ren.create(RenewalRequestDraft(c, a.authorization_id, RequestMethod.PORTAL,
                                            Urgency.STANDARD, 8, None, None, (), "",
-                                           datetime(2026, 2, 2 + 7 * i, 10, 0)), NOW)
+                                           datetime(2026, 2, 2 + 7 * i, 10, 0).astimezone()), NOW)
         ren.record_decision(r.request_id, RenewalDecision(
             status, date(2026, 2, 6 + 7 * i), 0 if reason else 8,
             None if reason else date(2026, 5, 1), None if reason else date(2026, 6, 30),

@@ -59,8 +59,8 @@ def page(qtbot: QtBot, factory: sessionmaker[Session], runner: TaskRunner,
          booked: dict[str, int]) -> TodayPage:
     opened: list[int] = []
     p = TodayPage(TodayService(factory), VisitService(factory), SessionBillingService(factory),
-                  runner, today=lambda: TODAY, now=lambda: datetime(2026, 3, 16, 8, 20),
-                  open_patient=opened.append)
+                  runner, today=lambda: TODAY,
+                  now=lambda: datetime(2026, 3, 16, 8, 20).astimezone(), open_patient=opened.append)
     p.opened = opened  # type: ignore[attr-defined]
     qtbot.addWidget(p)
     p.resize(1100, 600)

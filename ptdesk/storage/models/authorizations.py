@@ -5,7 +5,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState
 from ptdesk.storage.base import Base
-from ptdesk.storage.types import str_enum
+from ptdesk.storage.types import Instant, str_enum
 
 # The stored state is the domain's own enum (active / pending placeholder / ended early).
 AuthorizationState = AuthState
@@ -53,7 +52,7 @@ class Authorization(Base):
     end_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.current_timestamp()
+        Instant, server_default=func.current_timestamp()
     )
 
     codes: Mapped[list["AuthorizationCode"]] = relationship(

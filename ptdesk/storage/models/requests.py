@@ -5,7 +5,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
 from ptdesk.storage.base import Base, Timestamps
-from ptdesk.storage.types import str_enum
+from ptdesk.storage.types import Instant, str_enum
 
 
 class AuthorizationRequest(Timestamps, Base):
@@ -52,14 +51,14 @@ class AuthorizationRequest(Timestamps, Base):
     urgency: Mapped[Urgency] = mapped_column(
         str_enum(Urgency, "request_urgency"), default=Urgency.STANDARD
     )
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(Instant)
     visits_requested: Mapped[int] = mapped_column(Integer, default=0)
     start_requested: Mapped[date | None] = mapped_column(Date)
     end_requested: Mapped[date | None] = mapped_column(Date)
     codes_requested: Mapped[str] = mapped_column(String(200), default="", server_default="")
     clinical_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     decided_on: Mapped[date | None] = mapped_column(Date)
-    appealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    appealed_at: Mapped[datetime | None] = mapped_column(Instant)
     visits_approved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     start_approved: Mapped[date | None] = mapped_column(Date)
     end_approved: Mapped[date | None] = mapped_column(Date)

@@ -6,10 +6,11 @@ of rows, almost all for codes a PT clinic never bills); the import records how m
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ptdesk.storage.base import Base
+from ptdesk.storage.types import Instant
 
 
 class RuleImport(Base):
@@ -20,7 +21,7 @@ class RuleImport(Base):
     version: Mapped[str] = mapped_column(String(200))  # shown in every finding that uses it
     file_name: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(Instant)
     effective_from: Mapped[date | None] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
     rows_read: Mapped[int] = mapped_column(Integer)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.storage.base import Base, Timestamps
-from ptdesk.storage.types import Cents, str_enum
+from ptdesk.storage.types import Cents, Instant, str_enum
 
 
 class Visit(Timestamps, Base):
@@ -48,7 +47,7 @@ class Visit(Timestamps, Base):
     status: Mapped[VisitStatus] = mapped_column(
         str_enum(VisitStatus, "visit_status"), default=VisitStatus.BOOKED
     )
-    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_in_at: Mapped[datetime | None] = mapped_column(Instant)
     void_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 

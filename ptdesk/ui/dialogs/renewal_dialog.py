@@ -50,8 +50,9 @@ STATUS_WORDS = {
 
 
 def at_time(day: date, now: datetime) -> datetime:
-    """A typed date as a moment: now when it is today, else 9:00 that day."""
-    return now if day == now.date() else datetime.combine(day, time(9, 0))
+    """A typed date as a moment: now when it is today, else 9:00 that day in now's zone
+    (stored times carry their zone: storage.types.Instant)."""
+    return now if day == now.date() else datetime.combine(day, time(9, 0), tzinfo=now.tzinfo)
 
 
 class RenewalDialog(SavingDialog):
