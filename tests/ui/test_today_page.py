@@ -157,3 +157,51 @@ def test_today_reloads_when_another_desk_changes_something(
     with qtbot.waitSignal(page.sig_loaded, timeout=3000):
         token["value"] = 2
         page.poll()
+
+
+def test_ctrl_i_checks_in_the_chosen_visit_when_a_refresh_lands_in_between(
+    qtbot: QtBot, page: TodayPage, factory: sessionmaker[Session], booked: dict[str, int]
+) -> None:
+    """Issue 8 #2: the change-token poll reloads the day while the receptionist moves to
+    another visit; the reload (which also inserts an earlier visit booked at another desk)
+    must not move the selection back, and Ctrl+I checks in the visit now chosen."""
+    page.focus_table()
+    assert page.selected_visit_id() == booked["early"]
+    other_desk = VisitService(factory).book(VisitDraft(
+        booked["medicare_patient"], TODAY, None, time(7, 0)))
+    with qtbot.waitSignal(page.sig_loaded, timeout=3000):
+        page.refresh()  # what the poll does when the token moved
+        qtbot.keyClick(page.table, Qt.Key.Key_Down)  # before the reload lands
+        assert page.selected_visit_id() == booked["late"]
+    assert page.proxy.rowCount() == 3  # the other desk's visit is in, at the top
+    assert page.selected_visit_id() == booked["late"]
+    with qtbot.waitSignal(page.sig_checked_in, timeout=3000) as sig:
+        qtbot.keyClick(page.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert sig.args[0].id == booked["late"]
+    visits = VisitService(factory)
+    assert visits.get(booked["late"]).status is VisitStatus.CHECKED_IN
+    assert visits.get(booked["early"]).status is VisitStatus.BOOKED
+    assert visits.get(other_desk.id).status is VisitStatus.BOOKED
+
+
+def test_a_refresh_keeps_the_chosen_visit_where_it_was_on_screen(
+    qtbot: QtBot, page: TodayPage, factory: sessionmaker[Session], booked: dict[str, int]
+) -> None:
+    visits = VisitService(factory)
+    many = [visits.book(VisitDraft(booked["medicare_patient"], TODAY, None,
+                                   time(9 + i // 4, (i % 4) * 15))).id for i in range(20)]
+    with qtbot.waitSignal(page.sig_loaded, timeout=3000):
+        page.refresh()
+    page.resize(900, 300)
+    chosen = many[14]
+    row = page.proxy.mapFromSource(page.model.index(page.model.row_of_visit(chosen) or 0, 0))
+    page.table.setCurrentIndex(row)
+    page.table.scrollTo(row, page.table.ScrollHint.PositionAtCenter)
+    y_before = page.table.rowViewportPosition(row.row())
+    visits.book(VisitDraft(booked["medicare_patient"], TODAY, None, time(6, 0)))
+    with qtbot.waitSignal(page.sig_loaded, timeout=3000):
+        page.refresh()
+    assert page.selected_visit_id() == chosen
+    now_row = page.table.currentIndex().row()
+    assert now_row == row.row() + 1
+    assert page.table.rowViewportPosition(now_row) == y_before

@@ -30,6 +30,7 @@ from ptdesk.services.session_dtos import (
     SessionContext,
     TodayApi,
     TodayView,
+    TodayVisitRow,
     VisitsApi,
 )
 from ptdesk.ui.delegates.status_delegate import StatusDelegate
@@ -79,7 +80,6 @@ class TodayPage(QWidget):
         self._open_patient = open_patient
         self._change_token = change_token
         self._last_token: int | None = None
-        self._keep_visit: int | None = None
         self.view: TodayView | None = None
         self._build_ui()
         self._connect()
@@ -232,25 +232,43 @@ class TodayPage(QWidget):
         self.date_edit.setDate(_qdate(self._today()))
 
     def refresh(self) -> None:
-        if self._keep_visit is None:
-            self._keep_visit = self.selected_visit_id()
         self._runner.submit(self._api.day, self.day, on_done=self._show, on_error=self._failed,
                             key="today-day")
 
     def _show(self, view: TodayView) -> None:
+        # Keep the visit chosen NOW (not when the reload was asked for: the poll reloads in
+        # the background while the person moves on), at the same height on screen.
+        keep = self.selected_visit_id()
+        current = self.table.currentIndex()
+        offset = self.table.rowViewportPosition(current.row()) if current.isValid() else None
         self.view = view
-        keep, self._keep_visit = self._keep_visit, None
         self.model.set_rows(view.rows)
         is_today = view.day == self._today()
         self.title.setText("Today" if is_today else "Day")
         self.counts.setText(_counts_text(view, is_today))
         row = self.model.row_of_visit(keep) if keep is not None else None
-        if row is None and view.rows:
-            row = _first_waiting(view)
+        if row is None:
+            offset = None
+            if view.rows:
+                row = _first_waiting(view)
         if row is not None:
-            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, COL_TIME)))
+            idx = self.proxy.mapFromSource(self.model.index(row, COL_TIME))
+            self.table.setCurrentIndex(idx)
+            if offset is not None:
+                self._scroll_row_to(idx.row(), offset)
         self._update_buttons()
         self.sig_loaded.emit(view)
+
+    def _scroll_row_to(self, row: int, offset: int) -> None:
+        bar = self.table.verticalScrollBar()
+        for _ in range(2):  # per-item scrolling: one correction may round; two settle it
+            delta = self.table.rowViewportPosition(row) - offset
+            if delta == 0:
+                return
+            height = max(1, self.table.rowHeight(row))
+            step = delta // height if self.table.verticalScrollMode() == \
+                QAbstractItemView.ScrollMode.ScrollPerItem else delta
+            bar.setValue(bar.value() + step)
 
     def focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -261,13 +279,15 @@ class TodayPage(QWidget):
         value = idx.data(VISIT_ID_ROLE) if idx.isValid() else None
         return int(value) if value is not None else None
 
-    def _selected_row(self) -> int | None:
-        idx = self.table.currentIndex()
-        return self.proxy.mapToSource(idx).row() if idx.isValid() else None
+    def _chosen(self) -> TodayVisitRow | None:
+        """The visit the person chose, found by its id (never by a row number a reload
+        may have shifted)."""
+        visit_id = self.selected_visit_id()
+        row = self.model.row_of_visit(visit_id) if visit_id is not None else None
+        return self.model.row_at(row) if row is not None else None
 
     def _update_buttons(self) -> None:
-        row = self._selected_row()
-        r = self.model.row_at(row) if row is not None else None
+        r = self._chosen()
         self.check_in_button.setEnabled(r is not None and r.status is VisitStatus.BOOKED)
         self.session_button.setEnabled(r is not None)
         self.patient_button.setEnabled(r is not None)
@@ -277,14 +297,12 @@ class TodayPage(QWidget):
             self.session_button.setText("Record session…")
 
     def check_in(self) -> None:
-        row = self._selected_row()
-        if row is None:
+        r = self._chosen()
+        if r is None:
             return
-        r = self.model.row_at(row)
         if r.status is not VisitStatus.BOOKED:
             self._say(f"{r.patient_name} is already {r.status.label.lower()}.")
             return
-        self._keep_visit = r.visit_id
         self._runner.submit(self._visits.check_in, r.visit_id, self._now(),
                             on_done=self._checked_in, on_error=self._failed)
 
@@ -305,15 +323,14 @@ class TodayPage(QWidget):
     def _open_form(self, context: SessionContext) -> None:
         saved = SessionForm.ask(self._billing, self._visits, self._runner, context, self)
         if saved is not None:
-            self._keep_visit = saved.id
             self._say(f"✓ Session of {context.patient_name} recorded; the visit is completed.")
             self.refresh()
 
     def open_patient(self) -> None:
-        row = self._selected_row()
-        if row is None:
+        r = self._chosen()
+        if r is None:
             return
-        patient_id = self.model.row_at(row).patient_id
+        patient_id = r.patient_id
         self.sig_patient_requested.emit(patient_id)
         if self._open_patient is not None:
             self._open_patient(patient_id)
