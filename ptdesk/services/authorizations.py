@@ -11,6 +11,7 @@ change counter is bumped, in the same transaction.
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +36,7 @@ from ptdesk.services.authorization_dtos import (
 )
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Authorization, AuthorizationCode, Patient
+from ptdesk.storage.rule_tables import read_codes, rules_dir
 
 MAX_SPAN_DAYS = 731  # an authorization longer than two years is almost surely a typo
 _CODE = re.compile(r"^[A-Z0-9]{5}$")
@@ -42,6 +44,13 @@ _CODE = re.compile(r"^[A-Z0-9]{5}$")
 
 class AuthorizationNotFound(DomainError):
     """The authorization was removed (another desk may have changed it)."""
+
+
+@cache
+def known_codes() -> frozenset[str]:
+    """The procedure codes ptdesk knows (resources/rules/codes.csv): an authorization may
+    name only these, so a typo ("9711X") cannot pass as a code nothing will ever match."""
+    return frozenset(read_codes(rules_dir()))
 
 
 def validate(draft: AuthorizationDraft) -> None:
@@ -61,8 +70,12 @@ def validate(draft: AuthorizationDraft) -> None:
                          "years: check the dates.")
     codes = [c.code.strip().upper() for c in draft.codes]
     bad = [c for c in codes if not _CODE.match(c)]
+    unknown = [c for c in codes if _CODE.match(c) and c not in known_codes()]
     if bad:
         errors["codes"] = f"Not a procedure code: {', '.join(bad)} (5 letters or digits)."
+    elif unknown:
+        errors["codes"] = (f"Not on ptdesk's code list: {', '.join(unknown)} (check the "
+                           "payer's letter for the therapy codes it names).")
     elif len(set(codes)) != len(codes):
         errors["codes"] = "A code is listed twice."
     units = [c.units for c in draft.codes]

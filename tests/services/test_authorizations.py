@@ -41,6 +41,8 @@ def _draft(cov: int, **kw: object) -> AuthorizationDraft:
      "authorized"),
     ({"codes": (AuthorizationCodeDraft("9711"),)}, "codes"),
     ({"carried_in": 9}, "carried_in"),
+    ({"codes": (AuthorizationCodeDraft("9711X"),)}, "codes"),  # issue 8 #5: a typo
+    ({"codes": (AuthorizationCodeDraft("97999"),)}, "codes"),  # well formed, not on the list
 ])
 def test_refused_with_a_clear_message(
     session_factory: sessionmaker[Session], kw: dict[str, object], field: str
@@ -50,6 +52,17 @@ def test_refused_with_a_clear_message(
         AuthorizationService(session_factory).add(_draft(c.coverage_id, **kw))
     assert field in e.value.errors
     assert e.value.errors[field].endswith((".", ")"))
+
+
+def test_every_problem_at_once(session_factory: sessionmaker[Session]) -> None:
+    c = make_clinic(session_factory)
+    with pytest.raises(ValidationErrors) as e:
+        AuthorizationService(session_factory).add(_draft(
+            c.coverage_id, end=date(2026, 2, 1), authorized=0,
+            codes=(AuthorizationCodeDraft("97110"), AuthorizationCodeDraft("9711X"))))
+    assert set(e.value.errors) >= {"end", "authorized", "codes"}
+    assert "9711X" in e.value.errors["codes"]
+    assert "97110" not in e.value.errors["codes"]
 
 
 def test_pending_placeholder_with_zero_is_allowed(session_factory: sessionmaker[Session]) -> None:

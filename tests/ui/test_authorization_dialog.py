@@ -72,6 +72,35 @@ def test_refuses_end_before_start_zero_and_nonsense(
     assert d.result_value is None
 
 
+def test_every_problem_shows_at_once_and_codes_are_checked_against_the_list(
+    qtbot: QtBot, sqlite_session_factory: sessionmaker[Session], runner: TaskRunner
+) -> None:
+    """Issue 8 #5: one pass shows the bad date, the zero visits and the mistyped code."""
+    d, _ = _dialog(qtbot, sqlite_session_factory, runner)
+    d.start.setText("03/01/2026")
+    d.end.setText("02/31/2026")  # no such day
+    d.authorized.setText("0")
+    d.codes.setText("97110, 9711X")
+    d.save_button.click()
+    qtbot.waitUntil(lambda: bool(_error(d, "authorized")) and d.save_button.isEnabled())
+    assert _error(d, "end")
+    assert _error(d, "authorized") == "An approved authorization needs at least one visit."
+    assert "9711X" in _error(d, "codes")
+    assert d.result_value is None
+    # a well-formed code that is not on the code list is refused too
+    d.end.setText("06/30/2026")
+    d.authorized.setText("12")
+    d.codes.setText("97110, 97999")
+    d.save_button.click()
+    qtbot.waitUntil(lambda: "97999" in _error(d, "codes") and d.save_button.isEnabled())
+    assert not _error(d, "end")
+    assert not _error(d, "authorized")
+    assert d.result_value is None
+    d.codes.setText("97110, 97140, G0283")
+    d.save_button.click()
+    qtbot.waitUntil(lambda: d.result_value is not None)
+
+
 def test_overlap_is_pointed_out_and_may_be_saved_anyway(
     qtbot: QtBot, sqlite_session_factory: sessionmaker[Session], runner: TaskRunner
 ) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState
+from ptdesk.domain.errors import ValidationErrors
 from ptdesk.services.authorization_api import AuthorizationsApi
 from ptdesk.services.authorization_dtos import (
     AuthorizationCodeDraft,
@@ -201,41 +202,76 @@ class AuthorizationDialog(SavingDialog):
         return errors
 
     def draft(self) -> AuthorizationDraft:
+        draft, _guessed = self._best_draft()
+        return draft
+
+    def _best_draft(self) -> tuple[AuthorizationDraft, frozenset[str]]:
+        """The draft as far as it can be read, and the fields filled in with a stand-in
+        (an unreadable date, count or code list), whose service messages would be about the
+        stand-in rather than what was typed."""
+        guessed: set[str] = set()
         start = self.start.value()
         end = self.end.value()
-        assert start is not None
-        assert end is not None
-        codes, _ = parse_codes(self.codes.text())
-        return AuthorizationDraft(
-            coverage_id=int(self.coverage.currentData()),
+        if start is None:
+            guessed.update(("start", "end"))  # the end is judged against the start
+            start = self._today
+        if end is None:
+            guessed.add("end")
+            end = start
+        codes, problem = parse_codes(self.codes.text())
+        if problem:
+            guessed.add("codes")
+        counts: dict[str, int] = {}
+        for key, num in (("authorized", self.authorized), ("carried_in", self.carried_in)):
+            value = None if num.problem() else num.value()
+            if value is None and num.problem():
+                guessed.add(key)
+            counts[key] = value or 0
+        coverage = self.coverage.currentData()
+        draft = AuthorizationDraft(
+            coverage_id=int(coverage) if coverage is not None else 0,
             start=start,
             end=end,
-            authorized=self.authorized.value() or 0,
+            authorized=counts["authorized"],
             number=self.number.text().strip(),
             state=AuthState(self.state.currentData()),  # Qt hands an enum back as str
             counts=AuthUnit(self.counts.currentData()),
             codes=codes,
-            carried_in=self.carried_in.value() or 0,
+            carried_in=counts["carried_in"],
             notes=self.notes.toPlainText().strip(),
         )
+        return draft, frozenset(guessed)
 
     def _save_clicked(self) -> None:
+        """Every problem in one pass: the form's own (shown at once), then the service's
+        rules on what could be read (zero visits, codes off the list...), merged."""
         errors = self.errors()
         self.show_errors(errors)
-        if errors:
+        if self.coverage.currentData() is None:
             return
-        draft = self.draft()
+        draft, guessed = self._best_draft()
         self._set_busy(True)
-        if self._acknowledged == draft:
+        if not errors and self._acknowledged == draft:
             self._submit(draft)
             return
         self._runner.submit(
             self._service.check,
             draft,
             self._authorization_id,
-            on_done=lambda w: self._checked(draft, w),
-            on_error=self._failed,
+            on_done=lambda w: self._checked(draft, w) if not errors else self._merged(errors),
+            on_error=lambda e: self._check_failed(e, errors, guessed),
         )
+
+    def _merged(self, form_errors: dict[str, str], more: dict[str, str] | None = None) -> None:
+        self._set_busy(False)
+        self.show_errors({**(more or {}), **form_errors})
+
+    def _check_failed(self, exc: BaseException, form_errors: dict[str, str],
+                      guessed: frozenset[str]) -> None:
+        if not isinstance(exc, ValidationErrors):
+            self._failed(exc)
+            return
+        self._merged(form_errors, {k: m for k, m in exc.errors.items() if k not in guessed})
 
     def _checked(self, draft: AuthorizationDraft, warnings: tuple[OverlapWarning, ...]) -> None:
         self.warnings = warnings
