@@ -43,6 +43,7 @@ from ptdesk.services.demo_plans import (
     plan_episode,
     session_lines,
 )
+from ptdesk.services.demo_requests import add_demo_requests
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
     Authorization,
@@ -590,8 +591,11 @@ def generate_clinic(
 def ensure_demo_clinic(
     factory: sessionmaker[Session], *, today: date, patients: int = DEMO_PATIENTS
 ) -> GenerationSummary | None:
-    """Create the demo clinic once: only when the database has no patients yet."""
+    """Create the demo clinic once: only when the database has no patients yet; with renewal
+    requests in every state (`demo_requests`)."""
     with session_scope(factory) as s:
         if s.execute(select(Patient.id).limit(1)).first() is not None:
             return None
-    return generate_clinic(factory, patients=patients, today=today)
+    summary = generate_clinic(factory, patients=patients, today=today)
+    add_demo_requests(factory, today)
+    return summary

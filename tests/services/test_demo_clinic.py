@@ -409,3 +409,34 @@ def test_visits_know_the_authorization_they_draw_from(demo: sessionmaker[Session
             assert a.state is AuthorizationState.ACTIVE
             drawn += 1
         assert drawn > 500
+
+
+def test_demo_has_renewal_requests_in_every_state(demo: sessionmaker[Session]) -> None:
+    """Issue 8 #9: the board's "Awaiting decision" and "Payers" tabs and the panel's request
+    list have something to show on the demo, in every state a request can be in."""
+    from datetime import datetime, time
+
+    from ptdesk.domain.renewal import RequestStatus
+    from ptdesk.services.board import BoardService
+    from ptdesk.services.panel import PanelService
+    from ptdesk.storage.models import AuthorizationRequest
+
+    with session_scope(demo) as s:
+        states = Counter(s.scalars(select(AuthorizationRequest.status)).all())
+        patients = s.execute(select(Coverage.patient_id, AuthorizationRequest.status)
+                             .join(Coverage, Coverage.id == AuthorizationRequest.coverage_id)
+                             ).all()
+    assert set(states) == set(RequestStatus)
+    now = datetime.combine(TODAY, time(10, 0)).astimezone()
+    board = BoardService(demo).board(TODAY, now)
+    assert board.counts.requests_awaiting >= 4
+    assert board.counts.requests_overdue >= 1
+    assert any(a.check_portal_now and not a.overdue for a in board.awaiting)
+    assert {a.status for a in board.awaiting} == {RequestStatus.PENDING, RequestStatus.APPEALED}
+    assert board.payers
+    assert any(p.decided for p in board.payers)
+    assert any(p.approval_rate is not None and p.denial_reasons for p in board.payers)
+    panels = PanelService(demo)
+    for pid, status in patients:
+        panel = panels.panel(pid, TODAY, now)
+        assert status in {r.status for r in panel.requests}
