@@ -71,10 +71,18 @@ QHeaderView::section {{
 QLabel[role="error"] {{ color: #9f1d20; }}
 QLabel[role="hint"] {{ color: {MUTED}; }}
 QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
-QPushButton {{ padding: 5px 12px; }}
+QPushButton {{
+    padding: 5px 12px; border: 1px solid #b3bac6; border-radius: 3px; background: #f7f8fa;
+    color: {TEXT};
+}}
+QPushButton:hover {{ background: #eef1f5; }}
+QPushButton:pressed {{ background: #e1e6ed; }}
+QPushButton:disabled {{ color: #9aa1ad; border-color: {BORDER}; background: #fafbfc; }}
 QPushButton[primary="true"] {{
     background: {ACCENT}; color: white; border: 1px solid {ACCENT}; border-radius: 3px;
 }}
+QPushButton:focus {{ border: 2px solid {ACCENT}; padding: 4px 11px; }}
+QPushButton[primary="true"]:focus {{ border: 2px solid #0d3559; }}
 """
 
 
