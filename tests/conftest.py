@@ -2,8 +2,12 @@
 PostgreSQL server the suite starts itself (when its binaries are installed)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+# The window remembers its size and last page in QSettings: never the tester's own, and not
+# for the ptdesk started in a subprocess either (Qt on Linux keeps them under XDG_CONFIG_HOME).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ptdesk-test-config-")
 
 import itertools
 import shutil
@@ -19,6 +23,16 @@ from ptdesk.storage.migrate import upgrade_to_head
 from tests.pg_cluster import PgCluster, start_cluster
 
 _db_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test starts with no remembered window state (QSettings in a folder of its own)."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("settings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from ptdesk.domain.errors import DomainError
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from ptdesk.ui.menus import AboutInfo
     from ptdesk.ui.pages.patients_page import PatientsPage
 
 
@@ -121,9 +122,45 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def find_patient() -> None:
         patients_page().focus_search()
 
-    window.add_global_shortcut("Ctrl+F", find_patient)
+    find = window.add_global_shortcut("Ctrl+F", find_patient)
+    _install_menus(window, ctx, find, today_page, patients_page)
     window.destroyed.connect(runner.shutdown)
     return window
+
+
+def about_info(ctx: AppContext) -> "AboutInfo":
+    """Version and licence from the installed package's metadata (pyproject), the database
+    as the status bar names it."""
+    from importlib import metadata
+
+    from ptdesk import __version__
+    from ptdesk.ui.menus import AboutInfo
+
+    try:
+        meta = metadata.metadata("ptdesk")
+        version = meta["Version"] or __version__
+        licence = meta["License-Expression"] or meta["License"] or ""
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        version, licence = __version__, ""
+    return AboutInfo(version, licence or "see pyproject.toml", ctx.db_label)
+
+
+def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
+                   patients_page: Callable[[], Any]) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ptdesk.ui.menus import PatientActions, install_menus
+
+    def on_today(action: str) -> None:
+        window.show_page("today")
+        getattr(today_page, action)()
+
+    install_menus(window, page_actions=window.page_actions, find=find,
+                  patient=PatientActions(lambda: patients_page().new_patient(),
+                                         lambda: on_today("check_in"),
+                                         lambda: on_today("record_session")),
+                  about=about_info(ctx))
+    window.restore_state(QSettings("ptdesk", "ptdesk"))
 
 
 def run_gui(args: argparse.Namespace) -> int:

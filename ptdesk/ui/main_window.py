@@ -4,12 +4,15 @@ which database is open. Pages are handed in by the app; the window knows none of
 A page may be handed in as a factory (a callable returning the widget): it is built the first
 time it is shown or asked for (`page`, `show_page`), so start-up builds only the first page
 (issue 3). Until then an empty placeholder holds its place in the stack.
+
+With `restore_state(settings)` the window remembers its size, the last page and each built
+page's splitters and column widths (`window_state`), saved when it closes.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+
+from ptdesk.ui.window_state import restore_views, save_views
 
 PageFactory = Callable[[], QWidget]
 
@@ -41,6 +46,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("ptdesk — Demo clinic" if is_demo else "ptdesk")
         self._pages: list[PageEntry] = []
+        self.page_actions: list[QAction] = []  # Ctrl+1 ... in page order (the Go menu)
+        self._settings: QSettings | None = None
         self._build_ui(db_label, is_demo)
         self._connect()
 
@@ -79,6 +86,8 @@ class MainWindow(QMainWindow):
         self.stack.insertWidget(index, widget)
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
+        if self._settings is not None:
+            restore_views(widget, self._settings, f"views/{entry.key}")
         return widget
 
     def add_page(self, key: str, title: str, page: QWidget | PageFactory) -> None:
@@ -94,8 +103,9 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(title)
         item.setToolTip(f"{title} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
         self.nav.addItem(item)
-        action = QAction(title, self)
+        action = QAction(f"&{title}", self)
         action.setShortcut(shortcut)
+        self.page_actions.append(action)
         action.triggered.connect(lambda: self.show_page(key))
         self.addAction(action)
         if index == 0:
@@ -130,7 +140,31 @@ class MainWindow(QMainWindow):
     def current_page_key(self) -> str:
         return self._pages[self.stack.currentIndex()].key
 
+    def restore_state(self, settings: QSettings) -> None:
+        """Size, place and last page from `settings` (and remember them there on close)."""
+        self._settings = settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        for entry in self._pages:
+            if entry.built:
+                restore_views(entry.widget, settings, f"views/{entry.key}")
+        key = settings.value("window/page")
+        if isinstance(key, str) and any(e.key == key for e in self._pages):
+            self.show_page(key)
+
+    def _save_state(self) -> None:
+        if self._settings is None:
+            return
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/page", self.current_page_key())
+        for entry in self._pages:
+            if entry.built:
+                save_views(entry.widget, self._settings, f"views/{entry.key}")
+        self._settings.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
         for entry in self._pages:
             if not entry.built:
                 continue

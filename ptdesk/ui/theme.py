@@ -5,7 +5,7 @@ white/grey), so they stay apart in greyscale and for red-green colour blindness;
 and the words carry the meaning as well (UI.md).
 """
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#1f5f99"  # the one accent colour besides the status colours
@@ -86,8 +86,30 @@ QPushButton[primary="true"]:focus {{ border: 2px solid #0d3559; }}
 """
 
 
+def light_palette() -> QPalette:
+    """Light colours for every role, whatever the desktop's scheme: a dark desktop would
+    otherwise hand Fusion light text that lands on the white page backgrounds set above."""
+    p = QPalette()
+    R = QPalette.ColorRole
+    for role, value in (
+        (R.Window, "#ffffff"), (R.WindowText, TEXT), (R.Base, "#ffffff"),
+        (R.AlternateBase, "#fafbfc"), (R.Text, TEXT), (R.Button, "#f7f8fa"),
+        (R.ButtonText, TEXT), (R.BrightText, "#ffffff"), (R.Highlight, ACCENT),
+        (R.HighlightedText, "#ffffff"), (R.ToolTipBase, "#fffbe6"), (R.ToolTipText, TEXT),
+        (R.PlaceholderText, MUTED), (R.Link, ACCENT), (R.LinkVisited, "#5a3d8a"),
+        (R.Light, "#ffffff"), (R.Midlight, "#eef1f5"), (R.Mid, "#b3bac6"),
+        (R.Dark, "#8a93a3"), (R.Shadow, "#5b6475"),
+    ):
+        p.setColor(role, QColor(value))
+    G = QPalette.ColorGroup.Disabled
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        p.setColor(G, role, QColor("#9aa1ad"))
+    return p
+
+
 def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
+    app.setPalette(light_palette())
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)

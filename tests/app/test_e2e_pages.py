@@ -80,7 +80,7 @@ def _with_dialog(kind: type[QDialog], fill: Callable[[Any], None]) -> None:
             return
         fill(d)
         d.save_button.click()  # type: ignore[attr-defined]
-        QTimer.singleShot(WAIT, lambda: d.reject() if d.isVisible() else None)
+        QTimer.singleShot(WAIT, d, d.reject)  # the timer dies with the dialog
 
     QTimer.singleShot(0, run)
 
