@@ -248,3 +248,40 @@ def test_current_database_starts_without_importing_alembic(tmp_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_sqlite_times_written_as_local_wall_clock_move_to_utc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0006: a check-in stored before `Instant` (local wall-clock text) reads back as the
+    same instant afterwards."""
+    import time as _time
+    from datetime import datetime
+
+    from ptdesk.storage.engine import make_session_factory, session_scope
+    from ptdesk.storage.models import Visit
+
+    monkeypatch.setenv("TZ", "America/Chicago")
+    _time.tzset()
+    try:
+        engine = create_engine_for(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0005_lookup_speed")
+            conn.execute(text(
+                "INSERT INTO patients (id, chart_number, last_name, first_name, date_of_birth, "
+                "sort_name) VALUES (1, 'C1', 'Doe', 'Jo', '1970-01-02', 'doe jo')"))
+            conn.execute(text(
+                "INSERT INTO visits (id, patient_id, visit_date, status, checked_in_at, notes, "
+                "void_reason) VALUES (1, 1, '2026-03-16', 'checked_in', "
+                "'2026-03-16 08:25:00.000000', '', '')"))
+        upgrade_to_head(engine)
+        with session_scope(make_session_factory(engine)) as s:
+            at = s.get(Visit, 1).checked_in_at  # type: ignore[union-attr]
+        assert at == datetime(2026, 3, 16, 8, 25).astimezone()  # 8:25 in Chicago, as typed
+        assert at.utcoffset() == datetime(2026, 3, 16, 8, 25).astimezone().utcoffset()
+        engine.dispose()
+    finally:
+        monkeypatch.undo()
+        _time.tzset()
