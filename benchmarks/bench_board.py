@@ -28,7 +28,7 @@ from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import Authorization, AuthorizationUsage, Coverage, Visit
 
 TODAY = date(2026, 3, 16)
-NOW = datetime(2026, 3, 16, 10, 0)  # noqa: DTZ001  (the desk works in local, naive time)
+NOW = datetime(2026, 3, 16, 10, 0).astimezone()  # the desk's clock is aware (app.clock)
 DEFAULT_DB = Path("bench-out/board-clinic.sqlite3")
 
 

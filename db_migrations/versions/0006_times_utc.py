@@ -27,8 +27,7 @@ COLUMNS = (
     ("authorization_requests", "sent_at"),
     ("authorization_requests", "appealed_at"),
     ("visits", "checked_in_at"),
-    ("rule_imports", "imported_at"),
-)
+)  # rule_imports.imported_at: `ptdesk rules import` always wrote it as UTC
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's SQLite DATETIME text
 
 
