@@ -70,3 +70,15 @@ def test_due_on_request_and_the_twelve_month_cover() -> None:
     assert covers(date(2026, 3, 16), date(2027, 3, 15))
     assert not covers(date(2026, 3, 16), date(2027, 3, 16))
     assert not covers(date(2026, 3, 16), date(2026, 3, 15))
+
+
+@pytest.mark.parametrize(("npi", "ok"), [
+    ("1234567893", True),  # CMS's worked example in the check-digit paper
+    ("1234567890", False),
+    ("123456789", False),
+    ("", True),
+])
+def test_npi_luhn(npi: str, ok: bool) -> None:
+    from ptdesk.domain.clinic_identity import npi_problem
+
+    assert (npi_problem(npi) is None) is ok
