@@ -13,7 +13,7 @@
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.billing.codes import CodeInfo
 from ptdesk.domain.billing.ruleset import FeeEntry
 from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.fee_amounts import parse_amount
 from ptdesk.domain.money import round_cents
 from ptdesk.services.clinic_details import load_details
 from ptdesk.services.fee_schedule_dtos import (
@@ -35,7 +36,6 @@ from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import FeeSchedule, FeeScheduleEntry, Payer
 from ptdesk.storage.rule_tables import read_codes, read_fees, rules_dir
 
-MAX_AMOUNT = Decimal("99999.99")
 _AMOUNT_HEADERS = ("amount", "allowed", "allowed_amount", "price", "fee", "self_pay_price")
 _STATUS_NOTES = {"B": "bundled: Medicare never pays it separately",
                  "I": "not valid for Medicare (bill G0283)",
@@ -57,25 +57,6 @@ def known_codes() -> dict[str, CodeInfo]:
 def default_amount(entry: FeeEntry, locality: Decimal) -> Decimal:
     """RVU x conversion factor x locality, rounded once, half-up to the cent."""
     return round_cents(entry.total_rvu * entry.conversion_factor * locality)
-
-
-def parse_amount(text: str) -> tuple[Decimal | None, str | None]:
-    t = text.strip().replace("$", "").replace(",", "")
-    if not t:
-        return None, "no amount"
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        return None, f"amount {text.strip()!r} is not a number"
-    if not value.is_finite():
-        return None, f"amount {text.strip()!r} is not a number"
-    if value < 0:
-        return None, "the amount is negative"
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None, "more than two decimals (cents)"
-    if value > MAX_AMOUNT:
-        return None, f"over ${MAX_AMOUNT:,}"
-    return value.quantize(Decimal("0.01")), None
 
 
 def _kind(scope: ScheduleScope) -> str:
