@@ -10,7 +10,7 @@ dates, so the newest import alone answers for every date of service).
 import csv
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,11 +22,10 @@ from ptdesk.domain.billing.findings import Severity
 from ptdesk.domain.billing.kx import KxThreshold
 from ptdesk.domain.billing.modifiers import PayerPolicy
 from ptdesk.domain.billing.ruleset import FeeEntry, RuleSet, TableInfo
+from ptdesk.domain.money import round_cents
 from ptdesk.domain.payers import PayerKind
 from ptdesk.storage.bundled import resources_dir
 from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
-
-_CENT = Decimal("0.01")
 
 
 def rules_dir() -> Path:
@@ -128,7 +127,7 @@ def read_fees(folder: Path) -> dict[int, dict[str, FeeEntry]]:
         year = int(r["year"])
         rvu = Decimal(r["nonfac_total_rvu"])
         cf = Decimal(r["conversion_factor"])
-        amount = (rvu * cf).quantize(_CENT, rounding=ROUND_HALF_UP)
+        amount = round_cents(rvu * cf)
         out.setdefault(year, {})[r["code"]] = FeeEntry(
             code=r["code"],
             year=year,
