@@ -12,7 +12,7 @@ from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.services.clinic_details import ClinicDetailsService
 from ptdesk.services.estimate_dtos import EstimateToStore, EstimateTotalsDraft
-from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft, ScheduleScope
+from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft
 from ptdesk.services.fee_schedules import DEFAULT, SELF_PAY, FeeScheduleService
 from ptdesk.services.gfe_due import GfeDueService
 from ptdesk.services.patient_estimates import PatientEstimateService
@@ -114,7 +114,8 @@ def test_csv_import_keeps_good_rows_and_lists_bad_ones(
 def test_csv_import_all_bad_writes_nothing(session_factory: sessionmaker[Session]) -> None:
     svc = FeeScheduleService(session_factory)
     report = svc.import_csv(SELF_PAY, 2026, "code,price\nXX,1\n")
-    assert report.kept == 0 and len(report.problems) == 1
+    assert report.kept == 0
+    assert len(report.problems) == 1
     with session_scope(session_factory) as s:
         assert s.scalars(select(FeeScheduleEntry)).all() == []
 
@@ -152,7 +153,8 @@ def test_stored_estimates_and_billed_so_far(session_factory: sessionmaker[Sessio
     rows = svc.list_for(c.patient_id, NOW)
     assert [r.kind for r in rows] == ["gfe", "estimate"]
     first = rows[1]
-    assert first.created_at == NOW and first.created_at.tzinfo is not None
+    assert first.created_at == NOW
+    assert first.created_at.tzinfo is not None
     assert (first.visits_done, first.billed_allowed) == (1, Decimal("58.12"))
     assert first.scenario == {"payer_type": "self_pay", "x": "ñ"}
     assert first.totals.patient_pays == Decimal("540.00")
@@ -177,7 +179,8 @@ def test_gfe_due_until_one_is_given(session_factory: sessionmaker[Session]) -> N
     assert [(r.chart_number, r.first_visit, r.due) for r in rows] == [
         ("C1", date(2026, 3, 24), date(2026, 3, 18)),  # Tuesday closed: Wednesday
         ("C2", date(2026, 4, 30), date(2026, 3, 20))]
-    assert not rows[0].overdue and svc.due(date(2026, 3, 19), NOW)[0].overdue
+    assert not rows[0].overdue
+    assert svc.due(date(2026, 3, 19), NOW)[0].overdue
     _store(session_factory, c.patient_id, "estimate")  # a plain estimate is not a GFE
     assert len(svc.due(today, NOW)) == 2
     _store(session_factory, c.patient_id, "gfe")

@@ -5,6 +5,8 @@ year; edit the amounts in the table (Insert adds a row, Delete removes one), sav
 CSV file (code,amount): good rows are kept, bad rows are listed with their line and reason.
 """
 
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
@@ -40,7 +42,7 @@ class FeeSchedulesApi(Protocol):
     def schedule(self, scope: ScheduleScope, year: int) -> FeeScheduleView: ...
 
     def save(self, scope: ScheduleScope, year: int,
-             rows: list[tuple[str, object]]) -> FeeScheduleView: ...
+             rows: Sequence[tuple[str, Decimal]]) -> FeeScheduleView: ...
 
     def import_csv(self, scope: ScheduleScope, year: int, text: str,
                    source: str = "") -> ImportReport: ...
