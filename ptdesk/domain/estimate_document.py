@@ -6,10 +6,16 @@ the Good Faith Estimate the elements 45 CFR 149.610(c)(1) asks for that are not 
 (diagnosis codes, the location, items needing separate scheduling).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from ptdesk.domain.estimate_model import Estimate
+
+# 45 CFR 149.620 "substantially in excess": billed at least $400 more than the expected charges
+# of the same provider or facility (pt-rules H3, [S15]). Printed on every Good Faith Estimate.
+GFE_DISPUTE_THRESHOLD = Decimal("400.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +54,6 @@ class EstimateDocument:
     # items expected to need separate scheduling (149.610(c)(1)(vi)); empty: "none expected"
     separately_scheduled: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # extra plain-language notes from the desk
+    # plain-language descriptions by language then code ("en" -> "97110" -> "Therapeutic
+    # exercise"), from resources/rules/codes.csv; a code without one prints its code alone
+    code_descriptions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

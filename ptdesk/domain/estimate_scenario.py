@@ -49,11 +49,17 @@ class Scenario:
     prepared_by: str | None = None
     notes: tuple[str, ...] = ()
 
-    def document(self, estimate: Estimate, prepared_on: date | None) -> EstimateDocument:
+    def document(
+        self,
+        estimate: Estimate,
+        prepared_on: date | None,
+        descriptions: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> EstimateDocument:
         return EstimateDocument(
             estimate=estimate, clinic=self.clinic, patient=self.patient,
             payer_name=self.payer_name, plan_name=self.plan_name, diagnoses=self.diagnoses,
             prepared_on=prepared_on, prepared_by=self.prepared_by, notes=self.notes,
+            code_descriptions=descriptions or {},
         )
 
 

@@ -15,7 +15,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.estimate import compute_estimate
 from ptdesk.domain.estimate_model import Estimate
 from ptdesk.domain.estimate_scenario import Scenario, estimate_json, parse_scenario
-from ptdesk.storage.estimate_tables import load_estimate_tables
+from ptdesk.storage.estimate_tables import load_estimate_tables, read_code_descriptions
 
 MAX_SCENARIO_BYTES = 1_000_000  # a scenario is a few hundred bytes; a huge file is a mistake
 
@@ -70,7 +70,7 @@ def render_pdf(result: ScenarioEstimate, *, lang: str, document: str, today: dat
             "--document: a Good Faith Estimate is for uninsured and self-pay patients only "
             f"(this scenario's payer_type is {result.scenario.request.payer_type.value})",
             field="document")
-    data = result.scenario.document(result.estimate, today)
+    data = result.scenario.document(result.estimate, today, read_code_descriptions())
     out = BytesIO()
     build = build_good_faith_estimate_pdf if kind == "gfe" else build_estimate_pdf
     build(data, out, lang=lang, invariant=invariant)

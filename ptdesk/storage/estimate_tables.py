@@ -25,6 +25,17 @@ def read_part_b(folder: Path) -> dict[int, PartBFigures]:
 
 
 @cache
+def read_code_descriptions() -> dict[str, dict[str, str]]:
+    """"en"/"es" -> code -> ptdesk's own plain-language description (codes.csv)."""
+    with (rules_dir() / "codes.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {
+        "en": {r["code"]: r["description"] for r in rows},
+        "es": {r["code"]: r.get("description_es") or r["description"] for r in rows},
+    }
+
+
+@cache
 def load_estimate_tables() -> EstimateTables:
     """Read once per process (the files ship with ptdesk and do not change while it runs)."""
     folder = rules_dir()
