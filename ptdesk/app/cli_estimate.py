@@ -42,6 +42,11 @@ def register(subparsers: Any) -> None:
                    "else the cost estimate")
     p.add_argument("--out", metavar="PATH", type=Path,
                    help="write here instead of stdout (required for PDF)")
+    # --- issue 11, the desk side: `--patient CHART` against the clinic's database ------------
+    from ptdesk.app.cli_estimate_patient import register_patient_mode
+
+    register_patient_mode(p, mode)
+    # --- end of the desk side ----------------------------------------------------------------
     p.set_defaults(handler=run)
 
 
@@ -67,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from ptdesk.app.clock import local_today
     from ptdesk.services.estimate_scenario import estimate_scenario, render_json, render_pdf
 
+    if getattr(args, "patient", None) is not None:  # issue 11, the desk side
+        from ptdesk.app.cli_estimate_patient import run_patient
+
+        return run_patient(args)
     out: Path | None = args.out
     if args.format == "pdf" and out is None:
         return _fail("--out: a PDF needs a file to write to (--out estimate.pdf)")

@@ -594,4 +594,8 @@ def ensure_demo_clinic(
     with session_scope(factory) as s:
         if s.execute(select(Patient.id).limit(1)).first() is not None:
             return None
-    return generate_clinic(factory, patients=patients, today=today)
+    summary = generate_clinic(factory, patients=patients, today=today)
+    from ptdesk.services.demo_estimates import add_estimate_demo  # issue 11
+
+    add_estimate_demo(factory, today=today)
+    return summary

@@ -34,7 +34,7 @@ from ptdesk.services.clinic_details import load_details
 from ptdesk.services.estimate_dtos import EstimatePrefill, EstimateToStore, StoredEstimate
 from ptdesk.services.estimate_scenario import ScenarioEstimate
 from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft
-from ptdesk.services.fee_schedules import amounts
+from ptdesk.services.fee_schedules import amounts, default_amount, national_fees
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.estimate_tables import load_estimate_tables
 from ptdesk.storage.models import Coverage, Patient, Visit
@@ -62,9 +62,45 @@ def clinic_json(c: ClinicDetailsDraft) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v}
 
 
+def with_next_year_fallback(data: dict[str, Any]) -> dict[str, Any]:
+    """A course that runs into a year whose CMS fee schedule ptdesk does not have yet (every
+    December: the next year's file comes out in November and ships with a later ptdesk) is
+    priced at the newest earlier year's default amounts, and the document says so. Codes the
+    payer's own list prices, and codes CMS does not pay on their own (status B, I, C), are left
+    to the engine."""
+    plan = data.get("plan_of_care")
+    try:
+        first = date.fromisoformat(plan["first_visit"])  # type: ignore[index]
+        per_week = int(plan["visits_per_week"])  # type: ignore[index]
+        count = int(plan.get("visits") or per_week * int(plan.get("weeks") or 0))  # type: ignore[union-attr]
+        locality = Decimal(str(data.get("locality_factor", "1")))
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return data  # the engine names the problem
+    if not (0 < per_week <= 7 and 0 < count <= 500):
+        return data
+    tables = national_fees()
+    years = {d.year for d in plan_dates(first, per_week, count)}
+    missing = sorted(y for y in years if y not in tables)
+    earlier = [y for y in tables if y <= max(years)]
+    if not missing or not earlier:
+        return data
+    use = max(earlier)
+    out = dict(data)
+    fees = dict(out.get("fees") or {})
+    for code, entry in tables[use].items():
+        if code not in fees and entry.status not in ("B", "I", "C"):
+            fees[code] = f"{default_amount(entry, locality):.2f}"
+    out["fees"] = fees
+    out["notes"] = [*(out.get("notes") or []),
+                    f"For visits in {', '.join(map(str, missing))}, codes without a price of "
+                    f"their own are estimated at the {use} default amounts: the new year's CMS "
+                    "fee schedule is not loaded yet."]
+    return out
+
+
 def compute_scenario(data: dict[str, Any]) -> ScenarioEstimate:
     """The engine on a scenario dict; `ValidationError` names the field."""
-    scenario = parse_scenario(data)
+    scenario = parse_scenario(with_next_year_fallback(data))
     return ScenarioEstimate(scenario, compute_estimate(scenario.request, load_estimate_tables()))
 
 
