@@ -46,8 +46,8 @@ def run_patient(args: argparse.Namespace) -> int:
     from ptdesk.app.cli_estimate import _fail, write_atomically
     from ptdesk.app.clock import local_now, local_today
     from ptdesk.app.context import open_context
-    from ptdesk.services.estimate_desk import EstimateDesk
-    from ptdesk.services.estimate_scenario import render_json, render_pdf
+    from ptdesk.services.estimate_desk import EstimateDesk, render_pdf
+    from ptdesk.services.estimate_scenario import render_json
     from ptdesk.services.panel import PanelService
 
     if args.format == "pdf" and args.out is None:

@@ -65,7 +65,8 @@ def clinic_json(c: ClinicDetailsDraft) -> dict[str, Any]:
 def with_next_year_fallback(data: dict[str, Any]) -> dict[str, Any]:
     """A course that runs into a year whose CMS fee schedule ptdesk does not have yet (every
     December: the next year's file comes out in November and ships with a later ptdesk) is
-    priced at the newest earlier year's default amounts, and the document says so. Codes the
+    priced at the newest earlier year's default amounts (`render_pdf` says so on the document,
+    in its language). Codes the
     payer's own list prices, and codes CMS does not pay on their own (status B, I, C), are left
     to the engine."""
     plan = data.get("plan_of_care")
@@ -91,10 +92,6 @@ def with_next_year_fallback(data: dict[str, Any]) -> dict[str, Any]:
         if code not in fees and entry.status not in ("B", "I", "C"):
             fees[code] = f"{default_amount(entry, locality):.2f}"
     out["fees"] = fees
-    out["notes"] = [*(out.get("notes") or []),
-                    f"For visits in {', '.join(map(str, missing))}, codes without a price of "
-                    f"their own are estimated at the {use} default amounts: the new year's CMS "
-                    "fee schedule is not loaded yet."]
     return out
 
 
@@ -104,17 +101,47 @@ def compute_scenario(data: dict[str, Any]) -> ScenarioEstimate:
     return ScenarioEstimate(scenario, compute_estimate(scenario.request, load_estimate_tables()))
 
 
-def render_pdf(result: ScenarioEstimate, *, lang: str, today: date,
+_FALLBACK_NOTE = {
+    "en": "For visits in {missing}, codes without a price of their own are estimated at the "
+          "{use} default amounts: the new year's CMS fee schedule is not loaded yet.",
+    "es": "Para las visitas de {missing}, los códigos sin precio propio se estiman con los "
+          "importes predeterminados de {use}: el arancel de CMS del nuevo año aún no está "
+          "cargado.",
+}
+
+
+def fallback_note(result: ScenarioEstimate, lang: str) -> str | None:
+    tables = national_fees()
+    years = {v.date.year for v in result.estimate.visits}
+    missing = sorted(y for y in years if y not in tables)
+    earlier = [y for y in tables if years and y <= max(years)]
+    if not missing or not earlier:
+        return None
+    return _FALLBACK_NOTE.get(lang, _FALLBACK_NOTE["en"]).format(
+        missing=", ".join(map(str, missing)), use=max(earlier))
+
+
+def render_pdf(result: ScenarioEstimate, *, lang: str, today: date, document: str = "auto",
                invariant: bool = False) -> bytes:
     """The document the desk prints: the Good Faith Estimate for self-pay and uninsured
-    patients, else the cost estimate."""
+    patients (`document` "auto"), else the cost estimate."""
+    from dataclasses import replace
+
     from ptdesk.reports.estimate_pdf import build_estimate_pdf
     from ptdesk.reports.good_faith_estimate_pdf import build_good_faith_estimate_pdf
 
-    build = (build_good_faith_estimate_pdf if result.scenario.request.payer_type.pays_own_way
-             else build_estimate_pdf)
+    own_way = result.scenario.request.payer_type.pays_own_way
+    kind = ("gfe" if own_way else "estimate") if document == "auto" else document
+    if kind == "gfe" and not own_way:
+        raise ValidationError("--document: a Good Faith Estimate is for uninsured and self-pay "
+                              "patients only", field="document")
+    doc = result.scenario.document(result.estimate, today)
+    note = fallback_note(result, lang)
+    if note is not None:
+        doc = replace(doc, notes=(*doc.notes, note))
     out = BytesIO()
-    build(result.scenario.document(result.estimate, today), out, lang=lang, invariant=invariant)
+    build = build_good_faith_estimate_pdf if kind == "gfe" else build_estimate_pdf
+    build(doc, out, lang=lang, invariant=invariant)
     return out.getvalue()
 
 
@@ -258,6 +285,8 @@ class EstimateDeskService:
                          "others at the default (CMS × locality)." if fees else
                          "Allowed amounts: the default schedule (CMS × locality); the payer "
                          "has no fee schedule of its own.")
+        if fees:
+            data["fees"] = {k: f"{v:.2f}" for k, v in sorted(fees.items())}
         if self_pay:
             data["self_pay_prices"] = {k: f"{v:.2f}" for k, v in sorted(self_pay.items())}
         return EstimatePrefill(
