@@ -6,7 +6,7 @@ Every figure here is demo data: the payer amounts are the CMS default times a ma
 the self-pay prices are invented for the synthetic clinic (no real clinic's prices).
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -47,7 +47,8 @@ def _first_booked(s: Session, kind: PayerKind, today: date, skip: int = 0) -> in
 
 def add_estimate_demo(factory: sessionmaker[Session], *, today: date,
                       now: datetime | None = None) -> None:
-    now = now or datetime.combine(today, time(15, 0), tzinfo=UTC)
+    # given a week ago (a time already past whatever the clock says today)
+    now = now or datetime.combine(today - timedelta(days=7), time(15, 0), tzinfo=UTC)
     ClinicDetailsService(factory).save(DEMO_DETAILS)
     fees = FeeScheduleService(factory)
     year = today.year if today.year in national_fees() else max(national_fees())
