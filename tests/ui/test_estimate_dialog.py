@@ -45,7 +45,8 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[EstimateDialog]:
 def _gfe_patient(ctx: AppContext) -> int:
     with session_scope(ctx.session_factory) as s:
         return s.scalars(select(PatientEstimate.patient_id)
-                         .where(PatientEstimate.kind == "gfe").order_by(PatientEstimate.id)).first() or 0
+                         .where(PatientEstimate.kind == "gfe")
+                         .order_by(PatientEstimate.id)).first() or 0
 
 
 def _open_record(qtbot: QtBot, window: Any, patient_id: int) -> Any:
