@@ -33,6 +33,7 @@ from ptdesk.services.estimate_dtos import (
     EstimateTotalsDraft,
     StoredEstimate,
 )
+from ptdesk.services.estimate_desk import fallback_note
 from ptdesk.services.estimate_scenario import ScenarioEstimate
 from ptdesk.ui.dialogs.estimate_form import EstimateForm
 from ptdesk.ui.error_dialog import report_unexpected
@@ -80,8 +81,8 @@ class EstimateDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        scroll.setMinimumWidth(400)
-        scroll.setMaximumWidth(460)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFixedWidth(440)
         self.heading = QLabel()
         self.heading.setProperty("role", "title")
         self.model = EstimateVisitsModel(self)
@@ -106,6 +107,7 @@ class EstimateDialog(QDialog):
         self.why = QLabel()
         self.why.setProperty("role", "hint")
         self.why.setWordWrap(True)
+        self.why.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         why_scroll = QScrollArea()
         why_scroll.setWidgetResizable(True)
@@ -176,6 +178,8 @@ class EstimateDialog(QDialog):
             words += f" ({money(t.patient_pays_if_not_extended)} if not extended)"
         self.totals.setText(words)
         notes = [f"• {a.text}" for a in e.assumptions]
+        if (late := fallback_note(result, "en")) is not None:
+            notes.append(f"• {late}")
         if self.reprint is None:
             notes += [f"• {n}" for n in self.prefill.notes]
         self.why.setText("\n".join(notes))

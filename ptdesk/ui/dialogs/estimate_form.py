@@ -84,12 +84,13 @@ class EstimateForm(QWidget):
         who.addRow("&Payer type", self.payer_type)
         who.addRow("Payer name", self.payer_name)
         self.benefit_fields: dict[str, QLineEdit] = {}
-        self.waived = QCheckBox("Deductible waived for therapy")
+        self.waived = QCheckBox("Waived for therapy")
+        self.waived.setToolTip("The plan waives the deductible for therapy visits")
         benefits = QFormLayout()
         for key, label, hint in BENEFIT_TEXT:
             edit = QLineEdit()
             edit.setPlaceholderText(hint)
-            edit.setMaximumWidth(150)
+            edit.setMaximumWidth(130)
             self.benefit_fields[key] = edit
             benefits.addRow(label, edit)
             if key == "deductible_met":
@@ -131,11 +132,17 @@ class EstimateForm(QWidget):
         doc.addRow("Prepared &by", self.prepared_by)
         doc_box = QGroupBox("Document")
         doc_box.setLayout(doc)
+        for combo in (self.payer_type, self.evaluation, self.language):
+            # sized to the column, not to its longest item (the form must fit without scrolling
+            # sideways)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
         who_box = QGroupBox("Who pays")
         who_box.setLayout(who)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for box in (who_box, plan_box, self.benefits_box, doc_box):
+        for box in (who_box, plan_box, doc_box, self.benefits_box):
             layout.addWidget(box)
         layout.addStretch(1)
         for w in (self.payer_name, self.patient_name, self.patient_dob, self.lines,

@@ -76,7 +76,7 @@ class GfeDueModel(QAbstractTableModel):
         r, col = self.rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return (self._due(r), r.patient_name, r.chart_number, long_date(r.first_visit),
-                    long_date(r.booked_on), r.why)[col]
+                    long_date(r.booked_on), r.why[:1].upper() + r.why[1:])[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"Booked {long_date(r.booked_on)} for {long_date(r.first_visit)}: {r.why}. "
                     "Give the Good Faith Estimate from the patient's record (Estimate…).")

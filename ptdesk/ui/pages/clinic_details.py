@@ -76,7 +76,7 @@ class ClinicDetailsSection(QWidget):
         self.closed = QPlainTextEdit()
         self.closed.setMaximumHeight(90)
         self.closed.setMaximumWidth(260)
-        self.closed.setPlaceholderText("2026-12-24\n2026-12-31")
+        self.closed.setPlaceholderText("none; e.g. 2026-12-24, one date a line")
         self.form.add_field("closed_dates", "&Closed days", self.closed,
                             "Days the clinic is closed besides weekends and federal holidays, "
                             "one date a line (YYYY-MM-DD): they are not business days for a "
@@ -109,6 +109,8 @@ class ClinicDetailsSection(QWidget):
         self.details = d
         for key, *_rest in TEXT_FIELDS:
             value = getattr(d, key)
+            if key == "tin" and len(value) == 9:
+                value = f"{value[:2]}-{value[2:]}"  # as an EIN is written
             self.fields[key].setText(f"{value:.4f}" if isinstance(value, Decimal) else value)
         self.closed.setPlainText("\n".join(x.isoformat() for x in d.closed_dates))
         missing = [label for key, label in (("name", "name"), ("npi", "NPI"), ("tin", "TIN"),

@@ -227,7 +227,7 @@ class PatientRecordView(QWidget):
         rlay.addWidget(self.coverage_view)
         rlay.addLayout(visits, 1)
         rlay.addLayout(visit_bar)
-        if self.estimates is not None:
+        if self.estimates is not None and self.panel is None:
             rlay.addWidget(self.estimates)
         if self.panel is None:
             layout.addWidget(right, 1)
@@ -243,7 +243,14 @@ class PatientRecordView(QWidget):
             scroll.setAccessibleName("Authorizations and limits")
             self.panel_scroll = scroll
             split = QSplitter(Qt.Orientation.Horizontal)
-            split.addWidget(scroll)
+            left: QWidget = scroll
+            if self.estimates is not None:  # under the panel: the visits keep their height
+                left = QWidget()
+                llay = QVBoxLayout(left)
+                llay.setContentsMargins(0, 0, 0, 0)
+                llay.addWidget(scroll, 1)
+                llay.addWidget(self.estimates)
+            split.addWidget(left)
             split.addWidget(right)
             split.setStretchFactor(0, 3)
             split.setStretchFactor(1, 2)

@@ -39,9 +39,8 @@ class EstimateDeskApi(EstimateApi, Protocol):
 
 
 class PastEstimatesModel(QAbstractTableModel):
-    HEADERS = ("Given", "Document", "Lang", "By", "Visits", "Patient share (est.)",
-               "Since then")
-    RIGHT = frozenset({4, 5})
+    HEADERS = ("Given", "Document", "By", "Patient pays (est.)", "Since then")
+    RIGHT = frozenset({3})
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -66,25 +65,25 @@ class PastEstimatesModel(QAbstractTableModel):
 
     @staticmethod
     def since(r: StoredEstimate) -> str:
-        if not r.visits_done:
-            return "no visits yet"
-        done = f"{r.visits_done} of {r.visit_count} visits done"
+        done = f"{r.visits_done}/{r.visit_count} visits"
         return done + ("" if r.billed_allowed is None
-                       else f", {money(r.billed_allowed)} allowed billed")
+                       else f", {money(r.billed_allowed)} billed")
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         r, col = self.rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (long_date(r.given_on), r.kind_label, r.language.upper(),
-                    r.prepared_by or "—", str(r.visit_count), money(r.totals.patient_pays),
-                    self.since(r))[col]
+            return (long_date(r.given_on), f"{r.kind_label} ({r.language.upper()})",
+                    r.prepared_by or "—", money(r.totals.patient_pays), self.since(r))[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"{r.kind_label} given {long_date(r.given_on)} at {r.created_at:%H:%M}: "
                     f"allowed {money(r.totals.allowed)}, insurance "
                     f"{money(r.totals.insurance_pays)}, patient {money(r.totals.patient_pays)}."
-                    " The patient's actual share needs the payer's explanation of benefits.")
+                    f" Since the first visit: {r.visits_done} of {r.visit_count} visits done"
+                    + ("" if r.billed_allowed is None else
+                       f", {money(r.billed_allowed)} allowed amounts billed")
+                    + ". The patient's actual share needs the payer's explanation of benefits.")
         if role == Qt.ItemDataRole.TextAlignmentRole and col in self.RIGHT:
             return _RIGHT
         return None
