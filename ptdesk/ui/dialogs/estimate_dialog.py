@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.services.estimate_desk import fallback_note
 from ptdesk.services.estimate_dtos import (
     EstimatePrefill,
     EstimateToStore,
     EstimateTotalsDraft,
     StoredEstimate,
 )
-from ptdesk.services.estimate_desk import fallback_note
 from ptdesk.services.estimate_scenario import ScenarioEstimate
 from ptdesk.ui.dialogs.estimate_form import EstimateForm
 from ptdesk.ui.error_dialog import report_unexpected
