@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from io import BytesIO
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -123,26 +122,18 @@ def fallback_note(result: ScenarioEstimate, lang: str) -> str | None:
 
 def render_pdf(result: ScenarioEstimate, *, lang: str, today: date, document: str = "auto",
                invariant: bool = False) -> bytes:
-    """The document the desk prints: the Good Faith Estimate for self-pay and uninsured
-    patients (`document` "auto"), else the cost estimate."""
+    """The document the desk prints (the engine's `render_pdf`: the Good Faith Estimate for
+    self-pay and uninsured patients), plus the next-year note in the document's language."""
     from dataclasses import replace
 
-    from ptdesk.reports.estimate_pdf import build_estimate_pdf
-    from ptdesk.reports.good_faith_estimate_pdf import build_good_faith_estimate_pdf
+    from ptdesk.services.estimate_scenario import render_pdf as engine_render_pdf
 
-    own_way = result.scenario.request.payer_type.pays_own_way
-    kind = ("gfe" if own_way else "estimate") if document == "auto" else document
-    if kind == "gfe" and not own_way:
-        raise ValidationError("--document: a Good Faith Estimate is for uninsured and self-pay "
-                              "patients only", field="document")
-    doc = result.scenario.document(result.estimate, today)
     note = fallback_note(result, lang)
     if note is not None:
-        doc = replace(doc, notes=(*doc.notes, note))
-    out = BytesIO()
-    build = build_good_faith_estimate_pdf if kind == "gfe" else build_estimate_pdf
-    build(doc, out, lang=lang, invariant=invariant)
-    return out.getvalue()
+        result = replace(result, scenario=replace(result.scenario,
+                                                  notes=(*result.scenario.notes, note)))
+    return engine_render_pdf(result, lang=lang, document=document, today=today,
+                             invariant=invariant)
 
 
 def document_kind(data: dict[str, Any]) -> str:
