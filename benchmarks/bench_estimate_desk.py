@@ -57,7 +57,7 @@ def main() -> None:
         lang = "es" if kind == "gfe" else "en"
         pre_ms, _, prefill = _ms(lambda p=pid: desk.prefill(p, today, now), args.repeat)
         eng_ms, _, result = _ms(lambda p=prefill: desk.compute(p.scenario), args.repeat)
-        doc_ms, doc_max, pdf = _ms(lambda r=result: render_pdf(r, lang=lang, today=today),
+        doc_ms, doc_max, pdf = _ms(lambda r=result, lg=lang: render_pdf(r, lang=lg, today=today),
                                    args.repeat)
         r150, _, _ = _ms(lambda b=pdf: page_images(b, 150), max(3, args.repeat // 4))
         r300, _, pages = _ms(lambda b=pdf: page_images(b, 300), max(3, args.repeat // 4))
