@@ -57,7 +57,9 @@ def clinic_json(c: ClinicDetailsDraft) -> dict[str, Any]:
     city = ", ".join(x for x in (c.city, " ".join(y for y in (c.state, c.postal_code) if y))
                      if x)
     out = {"name": c.name, "address": [x for x in (c.address_line1, c.address_line2, city) if x],
-           "state": c.state, "phone": c.phone, "npi": c.npi, "tin": c.tin}
+           "state": c.state, "phone": c.phone, "npi": c.npi,
+           # printed as an EIN is written (12-3456789); stored as 9 digits
+           "tin": f"{c.tin[:2]}-{c.tin[2:]}" if len(c.tin) == 9 else c.tin}
     return {k: v for k, v in out.items() if v}
 
 

@@ -74,6 +74,7 @@ def test_prefill_from_the_record(session_factory: sessionmaker[Session]) -> None
     assert d["self_pay_prices"] == {"97110": "45.00"}
     assert d["locality_factor"] == "1.0500"
     assert d["clinic"]["npi"] == "1234567893"
+    assert d["clinic"]["tin"] == "12-3456789"
     assert d["clinic"]["address"] == ["1 Main St", "Madison, WI 53703"]
     assert any("2 of 20" in n for n in p.notes)
     result = desk.compute(d)
