@@ -83,7 +83,7 @@ def _items(data: EstimateDocument, lang: str) -> list[Flowable]:
         [t("col_code", lang), t("col_description", lang), t("col_dx", lang), t("col_qty", lang),
          t("col_price", lang), t("col_charge", lang)],
         rows, [0.1 * w, 0.4 * w, 0.14 * w, 0.1 * w, 0.12 * w, 0.14 * w],
-        numeric=(3, 4, 5), total=total, total_label_span=5,
+        numeric=(3, 4, 5), total=total, total_label_span=5, wrap=(1, 2),
     )
     name = data.clinic.name or t("gfe_this_clinic", lang)
     dx_line = (", ".join(data.diagnoses) if data.diagnoses else t("gfe_no_diagnoses", lang))
