@@ -23,7 +23,8 @@ from ptdesk.domain.estimate_document import ClinicDetails
 
 PAGE = letter
 MARGIN = 0.55 * inch
-WIDTH = PAGE[0] - 2 * MARGIN
+FRAME_PADDING = 6  # reportlab's Frame pads its content by 6 pt on each side
+WIDTH = PAGE[0] - 2 * MARGIN - 2 * FRAME_PADDING  # what a flowable may fill
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
@@ -175,8 +176,8 @@ def numbered_canvas(footer_left: str, page_label: Callable[[int, int], str]) -> 
                 self.__dict__.update(state)
                 self.setFont(FONT, 7.5)
                 self.setFillColor(MUTED)
-                self.drawString(MARGIN, MARGIN * 0.55, footer_left)
-                self.drawRightString(PAGE[0] - MARGIN, MARGIN * 0.55,
+                self.drawString(MARGIN + FRAME_PADDING, MARGIN * 0.55, footer_left)
+                self.drawRightString(PAGE[0] - MARGIN - FRAME_PADDING, MARGIN * 0.55,
                                      page_label(self._pageNumber, total))
                 super().showPage()
             super().save()
