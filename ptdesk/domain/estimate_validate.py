@@ -48,17 +48,18 @@ def check_count(field: str, value: int | None, *, low: int = 0, high: int | None
         raise fail(field, f"must be at most {high}")
 
 
+def _check_code(field: str, code: str, book: PriceBook) -> None:
+    if not CODE_PATTERN.match(code):
+        raise fail(field, f"'{code}' is not a CPT/HCPCS code (5 characters)")
+    if not book.knows(code):
+        raise fail(field, f"{code} is not a code ptdesk knows (not in fees, self_pay_prices or "
+                   "the CMS fee schedule)")
+
+
 def _check_lines(field: str, lines: Iterable[ServiceLine], book: PriceBook) -> None:
     for i, line in enumerate(lines):
         where = f"{field}[{i}]"
-        if not CODE_PATTERN.match(line.code):
-            raise fail(f"{where}.code", f"'{line.code}' is not a CPT/HCPCS code (5 characters)")
-        if not book.knows(line.code):
-            raise fail(
-                f"{where}.code",
-                f"{line.code} is not a code ptdesk knows (not in fees, self_pay_prices or the "
-                "CMS fee schedule)",
-            )
+        _check_code(f"{where}.code", line.code, book)
         check_count(f"{where}.units", line.units, low=1, high=MAX_UNITS)
 
 
@@ -72,7 +73,7 @@ def _check_plan(request: EstimateRequest, book: PriceBook) -> None:
     if plan.visit_count > MAX_VISITS:
         raise fail("plan_of_care.weeks", f"more than {MAX_VISITS} visits in all")
     if plan.evaluation is not None:
-        _check_lines("plan_of_care.evaluation", [ServiceLine(plan.evaluation, 1)], book)
+        _check_code("plan_of_care.evaluation", plan.evaluation, book)
     if plan.first_visit_lines is not None:
         if not plan.first_visit_lines:
             raise fail("plan_of_care.first_visit_lines", "list at least one code")

@@ -120,7 +120,7 @@ def visit_table(est: Estimate, lang: str) -> Flowable:
     total = [t("total", lang), "", "", fmt(tot.allowed, lang), fmt(tot.insurance_pays, lang),
              fmt(tot.patient_pays, lang), ""]
     w = s.WIDTH
-    widths = [0.04 * w, 0.14 * w, 0.15 * w, 0.1 * w, 0.1 * w, 0.1 * w, 0.37 * w]
+    widths = [0.04 * w, 0.145 * w, 0.125 * w, 0.11 * w, 0.11 * w, 0.11 * w, 0.36 * w]
     if own_way:  # no plan: drop the "plan pays" column, widen "what applies"
         header.pop(4)
         total.pop(4)
@@ -128,7 +128,8 @@ def visit_table(est: Estimate, lang: str) -> Flowable:
             r.pop(4)
         widths = [0.04 * w, 0.15 * w, 0.2 * w, 0.12 * w, 0.12 * w, 0.37 * w]
     numeric = (3, 4, 5) if not own_way else (3, 4)
-    return s.data_table(header, rows, widths, numeric=numeric, total=total, total_label_span=3)
+    return s.data_table(header, rows, widths, numeric=numeric, total=total, total_label_span=3,
+                        wrap=(len(header) - 1,))
 
 
 def build_estimate_pdf(

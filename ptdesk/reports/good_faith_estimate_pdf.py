@@ -26,15 +26,17 @@ from ptdesk.reports.estimate_pdf import header_labels, prepared_lines
 from ptdesk.reports.i18n import fmt, t
 
 
-def expected_items(est: Estimate) -> list[tuple[str, int, Decimal, Decimal]]:
-    """(code, quantity, price each, expected charge) over the whole course, in the order the
-    codes first appear; a code priced differently in two years gets a row per price."""
+def expected_items(est: Estimate) -> list[tuple[str, int, int, Decimal, Decimal]]:
+    """(code, units, visits, price each, expected charge) over the whole course, in the order
+    the codes first appear; a code priced differently in two years gets a row per price."""
     rows: dict[tuple[str, Decimal], list[int]] = {}
     lines: Iterable[PricedLine] = (ln for v in est.visits for ln in v.lines)
     for ln in lines:
         each = ln.allowed / ln.units if ln.units else ZERO
-        rows.setdefault((ln.code, each), [0])[0] += ln.units
-    return [(code, qty[0], each, each * qty[0]) for (code, each), qty in rows.items()]
+        count = rows.setdefault((ln.code, each), [0, 0])
+        count[0] += ln.units
+        count[1] += 1
+    return [(code, n[0], n[1], each, each * n[0]) for (code, each), n in rows.items()]
 
 
 def _primary(data: EstimateDocument, lang: str) -> list[Flowable]:
@@ -75,15 +77,19 @@ def _items(data: EstimateDocument, lang: str) -> list[Flowable]:
     est = data.estimate
     names = data.code_descriptions.get(lang) or data.code_descriptions.get("en") or {}
     dx = ", ".join(data.diagnoses) if data.diagnoses else "-"
-    rows = [[code, names.get(code, ""), dx, str(qty), fmt(each, lang), fmt(charge, lang)]
-            for code, qty, each, charge in expected_items(est)]
+    rows = []
+    for code, qty, visits, each, charge in expected_items(est):
+        what = names.get(code, "")
+        if qty != visits or visits > 1:  # "22 units over 11 visits": where the quantity comes from
+            what = f"{what} ({t('gfe_units_over', lang, units=qty, visits=visits)})".strip()
+        rows.append([code, what, dx, str(qty), fmt(each, lang), fmt(charge, lang)])
     total = [t("gfe_total", lang), "", "", "", "", fmt(est.totals.patient_pays, lang)]
     w = s.WIDTH
     table = s.data_table(
         [t("col_code", lang), t("col_description", lang), t("col_dx", lang), t("col_qty", lang),
          t("col_price", lang), t("col_charge", lang)],
         rows, [0.1 * w, 0.4 * w, 0.14 * w, 0.1 * w, 0.12 * w, 0.14 * w],
-        numeric=(3, 4, 5), total=total, total_label_span=5,
+        numeric=(3, 4, 5), total=total, total_label_span=5, wrap=(1, 2),
     )
     name = data.clinic.name or t("gfe_this_clinic", lang)
     dx_line = (", ".join(data.diagnoses) if data.diagnoses else t("gfe_no_diagnoses", lang))
@@ -122,7 +128,8 @@ def build_good_faith_estimate_pdf(
     self-pay figures (the request's payer type should be self_pay or uninsured)."""
     title = t("gfe_title", lang)
     story: list[Flowable] = s.letterhead(
-        data.clinic, title, [t("gfe_subtitle", lang), *prepared_lines(data, lang)],
+        data.clinic, title,
+        [t("gfe_subtitle", lang), t("gfe_law", lang), *prepared_lines(data, lang)],
         header_labels(lang))
     story.append(s.para(t("gfe_intro", lang), s.BODY))
     story.append(Spacer(1, 5))

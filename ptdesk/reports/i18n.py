@@ -23,7 +23,7 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "prepared_by": {"en": "Prepared by", "es": "Preparado por"},
     "phone": {"en": "Phone", "es": "Teléfono"},
     "npi": {"en": "NPI", "es": "NPI"},
-    "tin": {"en": "TIN", "es": "TIN (n.º de identificación fiscal)"},
+    "tin": {"en": "TIN", "es": "TIN (n.º fiscal)"},
     "patient": {"en": "Patient", "es": "Paciente"},
     "dob": {"en": "Date of birth", "es": "Fecha de nacimiento"},
     "payer": {"en": "Insurance", "es": "Seguro"},
@@ -59,8 +59,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "col_you_pay": {"en": "You pay", "es": "Usted paga"},
     "col_phase": {"en": "What applies", "es": "Qué se aplica"},
     "total": {"en": "Total", "es": "Total"},
-    "needs_extension": {"en": "needs an authorization extension (else {amount})",
-                        "es": "requiere extender la autorización (si no, {amount})"},
+    "needs_extension": {"en": "if not extended: {amount}",
+                        "es": "si no se extiende: {amount}"},
     # basis and notes
     "basis": {"en": "What this estimate is based on", "es": "En qué se basa este estimado"},
     "good_to_know": {"en": "Good to know", "es": "Para tener en cuenta"},
@@ -89,10 +89,10 @@ TEXT: Mapping[str, Mapping[str, str]] = {
     "page": {"en": "Page {n} of {total}", "es": "Página {n} de {total}"},
     # Good Faith Estimate, 45 CFR 149.610(c)(1)
     "gfe_title": {"en": "Good Faith Estimate", "es": "Estimación de Buena Fe"},
-    "gfe_subtitle": {
-        "en": "for health care items and services (No Surprises Act, 45 CFR 149.610)",
-        "es": "de artículos y servicios de atención médica (Ley Sin Sorpresas, 45 CFR 149.610)",
-    },
+    "gfe_subtitle": {"en": "for health care items and services",
+                     "es": "de artículos y servicios de atención médica"},
+    "gfe_law": {"en": "No Surprises Act, 45 CFR 149.610",
+                "es": "Ley Sin Sorpresas, 45 CFR 149.610"},
     "gfe_intro": {
         "en": "You are getting this Good Faith Estimate because you do not have health "
         "insurance or are not using it for these services. It lists the charges we expect for "
@@ -194,7 +194,8 @@ TEXT: Mapping[str, Mapping[str, str]] = {
         "es": "Guarde una copia de esta Estimación de Buena Fe: la necesitará si le facturan "
         "una cantidad mayor.",
     },
-    "gfe_visits_on": {"en": "{n} visits", "es": "{n} visitas"},
+    "gfe_units_over": {"en": "{units} units over {visits} visits",
+                       "es": "{units} unidades en {visits} visitas"},
 }
 
 PHASES: Mapping[Phase, Mapping[str, str]] = {

@@ -23,7 +23,8 @@ from ptdesk.domain.estimate_document import ClinicDetails
 
 PAGE = letter
 MARGIN = 0.55 * inch
-WIDTH = PAGE[0] - 2 * MARGIN
+FRAME_PADDING = 6  # reportlab's Frame pads its content by 6 pt on each side
+WIDTH = PAGE[0] - 2 * MARGIN - 2 * FRAME_PADDING  # what a flowable may fill
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
@@ -102,11 +103,13 @@ def field_grid(pairs: Sequence[tuple[str, str]], columns: int = 2) -> Table:
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
                *, numeric: Sequence[int] = (), total: Sequence[Any] | None = None,
-               total_label_span: int = 1) -> Table:
+               total_label_span: int = 1, wrap: Sequence[int] = ()) -> Table:
     """A grid with a shaded header, light rules, right-aligned money columns and an optional
-    bold totals row; the header repeats if the table runs onto a second page."""
+    bold totals row; the header repeats if the table runs onto a second page. Only the
+    `wrap` columns (and the header) are paragraphs that wrap: plain cells draw several times
+    faster, which keeps a document well under 100 ms."""
     def cell(value: Any, col: int, bold: bool = False) -> Any:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or (col not in wrap and not bold):
             return value
         if col in numeric:
             return para(value, CELL_RIGHT_BOLD if bold else CELL_RIGHT)
@@ -118,6 +121,9 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
         data.append([cell(v, i, True) for i, v in enumerate(total)])
     table = Table(data, colWidths=list(widths), repeatRows=1)
     style = [
+        ("FONT", (0, 1), (-1, -1), FONT, CELL.fontSize, CELL.leading),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+        *[("ALIGN", (c, 1), (c, -1), "RIGHT") for c in numeric],
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
@@ -170,8 +176,8 @@ def numbered_canvas(footer_left: str, page_label: Callable[[int, int], str]) -> 
                 self.__dict__.update(state)
                 self.setFont(FONT, 7.5)
                 self.setFillColor(MUTED)
-                self.drawString(MARGIN, MARGIN * 0.55, footer_left)
-                self.drawRightString(PAGE[0] - MARGIN, MARGIN * 0.55,
+                self.drawString(MARGIN + FRAME_PADDING, MARGIN * 0.55, footer_left)
+                self.drawRightString(PAGE[0] - MARGIN - FRAME_PADDING, MARGIN * 0.55,
                                      page_label(self._pageNumber, total))
                 super().showPage()
             super().save()
