@@ -103,8 +103,10 @@ class FeeTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not index.isValid() or not self.editable:
+        if not self.editable:
             return base
         r = self.rows[index.row()]
         if index.column() == self.COL_AMOUNT or (index.column() == self.COL_CODE and r.new):
