@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.services.auth_records import bump
 from ptdesk.services.estimate_dtos import EstimateToStore, EstimateTotalsDraft, StoredEstimate
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, PatientEstimate, ServiceLine, Visit
@@ -51,6 +52,8 @@ class PatientEstimateService:
                 total_patient=draft.totals.patient_pays)
             s.add(row)
             s.flush()
+            if row.kind == "gfe":  # every desk's board drops the patient from "GFE due"
+                bump(s, [row.patient_id])
             return self._view(s, row, now)
 
     def list_for(self, patient_id: int, now: datetime) -> tuple[StoredEstimate, ...]:

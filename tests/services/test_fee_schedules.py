@@ -183,5 +183,9 @@ def test_gfe_due_until_one_is_given(session_factory: sessionmaker[Session]) -> N
     assert svc.due(date(2026, 3, 19), NOW)[0].overdue
     _store(session_factory, c.patient_id, "estimate")  # a plain estimate is not a GFE
     assert len(svc.due(today, NOW)) == 2
+    from ptdesk.services.board import BoardService
+
+    token = BoardService(session_factory).change_token()
     _store(session_factory, c.patient_id, "gfe")
+    assert BoardService(session_factory).change_token() > token  # the boards refresh
     assert [r.chart_number for r in svc.due(today, NOW)] == ["C2"]
