@@ -42,7 +42,7 @@ TEMPLATES_EN: Mapping[str, str] = {
     "deductible_waived": "The plan waives the deductible for therapy.",
     "no_deductible": "No deductible.",
     "part_b": "Medicare Part B {year}: deductible {deductible}, then {coins_pct} of the allowed "
-    "amount; no out-of-pocket maximum ({source}).",
+    "amount; no out-of-pocket maximum (CMS figures for {year}).",
     "coinsurance": "Coinsurance {coins_pct} of the allowed amount after the deductible, "
     "rounded to the cent.",
     "copay": "Copay {copay} a visit.",

@@ -237,7 +237,7 @@ ASSUMPTIONS_ES: Mapping[str, str] = {
     "deductible_waived": "El plan no aplica el deducible a la terapia.",
     "no_deductible": "Sin deducible.",
     "part_b": "Medicare Parte B {year}: deducible de {deductible} y luego el {coins_pct} del "
-    "monto permitido; sin máximo de gastos de bolsillo ({source}).",
+    "monto permitido; sin máximo de gastos de bolsillo (cifras de CMS para {year}).",
     "coinsurance": "Coseguro del {coins_pct} del monto permitido después del deducible, "
     "redondeado al centavo.",
     "copay": "Copago de {copay} por visita.",
