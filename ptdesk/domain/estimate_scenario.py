@@ -70,8 +70,11 @@ def _obj(value: object, field: str) -> Mapping[str, Any]:
 
 
 def _known(data: Mapping[str, Any], allowed: set[str], field: str) -> None:
+    """A misspelt field would silently change the money ("coinsurance" for
+    "coinsurance_percent"), so unknown fields are refused; "comment" and "_anything" are notes
+    for people and are ignored."""
     for key in data:
-        if key not in allowed:
+        if key not in allowed and key != "comment" and not str(key).startswith("_"):
             where = f"{field}.{key}" if field else key
             raise fail(where, "is not a field ptdesk knows (check the spelling)")
 

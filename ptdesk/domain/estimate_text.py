@@ -42,7 +42,7 @@ TEMPLATES_EN: Mapping[str, str] = {
     "deductible_waived": "The plan waives the deductible for therapy.",
     "no_deductible": "No deductible.",
     "part_b": "Medicare Part B {year}: deductible {deductible}, then {coins_pct} of the allowed "
-    "amount; no out-of-pocket maximum ({source}).",
+    "amount; no out-of-pocket maximum (CMS figures for {year}).",
     "coinsurance": "Coinsurance {coins_pct} of the allowed amount after the deductible, "
     "rounded to the cent.",
     "copay": "Copay {copay} a visit.",
@@ -66,6 +66,9 @@ TEMPLATES_EN: Mapping[str, str] = {
     "its allowed amount.",
     "default_fees": "{codes} priced from the CMS {year} national fee schedule (non-facility "
     "RVU x conversion factor) x locality factor {factor}.",
+    "mppr_approx": "Approximate: Medicare lowers the practice-expense part of the second and "
+    "later therapy units of a day by 50% (multiple-procedure reduction); the national amounts "
+    "used here do not, so the allowed amounts and your share may be somewhat lower.",
     "bundled": "{codes}: bundled for Medicare (paid as part of the other services), $0.00.",
     "estimate_only": "This is an estimate: the plan decides what it pays when the claims are "
     "processed.",
@@ -179,6 +182,11 @@ def assumptions_for(request: EstimateRequest, tables: EstimateTables,
     for year, codes in by_year.items():
         out.append(_a("default_fees", codes=", ".join(codes), year=year,
                       factor=f"{request.fees.locality_factor.normalize():f}"))
+    medicare = request.payer_type is EstimatePayer.MEDICARE
+    if medicare and book.from_default and any(
+        sum(ln.units for ln in v.lines) > 1 for v in visits if v.covered
+    ):  # pt-rules H2: MPPR needs PE RVUs per code; without it the estimate is approximate
+        out.append(_a("mppr_approx"))
     if book.bundled:
         out.append(_a("bundled", codes=", ".join(sorted(book.bundled))))
     out.append(_a("estimate_only"))

@@ -237,7 +237,7 @@ ASSUMPTIONS_ES: Mapping[str, str] = {
     "deductible_waived": "El plan no aplica el deducible a la terapia.",
     "no_deductible": "Sin deducible.",
     "part_b": "Medicare Parte B {year}: deducible de {deductible} y luego el {coins_pct} del "
-    "monto permitido; sin máximo de gastos de bolsillo ({source}).",
+    "monto permitido; sin máximo de gastos de bolsillo (cifras de CMS para {year}).",
     "coinsurance": "Coseguro del {coins_pct} del monto permitido después del deducible, "
     "redondeado al centavo.",
     "copay": "Copago de {copay} por visita.",
@@ -258,6 +258,10 @@ ASSUMPTIONS_ES: Mapping[str, str] = {
     "precio se cobra a su monto permitido.",
     "default_fees": "{codes}: precio del arancel nacional de CMS de {year} (RVU sin "
     "instalación x factor de conversión) x factor de localidad {factor}.",
+    "mppr_approx": "Aproximado: Medicare reduce un 50% la parte de gastos de práctica de la "
+    "segunda unidad de terapia del día y las siguientes (reducción por procedimientos "
+    "múltiples); los montos nacionales usados aquí no la aplican, así que los montos permitidos "
+    "y su parte pueden ser algo menores.",
     "bundled": "{codes}: incluido en otros servicios para Medicare, $0.00.",
     "estimate_only": "Esto es un estimado: el plan decide cuánto paga al procesar los reclamos.",
 }

@@ -156,6 +156,12 @@ def test_bad_scenario_exits_2_one_line_nothing_written(
         f"out.{fmt}", "scenario.json"]
 
 
+def test_comments_are_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = {**_with("benefits._note", "checked by phone"), "comment": "caller from the ad"}
+    assert ptdesk(tmp_path, "--scenario", str(write(tmp_path, data))) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["patient_pays"] == "737.18"
+
+
 def test_missing_file_and_pdf_without_out_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -386,3 +386,15 @@ def test_visit_dates_follow_floor_i_times_7_over_k() -> None:
                      "per_visit": [{"code": "97110"}]})
     days = [v.date for v in run(data).visits]
     assert days == [date(2026, 3, d) for d in (2, 4, 6, 9, 11, 13)]
+
+
+def test_medicare_on_national_amounts_says_it_is_approximate() -> None:
+    """pt-rules H2: without PE RVUs the therapy multiple-procedure reduction is not applied,
+    so an estimate with 2+ units a day on national amounts says it is approximate."""
+    data = scenario("medicare", None, {},
+                    {"first_visit": "2026-03-02", "visits_per_week": 1, "visits": 1,
+                     "first_visit_lines": [{"code": "97140", "units": 2}], "per_visit": []})
+    assert any(a.key == "mppr_approx" for a in run(data).assumptions)
+    one_unit = {**data, "plan_of_care": {**data["plan_of_care"],
+                                         "first_visit_lines": [{"code": "97140"}]}}
+    assert not any(a.key == "mppr_approx" for a in run(one_unit).assumptions)
