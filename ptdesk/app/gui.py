@@ -91,29 +91,42 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def build_patients_page() -> "PatientsPage":
         from ptdesk.services.authorization_api import AuthorizationApis
         from ptdesk.services.authorizations import AuthorizationService
+        from ptdesk.services.estimate_desk import EstimateDesk
         from ptdesk.services.panel import PanelService
         from ptdesk.services.patients import PatientService
         from ptdesk.services.reference import ReferenceService
         from ptdesk.services.renewals import RenewalService
         from ptdesk.ui.pages.patients_page import PatientsPage
 
-        auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
+        panel = PanelService(factory)
+        auth = AuthorizationApis(panel, AuthorizationService(factory),
                                  RenewalService(factory), _visit_service(factory))
         return PatientsPage(PatientService(factory), runner, today=local_today,
-                            reference=ReferenceService(factory), auth=auth, now=local_now)
+                            reference=ReferenceService(factory), auth=auth, now=local_now,
+                            estimates=EstimateDesk(factory, panel))
 
     def build_board_page() -> "QWidget":
         from ptdesk.ui.pages.board_page import BoardPage
 
         board_page = BoardPage(_board_service(factory), runner, today=local_today, now=local_now)
         board_page.sig_patient_requested.connect(open_patient_record)
+        from ptdesk.services.gfe_due import GfeDueService  # issue 11: GFEs due
+        from ptdesk.ui.pages.board_gfe_section import add_to_board
+
+        add_to_board(board_page, GfeDueService(factory), runner, today=local_today,
+                     now=local_now, open_patient=open_patient_record)
         return board_page
 
     def build_settings_page() -> "QWidget":
+        from ptdesk.services.clinic_details import ClinicDetailsService  # issue 11
+        from ptdesk.services.fee_schedules import FeeScheduleService
         from ptdesk.services.status_settings import StatusSettingsService
         from ptdesk.ui.pages.settings_page import SettingsPage
+        from ptdesk.ui.pages.settings_tabs import SettingsTabs
 
-        return SettingsPage(StatusSettingsService(factory), runner)
+        return SettingsTabs(SettingsPage(StatusSettingsService(factory), runner),
+                            ClinicDetailsService(factory), FeeScheduleService(factory), runner,
+                            this_year=local_today().year)
 
     window.add_page("patients", "Patients", build_patients_page)
     window.add_page("board", "Board", build_board_page)
@@ -124,6 +137,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
 
     find = window.add_global_shortcut("Ctrl+F", find_patient)
     _install_menus(window, ctx, find, today_page, patients_page)
+    window.add_global_shortcut("Ctrl+K", lambda: patients_page().quick_estimate())
     window.destroyed.connect(runner.shutdown)
     return window
 

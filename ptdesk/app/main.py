@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 _COMMAND_MODULES: tuple[str, ...] = (
     "ptdesk.app.cli_audit",
     "ptdesk.app.cli_demo",
+    "ptdesk.app.cli_estimate",
     "ptdesk.app.cli_rules",
 )
 

@@ -598,4 +598,7 @@ def ensure_demo_clinic(
             return None
     summary = generate_clinic(factory, patients=patients, today=today)
     add_demo_requests(factory, today)
+    from ptdesk.services.demo_estimates import add_estimate_demo  # issue 11
+
+    add_estimate_demo(factory, today=today)
     return summary

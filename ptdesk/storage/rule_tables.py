@@ -10,11 +10,9 @@ dates, so the newest import alone answers for every date of service).
 import csv
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from ptdesk.domain.billing.codes import CodeInfo, CodeKind, TherapyClass
 from ptdesk.domain.billing.edits import MueEntry, MueTable, PtpEdit, PtpTable
@@ -22,11 +20,12 @@ from ptdesk.domain.billing.findings import Severity
 from ptdesk.domain.billing.kx import KxThreshold
 from ptdesk.domain.billing.modifiers import PayerPolicy
 from ptdesk.domain.billing.ruleset import FeeEntry, RuleSet, TableInfo
+from ptdesk.domain.money import round_cents
 from ptdesk.domain.payers import PayerKind
 from ptdesk.storage.bundled import resources_dir
-from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
 
-_CENT = Decimal("0.01")
+if TYPE_CHECKING:  # SQLAlchemy loads only for the clinic's imports: the CSV readers (cost
+    from sqlalchemy.orm import Session  # estimates, the audit's bundled tables) stay light
 
 
 def rules_dir() -> Path:
@@ -128,7 +127,7 @@ def read_fees(folder: Path) -> dict[int, dict[str, FeeEntry]]:
         year = int(r["year"])
         rvu = Decimal(r["nonfac_total_rvu"])
         cf = Decimal(r["conversion_factor"])
-        amount = (rvu * cf).quantize(_CENT, rounding=ROUND_HALF_UP)
+        amount = round_cents(rvu * cf)
         out.setdefault(year, {})[r["code"]] = FeeEntry(
             code=r["code"],
             year=year,
@@ -201,8 +200,12 @@ def load_bundled_ruleset() -> RuleSet:
     return build_ruleset()
 
 
-def load_ruleset(session: Session) -> RuleSet:
+def load_ruleset(session: "Session") -> RuleSet:
     """Bundled tables plus the clinic's imports (newest MUE import first for each date)."""
+    from sqlalchemy import select
+
+    from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
+
     imports = session.scalars(select(RuleImport).order_by(RuleImport.id.desc())).all()
     extra_mue: list[MueEntry] = []
     ptp: list[PtpEdit] | None = None

@@ -6,14 +6,14 @@ Times are `Instant`: aware in Python, UTC in the database.
 """
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
-_CENT = Decimal("0.01")
+from ptdesk.domain.money import from_cents, to_cents
 
 
 class _Hundredths(TypeDecorator[Decimal]):
@@ -25,12 +25,12 @@ class _Hundredths(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
-        return int((Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return to_cents(Decimal(value))  # the project's one rule: half-up to the cent
 
     def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return (Decimal(int(value)) / 100).quantize(_CENT)
+        return from_cents(int(value))
 
 
 class Cents(_Hundredths):

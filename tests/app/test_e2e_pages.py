@@ -167,10 +167,13 @@ def test_board_loads_with_requests_awaiting_a_decision(qtbot: QtBot,
 
 
 def test_settings_loads(qtbot: QtBot, window: MainWindow) -> None:
-    page = _page(window, "settings")
+    tabs = _page(window, "settings")  # status bands, clinic details, fee schedules
+    page = tabs.bands
     qtbot.waitUntil(lambda: page.scopes.count() > 1, timeout=WAIT)
     assert page.current() is not None
     assert page.defaults
+    assert [tabs.tabs.tabText(i) for i in range(tabs.tabs.count())] == [
+        "Status bands", "Clinic details", "Fee schedules"]
 
 
 def test_renewal_recorded_and_decided_from_the_panel_then_the_board(

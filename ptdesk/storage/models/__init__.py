@@ -7,6 +7,7 @@ from ptdesk.storage.models.authorizations import (
 )
 from ptdesk.storage.models.clinic import AppSetting, Payer, Provider
 from ptdesk.storage.models.coverages import Coverage
+from ptdesk.storage.models.estimates import ClinicDetails, PatientEstimate
 from ptdesk.storage.models.fees import FeeSchedule, FeeScheduleEntry
 from ptdesk.storage.models.patients import Patient, PatientSearchTerm
 from ptdesk.storage.models.requests import AuthorizationRequest
@@ -28,6 +29,7 @@ __all__ = [
     "AuthorizationState",
     "AuthorizationUsage",
     "ChangeCounter",
+    "ClinicDetails",
     "Coverage",
     "CoverageUsage",
     "FeeSchedule",
@@ -36,6 +38,7 @@ __all__ = [
     "ImportedPtp",
     "Patient",
     "PatientChange",
+    "PatientEstimate",
     "PatientSearchTerm",
     "Payer",
     "PeriodUsage",

@@ -19,6 +19,10 @@ class FeeSchedule(Base):
     year: Mapped[int] = mapped_column(SmallInteger)
     name: Mapped[str] = mapped_column(String(120))
     source: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # (the service checks the value: a CHECK would make SQLite rebuild the table)
+    # "allowed" = what the payer (or, payer_id None, any payer without its own) allows;
+    # "self_pay" = the clinic's cash price list (payer_id None).
+    kind: Mapped[str] = mapped_column(String(10), default="allowed", server_default="allowed")
 
     entries: Mapped[list["FeeScheduleEntry"]] = relationship(
         back_populates="schedule", cascade="all, delete-orphan"

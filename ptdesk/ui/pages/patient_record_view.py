@@ -44,6 +44,7 @@ from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, ROW_HEIGHT, SURFACE
 from ptdesk.ui.widgets.authorization_panel import AuthorizationPanel
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.record_estimates import EstimateDeskApi, RecordEstimates
 from ptdesk.ui.widgets.status_chip import StatusChip
 
 
@@ -96,6 +97,7 @@ class PatientRecordView(QWidget):
         today: Callable[[], date] | None = None,
         now: Callable[[], datetime] | None = None,
         reference: ReferenceApi | None = None,
+        estimates: EstimateDeskApi | None = None,
     ) -> None:
         super().__init__(parent)
         self.record: PatientRecord | None = None
@@ -107,6 +109,10 @@ class PatientRecordView(QWidget):
         self.panel: AuthorizationPanel | None = None
         if auth is not None and runner is not None:
             self.panel = AuthorizationPanel(auth, runner, today=self._today, now=self._now)
+        self.estimates: RecordEstimates | None = None  # issue 11: estimates given, "Estimate…"
+        if estimates is not None and runner is not None:
+            self.estimates = RecordEstimates(estimates, runner, record=self, today=self._today,
+                                             now=self._now)
         self._build_ui()
         self._connect()
 
@@ -119,6 +125,8 @@ class PatientRecordView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
+        if self.estimates is not None:
+            top.addWidget(self.estimates.button)
         top.addWidget(self.edit_button)
 
         self.name_label = QLabel()
@@ -219,6 +227,8 @@ class PatientRecordView(QWidget):
         rlay.addWidget(self.coverage_view)
         rlay.addLayout(visits, 1)
         rlay.addLayout(visit_bar)
+        if self.estimates is not None and self.panel is None:
+            rlay.addWidget(self.estimates)
         if self.panel is None:
             layout.addWidget(right, 1)
         else:
@@ -233,7 +243,14 @@ class PatientRecordView(QWidget):
             scroll.setAccessibleName("Authorizations and limits")
             self.panel_scroll = scroll
             split = QSplitter(Qt.Orientation.Horizontal)
-            split.addWidget(scroll)
+            left: QWidget = scroll
+            if self.estimates is not None:  # under the panel: the visits keep their height
+                left = QWidget()
+                llay = QVBoxLayout(left)
+                llay.setContentsMargins(0, 0, 0, 0)
+                llay.addWidget(scroll, 1)
+                llay.addWidget(self.estimates)
+            split.addWidget(left)
             split.addWidget(right)
             split.setStretchFactor(0, 3)
             split.setStretchFactor(1, 2)
@@ -334,6 +351,8 @@ class PatientRecordView(QWidget):
             if self.status_chip.chip is not None and self.panel.patient_id != p.id:
                 self.status_chip.set_chip(None)
             self.panel.load(p.id, record.coverages)
+        if self.estimates is not None:
+            self.estimates.set_patient(p.id)
         self._update_buttons()
 
     def selected_coverage(self) -> CoverageInfo | None:

@@ -57,6 +57,7 @@ from ptdesk.ui.models.patient_table_model import (
 from ptdesk.ui.pages.patient_record_view import PatientRecordView
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.record_estimates import EstimateDeskApi, open_quick_estimate
 
 SEARCH_KEY = "patient-search"
 # Room between columns, so a right-aligned date never touches the phone number beside it.
@@ -92,8 +93,10 @@ class PatientsPage(QWidget):
         auth: AuthorizationApis | None = None,
         now: Callable[[], datetime] | None = None,
         parent: QWidget | None = None,
+        estimates: EstimateDeskApi | None = None,
     ) -> None:
         super().__init__(parent)
+        self._estimates = estimates  # issue 11: the record's estimates and "Quick estimate"
         self._auth = auth
         self._now = now or datetime.now
         self._patients = patients
@@ -106,6 +109,11 @@ class PatientsPage(QWidget):
         self._build_ui()
         self._connect()
         self._show_hint()
+
+    def quick_estimate(self) -> None:
+        if self._estimates is not None:
+            open_quick_estimate(self, self._estimates, self._runner, today=self._today,
+                                now=self._now)
 
     # ---- building -----------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -168,6 +176,12 @@ class PatientsPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
         top.addWidget(self.new_button)
+        if self._estimates is not None:
+            self.quick_estimate_button = QPushButton("&Quick estimate…")
+            self.quick_estimate_button.setToolTip("What PT would cost someone who is not a "
+                                                  "patient yet (Ctrl+K)")
+            self.quick_estimate_button.clicked.connect(self.quick_estimate)
+            top.addWidget(self.quick_estimate_button)
         search_panel = QWidget()
         layout = QVBoxLayout(search_panel)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -179,7 +193,8 @@ class PatientsPage(QWidget):
 
         self.record_view = PatientRecordView(auth=self._auth, runner=self._runner,
                                              today=self._today, now=self._now,
-                                             reference=self._reference)
+                                             reference=self._reference,
+                                             estimates=self._estimates)
         self.stack = QStackedWidget()
         self.stack.addWidget(search_panel)
         self.stack.addWidget(self.record_view)

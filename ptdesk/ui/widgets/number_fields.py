@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from ptdesk.domain.money import round_cents
 from ptdesk.ui.theme import tabular_font
 
 
@@ -54,7 +55,7 @@ class MoneyField(_NumberField):
 
     def value(self) -> Decimal | None:
         value = self._decimal()
-        return None if value is None else value.quantize(Decimal("0.01"))
+        return None if value is None else round_cents(value)
 
     def set_value(self, value: Decimal | None) -> None:
         self.setText("" if value is None else f"{value:,.2f}")
@@ -74,7 +75,7 @@ class PercentField(_NumberField):
 
     def value(self) -> Decimal | None:
         value = self._decimal()
-        return None if value is None else value.quantize(Decimal("0.01"))
+        return None if value is None else round_cents(value)
 
     def set_value(self, value: Decimal | None) -> None:
         self.setText("" if value is None else f"{value.normalize():f}")
