@@ -95,7 +95,7 @@ _KINDS = {k.value: k for k in PayerKind} | {
     PayerKind.WORKERS_COMP, "wc": PayerKind.WORKERS_COMP, "self": PayerKind.SELF_PAY,
     "cash": PayerKind.SELF_PAY, "selfpay": PayerKind.SELF_PAY,
 }
-_RANKS = {"primary": 1, "1": 1, "p": 1, "secondary": 2, "2": 2, "s": 2}
+_RANKS = {"primary": 1, "1": 1, "p": 1, "secondary": 2, "2": 2, "s": 2, "tertiary": 3, "3": 3}
 _AUTH_STATES = {"approved": AuthState.ACTIVE, "active": AuthState.ACTIVE,
                 "pending": AuthState.PENDING,
                 # ptdesk's own export writes an authorization closed early (discharge) as

@@ -76,8 +76,9 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
             continue
         values = _values(r)
         codes = sorted(r.codes)
-        a = existing.get((cov.id, r.number))
-        if a is not None:
+        found = existing.get((cov.id, r.number))
+        if found is not None:
+            a = found
             old_codes = sorted((c.code, c.authorized_units) for c in a.codes)
             if old_codes == codes and all(getattr(a, k) == v for k, v in values.items()):
                 result.unchanged += 1

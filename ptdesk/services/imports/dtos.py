@@ -45,6 +45,8 @@ class ImportReport:
     unchanged: int
     problems: tuple[RowProblem, ...]
     preview: ImportPreview
+    # Rows imported with something left out (e.g. a provider not in Settings yet).
+    notes: tuple[RowProblem, ...] = ()
 
     @property
     def imported(self) -> int:
@@ -59,3 +61,4 @@ class KindResult:
     updated: int = 0
     unchanged: int = 0
     touched_patients: set[int] | None = None  # whose allocation must be recomputed
+    notes: list[RowProblem] | None = None

@@ -33,9 +33,9 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
     existing: dict[str, tuple[Any, ...]] = {}
     cols = [getattr(Patient, f) for f in _FIELDS]
     for part in chunks(charts):
-        for r in s.execute(select(Patient.chart_number, Patient.id, *cols)
+        for e in s.execute(select(Patient.chart_number, Patient.id, *cols)
                            .where(Patient.chart_number.in_(part))):
-            existing[r[0]] = tuple(r[1:])
+            existing[e[0]] = tuple(e[1:])
     new: list[dict[str, object]] = []
     changed: list[dict[str, object]] = []
     for n, parsed in enumerate(rows, 1):
@@ -60,6 +60,6 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
             Patient.__table__.c.id == bindparam("pid")).values(
             {f: bindparam(f"v_{f}") for f in _FIELDS}), changed)
     result.created, result.updated = len(new), len(changed)
-    rewrite_search_terms(s, [*ids, *(c["pid"] for c in changed)])  # type: ignore[misc]
+    rewrite_search_terms(s, [*ids, *(int(c["pid"]) for c in changed)])  # type: ignore[call-overload]
     step(len(rows))
     return result

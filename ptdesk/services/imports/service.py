@@ -29,7 +29,8 @@ from ptdesk.services.imports.dtos import (
     KindResult,
     RowProblem,
 )
-from ptdesk.services.imports.reader import CsvTable, ImportFileError, parse as parse_csv
+from ptdesk.services.imports.reader import CsvTable, ImportFileError
+from ptdesk.services.imports.reader import parse as parse_csv
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,8 @@ class ImportService:
                  kind.value, " (dry run)" if dry_run else "", len(table.rows), result.created,
                  result.updated, result.unchanged, len(problems))
         return ImportReport(kind, dry_run, len(table.rows), result.created, result.updated,
-                            result.unchanged, tuple(problems), preview)
+                            result.unchanged, tuple(problems), preview,
+                            tuple(sorted(result.notes or (), key=lambda p: p.line)))
 
     @staticmethod
     def _apply(s: Session, kind: ImportKind, rows: list[Parsed], problems: list[RowProblem],

@@ -2,10 +2,11 @@
 in batches, no ORM object per row). Completed visits with lines are billed by the engine like
 the session form (`visit_billing`); the service then re-allocates each touched patient once.
 
-A clinic imports its discharged patients' history, so completed, cancelled and no-show visits
-of an inactive patient are kept; a booked or checked-in visit for an inactive patient is
-refused: it is almost always a stale slot of the old schedule, and booking a discharged
-patient in ptdesk also starts with making them active again.
+A provider not (yet) in Settings does not stop a visit: it is imported without one, and the
+report lists it. A clinic imports its discharged patients' history, so completed, cancelled
+and no-show visits of an inactive patient are kept; a booked or checked-in visit for an
+inactive patient is refused: it is almost always a stale slot of the old schedule, and booking
+a discharged patient in ptdesk also starts with making them active again.
 """
 
 from collections import defaultdict
@@ -66,7 +67,9 @@ def _provider_key(text: str) -> str:
 
 def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: date,
           step: Callable[[int], None]) -> KindResult:
-    result = KindResult(touched_patients=set())
+    result = KindResult(touched_patients=set(), notes=[])
+    notes = result.notes
+    assert notes is not None
     touched = result.touched_patients
     assert touched is not None
     payers = payers_by_name(s)
@@ -78,10 +81,10 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
     elsewhere: dict[int, tuple[Decimal | None, int | None]] = {}
     existing: dict[tuple[int, date, time | None], Existing] = {}
     for part in chunks(sorted({p.id for p in pats.values()})):
-        for r in s.execute(select(Visit.patient_id, Visit.visit_date, Visit.scheduled_time,
+        for e in s.execute(select(Visit.patient_id, Visit.visit_date, Visit.scheduled_time,
                                   Visit.id, Visit.status, Visit.coverage_id, Visit.provider_id)
                            .where(Visit.patient_id.in_(part)).order_by(Visit.id)):
-            existing.setdefault((r[0], r[1], r[2]), (r[3], r[4], r[5], r[6]))
+            existing.setdefault((e[0], e[1], e[2]), (e[3], e[4], e[5], e[6]))
         for cid, amount, year in s.execute(
             select(Coverage.id, Coverage.therapy_amount_elsewhere,
                    Coverage.therapy_amount_elsewhere_year).where(Coverage.patient_id.in_(part))):
@@ -115,10 +118,9 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
         provider = None
         if r.provider:
             provider = provs.get(_provider_key(r.provider))
-            if provider is None:
-                problems.append(RowProblem(parsed.line, f"unknown provider '{r.provider}' "
-                                           "(a provider's name or NPI as in Settings)"))
-                continue
+            if provider is None:  # the visit still counts; who saw the patient can be added
+                notes.append(RowProblem(parsed.line, f"provider '{r.provider}' is not in "
+                                        "Settings: imported without a provider"))
         if r.lines:
             if biller is None:
                 biller = Biller(load_ruleset(s))
