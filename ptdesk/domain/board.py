@@ -27,6 +27,7 @@ from ptdesk.domain.authorization import (
     UsageCounts,
     authorization_status,
 )
+from ptdesk.domain.checkin import CheckInDecision, decide_check_in
 from ptdesk.domain.kx_status import DEFAULT_KX_BANDS, KxBands, KxInput, KxStatus, kx_status
 from ptdesk.domain.patient_status import (
     CoverageCheck,
@@ -36,6 +37,7 @@ from ptdesk.domain.patient_status import (
     patient_status,
     relevant_authorizations,
 )
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import (
     CMS_0057_F_TURNAROUND,
     RenewalRequest,
@@ -109,10 +111,19 @@ class BoardRow:
     limits: tuple[LimitStatus, ...]
     kx: KxStatus | None
     coverages: tuple[CoverageCheck, ...]
+    plans: tuple[PlanOfCareStatus, ...] = ()
 
     def patient_status(self) -> PatientStatus:
         """Every reason, worst first (built on demand)."""
-        return patient_status(self.authorizations, self.limits, self.kx, self.coverages)
+        return patient_status(self.authorizations, self.limits, self.kx, self.coverages,
+                              self.plans)
+
+    def check_in(self, today: date) -> CheckInDecision:
+        """Go / warn / stop for a visit today, over every coverage of the row (the board's
+        export and work list; the desk's check-in narrows to the visit's coverage)."""
+        return decide_check_in(
+            today, authorizations=self.authorizations, limits=self.limits, kx=self.kx,
+            coverages=self.coverages, plans=self.plans, self_pay=not self.coverages)
 
 
 @dataclass(frozen=True, slots=True)

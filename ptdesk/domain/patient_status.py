@@ -20,6 +20,7 @@ from ptdesk.domain.authorization import (
     authorization_status,
 )
 from ptdesk.domain.kx_status import DEFAULT_KX_BANDS, KxBands, KxInput, KxStatus, kx_status
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.status import (
     DEFAULT_BANDS,
     ReasonCode,
@@ -177,10 +178,12 @@ def patient_status(
     limits: Iterable[LimitStatus] = (),
     kx: KxStatus | None = None,
     coverages: Iterable[CoverageCheck] = (),
+    plans: Iterable[PlanOfCareStatus] = (),
 ) -> PatientStatus:
     """Worst of all parts (authorizations filtered by `relevant_authorizations`)."""
-    parts: list[AuthorizationStatus | LimitStatus | KxStatus | CoverageCheck] = [
-        *relevant_authorizations(authorizations), *limits, *coverages,
+    parts: list[AuthorizationStatus | LimitStatus | KxStatus | CoverageCheck
+                | PlanOfCareStatus] = [
+        *relevant_authorizations(authorizations), *limits, *coverages, *plans,
     ]
     if kx is not None:
         parts.append(kx)
