@@ -221,6 +221,7 @@ def patient_panel(
     *,
     kx_bands: KxBands = DEFAULT_KX_BANDS,
     pending_request_coverages: frozenset[int] = frozenset(),
+    plans: Sequence[PlanOfCareStatus] = (),
 ) -> Panel:
     """The per-visit path: allocate the patient's visits, derive the counts, then apply the
     same count-based rules the board uses. Bands come from each coverage's `CoverageRule`."""
@@ -252,5 +253,5 @@ def patient_panel(
             first_uncovered=uncovered[0].day if uncovered else None,
         ))
     kx_result = kx_status(kx, kx_bands) if kx is not None else None
-    status = patient_status(auths, limit_statuses, kx_result, checks)
+    status = patient_status(auths, limit_statuses, kx_result, checks, plans)
     return Panel(today, status, auths, limit_statuses, kx_result, tuple(checks), allocation)
