@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.board import BoardRow
+from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.auth_records import PatientData, load_patients, reallocate
 from ptdesk.services.board import load_board
-from ptdesk.services.exports.check_in import CheckIn, check_in_of
 
 BATCH = 1000
 
@@ -50,7 +50,7 @@ class BoardLine:
     chart: str
     name: str
     status: Status
-    check_in: CheckIn
+    check_in: Outcome  # the check-in decision (domain.checkin) for a visit that day
     reasons: tuple[BoardReasonLine, ...]
     authorizations: tuple[BoardAuthLine, ...]
 
@@ -83,7 +83,7 @@ def _line(row: BoardRow, chart: str, day: date) -> BoardLine:
                                                            a.record.auth_id)))
     reasons = tuple(BoardReasonLine(str(r.code), " ".join(
         x for x in (r.sentence, r.next_step) if x)) for r in ps.reasons)
-    return BoardLine(chart, row.name, row.status, check_in_of(row, day), reasons, auths)
+    return BoardLine(chart, row.name, row.status, row.check_in(day).outcome, reasons, auths)
 
 
 def board_lines(factory: sessionmaker[Session], day: date, now: datetime,
