@@ -43,8 +43,9 @@ def write_board(args: argparse.Namespace, out: TextIO) -> None:
     )
 
     day = args.date or local_today()
-    now = local_now() if args.date is None else datetime.combine(
-        day, time(12, 0), tzinfo=local_now().tzinfo)
+    # The desk works in naive local time (requests' times are read back naive).
+    now = (local_now().replace(tzinfo=None) if args.date is None
+           else datetime.combine(day, time(12, 0)))
     ctx = open_context(args)
     try:
         lines = board_lines(ctx.session_factory, day, now)

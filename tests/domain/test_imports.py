@@ -22,8 +22,13 @@ def getter(**cells: str):  # type: ignore[no-untyped-def]
 def test_headers_any_order_aliases_and_unknown_columns() -> None:
     m = match_headers(ImportKind.PATIENTS, ["Favourite colour", "DOB", "Last Name", "MRN",
                                             "First", "Phone Number", "Zip Code", "Gender"])
-    assert m["date_of_birth"] == 1 and m["last_name"] == 2 and m["chart"] == 3
-    assert m["first_name"] == 4 and m["phone"] == 5 and m["zip"] == 6 and m["sex"] == 7
+    assert m["date_of_birth"] == 1
+    assert m["last_name"] == 2
+    assert m["chart"] == 3
+    assert m["first_name"] == 4
+    assert m["phone"] == 5
+    assert m["zip"] == 6
+    assert m["sex"] == 7
     assert 0 not in m.values()
     assert missing_required(ImportKind.PATIENTS, m) == []
 
@@ -77,7 +82,8 @@ def test_times() -> None:
 
 def test_payer_row_defaults_unit_method_from_kind() -> None:
     p = rows.payer(getter(name="Medicare", payer_type="medicare"))
-    assert p.kind is PayerKind.MEDICARE and p.unit_method is UnitMethod.CMS
+    assert p.kind is PayerKind.MEDICARE
+    assert p.unit_method is UnitMethod.CMS
     assert not p.requires_authorization
     with pytest.raises(CellError, match="payer_type"):
         rows.payer(getter(name="X", payer_type="insurance"))
@@ -90,17 +96,20 @@ def test_coverage_end_before_start_and_negative_money() -> None:
         rows.coverage(getter(chart="C1", payer="A", effective="2026-05-01", oop_max="-1"))
     c = rows.coverage(getter(chart="C1", payer="A", effective="2026-05-01",
                              plan_year_start="07-01", rank="secondary"))
-    assert c.plan_year_start == (7, 1) and c.rank == 2
+    assert c.plan_year_start == (7, 1)
+    assert c.rank == 2
 
 
 def test_authorization_units_per_code_and_visits() -> None:
     a = rows.authorization(getter(chart="C1", payer="A", number="N1", start="2026-01-01",
                                   end="2026-03-31", units="97110:24;97140:12"))
-    assert a.counts is AuthUnit.UNITS and a.authorized == 36
+    assert a.counts is AuthUnit.UNITS
+    assert a.authorized == 36
     assert a.codes == (("97110", 24), ("97140", 12))
     b = rows.authorization(getter(chart="C1", payer="A", start="2026-01-01", end="2026-03-31",
                                   visits="12", codes="97110, 97140/97530"))
-    assert b.counts is AuthUnit.VISITS and b.codes == (("97110", None), ("97140", None),
+    assert b.counts is AuthUnit.VISITS
+    assert b.codes == (("97110", None), ("97140", None),
                                                         ("97530", None))
     assert b.state is AuthState.ACTIVE
     with pytest.raises(CellError, match="before start"):
@@ -111,7 +120,8 @@ def test_authorization_units_per_code_and_visits() -> None:
 def test_visit_rows() -> None:
     v = rows.visit(getter(chart="C1", date="11/20/2026", time="9:00", status="Completed",
                           lines="97110:23;97140:15"), TODAY)
-    assert v.status is VisitStatus.COMPLETED and v.lines == (("97110", 23), ("97140", 15))
+    assert v.status is VisitStatus.COMPLETED
+    assert v.lines == (("97110", 23), ("97140", 15))
     with pytest.raises(CellError, match="only for completed"):
         rows.visit(getter(chart="C1", date="2026-11-20", status="booked", lines="97110:8"),
                    TODAY)

@@ -98,12 +98,14 @@ def test_good_rows_of_every_kind(clinic: sessionmaker[Session]) -> None:
                               .where(PatientSearchTerm.patient_id == ana.id)))
         assert {"rivera", "acm123"} <= terms
         cov = s.scalars(select(Coverage).where(Coverage.patient_id == ana.id)).one()
-        assert str(cov.deductible) == "500.00" and str(cov.copay) == "25.00"
+        assert str(cov.deductible) == "500.00"
+        assert str(cov.copay) == "25.00"
         visits = s.scalars(select(Visit).where(Visit.patient_id == ana.id)
                            .order_by(Visit.visit_date)).all()
         assert [v.status for v in visits] == [VisitStatus.COMPLETED, VisitStatus.CHECKED_IN,
                                               VisitStatus.BOOKED, VisitStatus.CANCELLED]
-        assert visits[0].provider_id is not None and visits[1].provider_id is not None
+        assert visits[0].provider_id is not None
+        assert visits[1].provider_id is not None
         # billed like the session form: AMA per code, 23 min -> 2 units, 15 min -> 1, GP
         assert [(ln.code, ln.units, ln.modifiers) for ln in visits[0].lines] == [
             ("97110", 2, "GP"), ("97140", 1, "GP")]
@@ -117,7 +119,8 @@ def test_good_rows_of_every_kind(clinic: sessionmaker[Session]) -> None:
         data = auth_records.load_patient(s, ana.id)
         alloc = auth_records.allocate(data.visits, auth_records.patient_records(data))
     counts = alloc.counts()
-    assert counts[(auth.id, "")].used == 2 and counts[(auth.id, "")].booked == 1
+    assert counts[(auth.id, "")].used == 2
+    assert counts[(auth.id, "")].booked == 1
     AuthorizationService(clinic).reallocate_patient(ana.id)
     with session_scope(clinic) as s:
         again = s.scalars(select(AuthorizationUsage)).one()
@@ -153,7 +156,8 @@ def test_every_kind_of_bad_row_with_its_line(clinic: sessionmaker[Session]) -> N
               "C2,Acme Health,secondary,X,2026-01-01,,-10\n"  # negative money
               "C2,Acme Health,primary,X,2026-01-01,,\n")  # a second primary in force
     reasons = {p.line: p.reason for p in cov.problems}
-    assert "before effective" in reasons[2] and "negative" in reasons[3]
+    assert "before effective" in reasons[2]
+    assert "negative" in reasons[3]
     assert "another primary" in reasons[4]
     auth = run(clinic, K.AUTHORIZATIONS,
                "chart,payer,number,start,end,visits\n"
@@ -163,7 +167,8 @@ def test_every_kind_of_bad_row_with_its_line(clinic: sessionmaker[Session]) -> N
                "C1,Acme Health,B-3,2026-01-01,2026-03-01,6\n"
                "C1,Acme Health,B-4,2026-01-01,2026-02-01,2\n")
     reasons = {p.line: p.reason for p in auth.problems}
-    assert "before start" in reasons[2] and "negative" in reasons[3]
+    assert "before start" in reasons[2]
+    assert "negative" in reasons[3]
     assert "duplicate of line 4" in reasons[5]
     assert auth.created == 2
 
@@ -221,7 +226,9 @@ def test_a_failure_in_the_middle_leaves_nothing(clinic: sessionmaker[Session],
 
 def test_dry_run_reports_and_keeps_nothing(clinic: sessionmaker[Session]) -> None:
     r = run(clinic, K.VISITS, VISITS + "C9,2026-11-20,09:00,,,completed,\n", dry_run=True)
-    assert r.dry_run and r.created == 4 and [p.line for p in r.problems] == [6]
+    assert r.dry_run
+    assert r.created == 4
+    assert [p.line for p in r.problems] == [6]
     assert _count(clinic, Visit) == 0
 
 
@@ -231,13 +238,15 @@ def test_mapping_can_be_changed(session_factory: sessionmaker[Session]) -> None:
     assert set(preview.missing) == {"chart", "first_name", "date_of_birth"}
     r = run(session_factory, K.PATIENTS, text, mapping={
         "chart": "id", "first_name": "given", "date_of_birth": "born"})
-    assert r.created == 1 and r.preview.missing == ()
+    assert r.created == 1
+    assert r.preview.missing == ()
 
 
 def test_progress_reaches_the_end(clinic: sessionmaker[Session]) -> None:
     seen: list[int] = []
     run(clinic, K.VISITS, VISITS, progress=seen.append)
-    assert seen[-1] == 100 and seen == sorted(seen)
+    assert seen[-1] == 100
+    assert seen == sorted(seen)
 
 
 def test_a_later_visit_file_updates_statuses(clinic: sessionmaker[Session]) -> None:
