@@ -57,6 +57,7 @@ from ptdesk.ui.models.patient_table_model import (
 from ptdesk.ui.pages.patient_record_view import PatientRecordView
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.table_export import install_csv_export
 
 SEARCH_KEY = "patient-search"
 # Room between columns, so a right-aligned date never touches the phone number beside it.
@@ -133,6 +134,7 @@ class PatientsPage(QWidget):
         self.table.setObjectName("patientTable")
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Patients found")
+        install_csv_export(self.table, "patients")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
