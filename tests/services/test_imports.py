@@ -218,7 +218,7 @@ def test_a_failure_in_the_middle_leaves_nothing(clinic: sessionmaker[Session],
         raise RuntimeError("disk full")
 
     # the visits are written, then the derivation fails: all of it must go
-    monkeypatch.setattr("ptdesk.services.imports.service.reallocate", broken)
+    monkeypatch.setattr("ptdesk.services.imports.service.derive", broken)
     with pytest.raises(RuntimeError):
         run(clinic, K.VISITS, VISITS)
     assert (_count(clinic, Visit), _count(clinic, AuthorizationUsage)) == before

@@ -3,6 +3,7 @@
 import re
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ptdesk.domain.search_keys import parse_date_of_birth
 
@@ -19,6 +20,7 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNO
 _CODE = re.compile(r"[A-Za-z0-9]{5}")
 
 
+@lru_cache(maxsize=65536)  # a file repeats its dates, times and lines
 def day(text: str, column: str) -> date:
     """YYYY-MM-DD or MM/DD/YYYY, through the same parser as the lookup's dates of birth (four-
     digit years only: a two-digit year in a file is too easy to misread by a century)."""
@@ -102,6 +104,7 @@ def month_day(text: str, column: str) -> tuple[int, int] | None:
     return month, dd
 
 
+@lru_cache(maxsize=65536)  # a file repeats its dates, times and lines
 def clock(text: str, column: str) -> time | None:
     """09:30, 9:30, 14:05:00, 9:30 AM; empty = None."""
     t = text.strip()
@@ -136,6 +139,7 @@ def codes(text: str, column: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@lru_cache(maxsize=65536)  # a file repeats its dates, times and lines
 def code_numbers(text: str, column: str, what: str) -> tuple[tuple[str, int], ...]:
     """'97110:24;97140:12' -> (("97110", 24), ("97140", 12)); `what` is units or minutes."""
     t = text.strip()

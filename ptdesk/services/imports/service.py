@@ -4,9 +4,9 @@ import would refuse.
 
 Rows are parsed by the domain (`domain.imports.rows`), the database work is the kind's module.
 Visits, authorizations and coverages change what patients' visits draw from: at the end the
-touched patients are re-allocated once each, with the same function every visit recorded in
-the app goes through (`auth_records.reallocate`), and the change counter moves so every open
-board rebuilds.
+touched patients are re-allocated once each, with the same derivation every visit recorded in
+the app goes through (`auth_records`; written in batches by `bulk.derive`), and the change
+counter moves so every open board rebuilds.
 """
 
 import logging
@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.imports import rows as parse
 from ptdesk.domain.imports.columns import SPECS, ImportKind, match_headers
 from ptdesk.domain.imports.values import CellError
-from ptdesk.services.auth_records import bump, load_patients, reallocate
+from ptdesk.services.auth_records import bump
 from ptdesk.services.imports import authorizations, coverages, patients, payers, visits
+from ptdesk.services.imports.bulk import derive
 from ptdesk.services.imports.dtos import (
     ColumnMatch,
     ImportPreview,
@@ -183,8 +184,7 @@ class ImportService:
         pids = sorted(result.touched_patients or ())
         for i in range(0, len(pids), REALLOCATE_BATCH):
             chunk = pids[i:i + REALLOCATE_BATCH]
-            for data in load_patients(s, chunk).values():
-                reallocate(s, data)
+            derive(s, chunk)
             if progress is not None:
                 progress(70 + (i + len(chunk)) * 30 // len(pids))
         if result.created or result.updated:

@@ -15,18 +15,18 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.imports.rows import VisitIn
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
+from ptdesk.services.imports.bulk import raw_insert
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import (
     WRITE_BATCH,
     chunks,
     coverage_for,
     coverages_of,
-    insert_returning_ids,
     patients_by_chart,
     payers_by_name,
 )
@@ -34,6 +34,10 @@ from ptdesk.services.imports.visit_billing import Billed, Biller
 from ptdesk.storage.models import Coverage, Payer, Provider, ServiceLine, Visit
 from ptdesk.storage.rule_tables import load_ruleset
 
+_VISIT_COLUMNS = ("patient_id", "coverage_id", "provider_id", "visit_date", "scheduled_time",
+                  "status")
+_LINE_COLUMNS = ("visit_id", "line_no", "code", "minutes", "assistant_minutes", "units",
+                 "modifiers", "allowed_amount")
 _OPEN = frozenset({VisitStatus.BOOKED, VisitStatus.CHECKED_IN})
 Existing = tuple[int, VisitStatus, int | None, int | None]  # id, status, coverage, provider
 
@@ -90,7 +94,7 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
                    Coverage.therapy_amount_elsewhere_year).where(Coverage.patient_id.in_(part))):
             elsewhere[cid] = (amount, year)
     biller: Biller | None = None
-    new: list[dict[str, object]] = []
+    new: list[tuple[object, ...]] = []
     changed: list[dict[str, object]] = []
     relined: list[tuple[int, tuple[tuple[str, int], ...]]] = []  # visit id, lines
     billing: list[tuple[int, int, date, int | None, tuple[tuple[str, int], ...]]] = []
@@ -132,8 +136,7 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
         cov_id = cov.id if cov is not None else None
         old = existing.get((pat.id, r.day, r.at))
         if old is None:
-            new.append({"patient_id": pat.id, "coverage_id": cov_id, "provider_id": provider,
-                        "visit_date": r.day, "scheduled_time": r.at, "status": r.status})
+            new.append((pat.id, cov_id, provider, r.day, r.at, r.status))
             if r.lines:
                 billing.append((-len(new), pat.id, r.day, cov_id, r.lines))
         else:
@@ -150,7 +153,7 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
                 billing.append((old[0], pat.id, r.day, cov_id, r.lines))
         touched.add(pat.id)
     conn = s.connection()
-    ids = insert_returning_ids(conn, Visit.__table__, new)  # type: ignore[arg-type]
+    ids = raw_insert(conn, "visits", _VISIT_COLUMNS, new, want_ids=True)
     step(len(rows) * 3 // 4)
     if changed:
         t = Visit.__table__
@@ -184,7 +187,7 @@ def _write_lines(s: Session, biller: Biller,
     """Bill in date order per coverage, carrying the year's PT+SLP total for KX."""
     billing.sort(key=lambda b: (b[1], b[2], b[0] if b[0] > 0 else new_ids[-b[0] - 1]))
     ytd: dict[tuple[int, int], Decimal] = {}
-    out: list[dict[str, object]] = []
+    out: list[tuple[object, ...]] = []
     conn = s.connection()
     for ref, _pid, day, cov, lines in billing:
         vid = ref if ref > 0 else new_ids[-ref - 1]
@@ -202,11 +205,5 @@ def _write_lines(s: Session, biller: Biller,
             ytd[(cov, day.year)] = before + sum((b[4] or Decimal("0") for b in billed),
                                                 Decimal("0"))
         for no, (code, minutes, units, mods, allowed) in enumerate(billed, 1):
-            out.append({"visit_id": vid, "line_no": no, "code": code, "minutes": minutes,
-                        "assistant_minutes": 0, "units": units, "modifiers": mods,
-                        "allowed_amount": allowed})
-        if len(out) >= WRITE_BATCH:
-            conn.execute(insert(ServiceLine), out)
-            out.clear()
-    if out:
-        conn.execute(insert(ServiceLine), out)
+            out.append((vid, no, code, minutes, 0, units, mods, allowed))
+    raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
