@@ -20,8 +20,9 @@ from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
-from ptdesk.services.auth_records import PatientData, load_patients, reallocate
+from ptdesk.services.auth_records import PatientData
 from ptdesk.services.board import load_board
+from ptdesk.services.imports.bulk import derive
 
 BATCH = 1000
 
@@ -67,8 +68,7 @@ def _recount(s: Session, day: date) -> None:
     pids = sorted(set(s.scalars(select(Visit.patient_id).where(
         Visit.visit_date > day, Visit.status.in_(USED_STATUSES)))))
     for i in range(0, len(pids), BATCH):
-        for data in load_patients(s, pids[i:i + BATCH]).values():
-            reallocate(s, _as_of(data, day))
+        derive(s, pids[i:i + BATCH], lambda data: _as_of(data, day))
 
 
 def _line(row: BoardRow, chart: str, day: date) -> BoardLine:

@@ -6,17 +6,23 @@ the visit -> authorization rule of `reallocate`); only the writing is batched, s
 visits count and project exactly like visits entered in the app.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.visit_allocation import allocate
-from ptdesk.services.auth_records import load_patients, patient_records, usage_rows
+from ptdesk.services.auth_records import (
+    PatientData,
+    load_patients,
+    patient_records,
+    usage_rows,
+)
 from ptdesk.storage.models import (
     AuthorizationUsage,
     CoverageUsage,
@@ -28,28 +34,50 @@ WRITE_BATCH = 5000
 CENTS = frozenset({"allowed_amount"})
 
 
-def _sqlite_value(v: object) -> object:
-    # SQLAlchemy's own SQLite storage formats (dates ISO, times with microseconds).
-    if isinstance(v, Enum):
-        return v.value
-    if isinstance(v, datetime):
-        return v.isoformat(" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, time):
-        return v.strftime("%H:%M:%S.%f")
+Convert = Callable[[Any], object]
+
+
+def _same(v: Any) -> object:
     return v
 
 
-def _pg_value(v: object) -> object:
+def _enum(v: Any) -> object:
     return v.value if isinstance(v, Enum) else v
 
 
-def _cents(v: object) -> object:
+def _iso_day(v: Any) -> object:
+    return v.isoformat() if v is not None else None
+
+
+def _iso_time(v: Any) -> object:  # SQLAlchemy's SQLite TIME storage format
+    return v.strftime("%H:%M:%S.%f") if v is not None else None
+
+
+def _cents(v: Any) -> object:
     if v is None:
         return None
-    assert isinstance(v, Decimal)
-    return int((v * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((Decimal(v) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _converters(rows: Sequence[Sequence[object]], columns: Sequence[str],
+                sqlite: bool) -> list[Convert]:
+    """One converter per column, chosen from the column's first non-empty value."""
+    out: list[Convert] = []
+    for i, col in enumerate(columns):
+        sample = next((r[i] for r in rows if r[i] is not None), None)
+        if col in CENTS:
+            out.append(_cents)
+        elif isinstance(sample, Enum):
+            out.append(_enum)
+        elif sqlite and isinstance(sample, datetime):
+            out.append(lambda v: v.isoformat(" ") if v is not None else None)
+        elif sqlite and isinstance(sample, date):
+            out.append(_iso_day)
+        elif sqlite and isinstance(sample, time):
+            out.append(_iso_time)
+        else:
+            out.append(_same)
+    return out
 
 
 def raw_insert(conn: Connection, table: str, columns: Sequence[str],
@@ -64,8 +92,8 @@ def raw_insert(conn: Connection, table: str, columns: Sequence[str],
     if not rows:
         return []
     sqlite = conn.dialect.name == "sqlite"
-    conv = _sqlite_value if sqlite else _pg_value
-    cents = [i for i, c in enumerate(columns) if c in CENTS]
+    conv = _converters(rows, columns, sqlite)
+    plain = all(c is _same for c in conv)
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cols = list(columns)
     ids: list[int] = []
@@ -76,12 +104,10 @@ def raw_insert(conn: Connection, table: str, columns: Sequence[str],
         cols = ["id", *cols]
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
     for start in range(0, len(rows), WRITE_BATCH):
-        part = []
-        for i, row in enumerate(rows[start:start + WRITE_BATCH], start):
-            vals = [conv(v) for v in row]
-            for c in cents:
-                vals[c] = _cents(row[c])
-            part.append((ids[i], *vals) if ids else tuple(vals))
+        chunk = rows[start:start + WRITE_BATCH]
+        vals = ([tuple(r) for r in chunk] if plain else
+                [tuple([f(v) for f, v in zip(conv, r, strict=True)]) for r in chunk])
+        part = ([(ids[start + i], *v) for i, v in enumerate(vals)] if ids else vals)
         conn.exec_driver_sql(sql, part)
     if want_ids and sqlite:
         got = conn.exec_driver_sql(f"SELECT id FROM {table} ORDER BY id DESC LIMIT ?",
@@ -90,9 +116,13 @@ def raw_insert(conn: Connection, table: str, columns: Sequence[str],
     return ids
 
 
-def derive(s: Session, patient_ids: Sequence[int]) -> None:
-    """Recompute the derived allocation and usage of these patients (one batch)."""
+def derive(s: Session, patient_ids: Sequence[int],
+           transform: Callable[[PatientData], PatientData] | None = None) -> None:
+    """Recompute the derived allocation and usage of these patients (one batch); `transform`
+    changes what is counted first (the board as of another day)."""
     datas = load_patients(s, patient_ids)
+    if transform is not None:
+        datas = {pid: transform(d) for pid, d in datas.items()}
     changed: list[dict[str, object]] = []
     auth_rows: list[dict[str, object]] = []
     cov_rows: list[dict[str, object]] = []
