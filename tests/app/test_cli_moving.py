@@ -200,3 +200,17 @@ def test_fhir_bundle_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str
     capsys.readouterr()
     assert cli(tmp_path, db, "export", "fhir", "--patient", "NOPE") == 2
     assert "NOPE" in capsys.readouterr().err
+
+
+def test_the_readme_samples_import_cleanly(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    samples = Path(__file__).resolve().parents[2] / "docs" / "import-samples"
+    db = tmp_path / "c.db"
+    for kind in KINDS:
+        capsys.readouterr()
+        assert cli(tmp_path, db, "import", kind, str(samples / f"{kind}.csv"),
+                   "--format", "json") == 0, capsys.readouterr().out
+    board = json.loads(out_of(capsys, tmp_path, db, "board", "--date", "2026-12-01"))
+    assert [p["chart"] for p in board["patients"]] == ["C1001", "C1002", "C1003", "C1004"]
+    c1002 = board["patients"][1]["authorizations"][0]
+    assert (c1002["number"], c1002["used"], c1002["booked"]) == ("SMA-559012", 4, 1)
