@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.authorization import AuthState
@@ -13,6 +13,7 @@ from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.imports.rows import AuthorizationIn
 from ptdesk.services.authorization_dtos import AuthorizationCodeDraft, AuthorizationDraft
 from ptdesk.services.authorizations import validate
+from ptdesk.services.imports.bulk import raw_insert
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import (
     chunks,
@@ -42,18 +43,37 @@ def _values(r: AuthorizationIn) -> dict[str, object]:
             "ended_on": r.end if ended else None, "end_reason": ENDED_REASON if ended else ""}
 
 
+_FIELDS = ("number", "state", "start_date", "end_date", "counts", "authorized",
+           "used_before_ptdesk", "ended_on", "end_reason")
+
+
 def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: date,
           step: Callable[[int], None]) -> KindResult:
     result = KindResult(touched_patients=set())
-    assert result.touched_patients is not None
+    touched = result.touched_patients
+    assert touched is not None
     payers = payers_by_name(s)
     pats = patients_by_chart(s, (p.row.chart for p in rows))
     covs = coverages_of(s, (p.id for p in pats.values()))
     cov_ids = sorted(c.id for cs in covs.values() for c in cs)
-    existing: dict[tuple[int, str], Authorization] = {}
+    existing: dict[tuple[int, str], tuple[int, tuple[object, ...]]] = {}
+    codes: dict[int, list[tuple[str, int | None]]] = {}
+    cols = [getattr(Authorization, f) for f in _FIELDS]
     for part in chunks(cov_ids):
-        for a in s.scalars(select(Authorization).where(Authorization.coverage_id.in_(part))):
-            existing.setdefault((a.coverage_id, a.number), a)
+        found = list(s.execute(select(Authorization.id, Authorization.coverage_id, *cols)
+                               .where(Authorization.coverage_id.in_(part))
+                               .order_by(Authorization.id)))
+        for e in found:
+            existing.setdefault((e[1], e[2]), (e[0], tuple(e[2:])))
+        for aid, code, units in s.execute(
+                select(AuthorizationCode.authorization_id, AuthorizationCode.code,
+                       AuthorizationCode.authorized_units)
+                .where(AuthorizationCode.authorization_id.in_([e[0] for e in found]))):
+            codes.setdefault(aid, []).append((code, units))
+    new: list[tuple[object, ...]] = []
+    new_codes: list[list[tuple[str, int | None]]] = []
+    changed: list[dict[str, object]] = []
+    recoded: list[tuple[int, list[tuple[str, int | None]]]] = []
     for n, parsed in enumerate(rows, 1):
         r: AuthorizationIn = parsed.row
         pat = pats.get(r.chart)
@@ -74,32 +94,37 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
         except ValidationErrors as exc:
             problems.append(RowProblem(parsed.line, " ".join(exc.errors.values())))
             continue
-        values = _values(r)
-        codes = sorted(r.codes)
-        found = existing.get((cov.id, r.number))
-        if found is not None:
-            a = found
-            old_codes = sorted((c.code, c.authorized_units) for c in a.codes)
-            if old_codes == codes and all(getattr(a, k) == v for k, v in values.items()):
-                result.unchanged += 1
-                continue
-            s.execute(delete(AuthorizationCode).where(AuthorizationCode.authorization_id == a.id))
-            s.expire(a, ["codes"])
-            for k, v in values.items():
-                setattr(a, k, v)
-            result.updated += 1
-        else:
-            a = Authorization(coverage_id=cov.id, **values)
-            s.add(a)
-            existing[(cov.id, r.number)] = a
+        d = _values(r)
+        values = tuple(d[f] for f in _FIELDS)
+        mine = sorted(r.codes)
+        old = existing.get((cov.id, r.number))
+        if old is None:
+            new.append((cov.id, *values))
+            new_codes.append(mine)
             result.created += 1
-        s.flush()
-        for code, units in codes:
-            s.add(AuthorizationCode(authorization_id=a.id, code=code, authorized_units=units))
-        result.touched_patients.add(pat.id)
-        if n % 500 == 0:
-            s.flush()
-            step(n)
-    s.flush()
+        elif old[1] == values and sorted(codes.get(old[0], [])) == mine:
+            result.unchanged += 1
+            continue
+        else:
+            changed.append({"aid": old[0], **{f"v_{f}": v for f, v in zip(_FIELDS, values,
+                                                                          strict=True)}})
+            recoded.append((old[0], mine))
+            result.updated += 1
+        touched.add(pat.id)
+        if n % 5000 == 0:
+            step(n // 2)
+    conn = s.connection()
+    ids = raw_insert(conn, "authorizations", ("coverage_id", *_FIELDS), new, want_ids=True)
+    if changed:
+        t = Authorization.__table__
+        conn.execute(update(t).where(t.c.id == bindparam("aid")).values(  # type: ignore[arg-type]
+            {f: bindparam(f"v_{f}") for f in _FIELDS}), changed)
+        for part in chunks([aid for aid, _ in recoded]):
+            conn.execute(delete(AuthorizationCode)
+                         .where(AuthorizationCode.authorization_id.in_(part)))
+    code_rows = [(aid, c, u) for aid, cs in [*zip(ids, new_codes, strict=True), *recoded]
+                 for c, u in cs]
+    raw_insert(conn, "authorization_codes", ("authorization_id", "code", "authorized_units"),
+               code_rows)
     step(len(rows))
     return result

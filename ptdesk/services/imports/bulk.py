@@ -31,7 +31,9 @@ from ptdesk.storage.models import (
 )
 
 WRITE_BATCH = 5000
-CENTS = frozenset({"allowed_amount"})
+# Money and percentage columns stored as integer hundredths (storage.types Cents/BasisPoints).
+CENTS_COLUMNS = frozenset({"allowed_amount", "deductible", "deductible_met", "copay",
+                           "coinsurance_bp", "oop_max", "oop_met", "therapy_amount_elsewhere"})
 
 
 Convert = Callable[[Any], object]
@@ -65,7 +67,7 @@ def _converters(rows: Sequence[Sequence[object]], columns: Sequence[str],
     out: list[Convert] = []
     for i, col in enumerate(columns):
         sample = next((r[i] for r in rows if r[i] is not None), None)
-        if col in CENTS:
+        if col in CENTS_COLUMNS:
             out.append(_cents)
         elif isinstance(sample, Enum):
             out.append(_enum)

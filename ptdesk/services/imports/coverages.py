@@ -2,14 +2,16 @@
 form, two coverages of one rank cannot be in force on the same day."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.imports.rows import CoverageIn
+from ptdesk.services.imports.bulk import raw_insert
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import chunks, patients_by_chart, payers_by_name
 from ptdesk.services.patient_search import rewrite_search_terms
@@ -33,32 +35,59 @@ def values_of(r: CoverageIn, today: date) -> dict[str, object]:
     }
 
 
-def _same(c: Coverage, values: dict[str, object]) -> bool:
-    for k, v in values.items():
-        old = getattr(c, k)
-        if isinstance(old, Decimal) and isinstance(v, Decimal):
-            if old.compare(v) != 0:
-                return False
-        elif old != v:
-            return False
-    return True
+_FIELDS = ("member_id", "group_id", "effective_date", "end_date", "plan_year_start_month",
+           "plan_year_start_day", "visit_limit_per_year", "visits_used_elsewhere", "deductible",
+           "deductible_met", "copay", "coinsurance_pct", "oop_max", "oop_met",
+           "therapy_amount_elsewhere", "therapy_amount_elsewhere_year")
+_DB_COLUMNS = tuple("coinsurance_bp" if f == "coinsurance_pct" else f for f in _FIELDS)
+_CENTS_LIKE = frozenset({"deductible", "deductible_met", "copay", "coinsurance_pct", "oop_max",
+                         "oop_met", "therapy_amount_elsewhere"})
+
+
+@dataclass
+class _Known:
+    id: int | None  # None: added by this file
+    payer_id: int
+    priority: int
+    values: tuple[object, ...]
+
+    @property
+    def span(self) -> tuple[date, date | None]:
+        return self.values[2], self.values[3]  # type: ignore[return-value]
 
 
 def _overlap(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
     return (a[1] is None or a[1] >= b[0]) and (b[1] is None or b[1] >= a[0])
 
 
+def _hundredths(v: object) -> object:
+    """Cents-like values compare as integers of hundredths (the stored form)."""
+    if v is None:
+        return None
+    return int((Decimal(str(v)) * 100).to_integral_value())
+
+
+def _comparable(values: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple(_hundredths(v) if f in _CENTS_LIKE else v for f, v in zip(_FIELDS, values,
+                                                                           strict=True))
+
+
 def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: date,
           step: Callable[[int], None]) -> KindResult:
     result = KindResult(touched_patients=set())
-    assert result.touched_patients is not None
+    touched = result.touched_patients
+    assert touched is not None
     payers = payers_by_name(s)
     pats = patients_by_chart(s, (p.row.chart for p in rows))
-    by_patient: dict[int, list[Coverage]] = {}
+    by_patient: dict[int, list[_Known]] = {}
+    cols = [getattr(Coverage, f) for f in _FIELDS]
     for part in chunks(sorted({p.id for p in pats.values()})):
-        for c in s.scalars(select(Coverage).where(Coverage.patient_id.in_(part))):
-            by_patient.setdefault(c.patient_id, []).append(c)
-    search: set[int] = set()
+        for e in s.execute(select(Coverage.patient_id, Coverage.id, Coverage.payer_id,
+                                  Coverage.priority, *cols)
+                           .where(Coverage.patient_id.in_(part))):
+            by_patient.setdefault(e[0], []).append(_Known(e[1], e[2], e[3], tuple(e[4:])))
+    new: list[tuple[object, ...]] = []
+    changed: list[dict[str, object]] = []
     for n, parsed in enumerate(rows, 1):
         r: CoverageIn = parsed.row
         pat = pats.get(r.chart)
@@ -72,33 +101,38 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
             continue
         covs = by_patient.setdefault(pat.id, [])
         mine = next((c for c in covs if c.payer_id == payer_id and c.priority == r.rank), None)
-        span = (r.effective, r.end)
+        d = values_of(r, today)
+        values = tuple(d[f] for f in _FIELDS)
         clash = next((c for c in covs if c is not mine and c.priority == r.rank
-                      and _overlap(span, (c.effective_date, c.end_date))), None)
+                      and _overlap((r.effective, r.end), c.span)), None)
         if clash is not None:
             problems.append(RowProblem(parsed.line, (
                 f"another {RANK_WORDS[r.rank]} coverage of chart {r.chart} is in force on "
                 "these dates: end it first, or choose another rank")))
             continue
-        values = values_of(r, today)
         if mine is None:
-            c = Coverage(patient_id=pat.id, payer_id=payer_id, priority=r.rank, **values)
-            s.add(c)
-            covs.append(c)
+            covs.append(_Known(None, payer_id, r.rank, values))
+            new.append((pat.id, payer_id, r.rank, *values))
             result.created += 1
-        elif _same(mine, values):
+        elif _comparable(mine.values) == _comparable(values):
             result.unchanged += 1
             continue
         else:
-            for k, v in values.items():
-                setattr(mine, k, v)
+            mine.values = values
+            if mine.id is None:  # cannot happen: keys are unique within the file
+                continue
+            changed.append({"cid": mine.id, **{f"v_{c}": v for c, v in zip(
+                _DB_COLUMNS, values, strict=True)}})
             result.updated += 1
-        result.touched_patients.add(pat.id)
-        search.add(pat.id)
-        if n % 1000 == 0:
-            s.flush()
-            step(n)
-    s.flush()
-    rewrite_search_terms(s, search)  # member ids are search keys
+        touched.add(pat.id)
+        if n % 5000 == 0:
+            step(n // 2)
+    conn = s.connection()
+    raw_insert(conn, "coverages", ("patient_id", "payer_id", "priority", *_DB_COLUMNS), new)
+    if changed:
+        t = Coverage.__table__
+        conn.execute(update(t).where(t.c.id == bindparam("cid")).values(  # type: ignore[arg-type]
+            {c: bindparam(f"v_{c}") for c in _DB_COLUMNS}), changed)
+    rewrite_search_terms(s, touched)  # member ids are search keys
     step(len(rows))
     return result
