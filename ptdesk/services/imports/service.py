@@ -147,6 +147,8 @@ class ImportService:
                 f"(its header row has: {', '.join(h for h in table.headers if h) or 'nothing'})")
         found = _mapping(kind, table, mapping)
         rows, problems = parse_rows(kind, table, found, today)
+        rows_read = len(table.rows)
+        del table  # the raw cells are not needed any more: keep only the parsed rows
         result = KindResult()
         session = self._factory()
         try:
@@ -162,9 +164,9 @@ class ImportService:
             session.close()
         problems.sort(key=lambda p: p.line)
         log.info("import %s%s: %d rows, %d created, %d updated, %d unchanged, %d refused",
-                 kind.value, " (dry run)" if dry_run else "", len(table.rows), result.created,
+                 kind.value, " (dry run)" if dry_run else "", rows_read, result.created,
                  result.updated, result.unchanged, len(problems))
-        return ImportReport(kind, dry_run, len(table.rows), result.created, result.updated,
+        return ImportReport(kind, dry_run, rows_read, result.created, result.updated,
                             result.unchanged, tuple(problems), preview,
                             tuple(sorted(result.notes or (), key=lambda p: p.line)))
 
