@@ -72,7 +72,8 @@ def _recount(s: Session, day: date) -> None:
 
 
 def _line(row: BoardRow, chart: str, day: date) -> BoardLine:
-    ps = row.patient_status()
+    decision = row.check_in(day)
+    ps = decision.status  # the chip's reasons, from the same evaluation as the decision
     auths = tuple(
         BoardAuthLine(a.record.terms.number, a.record.payer_name, a.authorized, a.used,
                       a.booked, a.remaining, a.record.terms.start, a.record.effective_end,
@@ -83,7 +84,7 @@ def _line(row: BoardRow, chart: str, day: date) -> BoardLine:
                                                            a.record.auth_id)))
     reasons = tuple(BoardReasonLine(str(r.code), " ".join(
         x for x in (r.sentence, r.next_step) if x)) for r in ps.reasons)
-    return BoardLine(chart, row.name, row.status, row.check_in(day).outcome, reasons, auths)
+    return BoardLine(chart, row.name, row.status, decision.outcome, reasons, auths)
 
 
 def board_lines(factory: sessionmaker[Session], day: date, now: datetime,
