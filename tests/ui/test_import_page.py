@@ -2,6 +2,7 @@
 their lines, the import with progress; tables export to CSV from their context menu."""
 
 import csv
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,9 @@ from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.table_export import write_view_csv
 
 TODAY = date(2026, 12, 1)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's screenshot is refreshed only when asked (PTDESK_SCREENSHOTS=1): the picture
+# shows the test's temporary path, so writing it on every run would dirty the checkout.
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FILE = (
     "MRN;Surname;Given;Born;Phone Number;Zip Code;Referring doctor\n"
     "C1;Rivera;Ana;03/07/1961;555-0101;62701;Dr. A\n"
@@ -80,13 +83,13 @@ def test_maps_columns_dry_run_then_imports_with_progress(
     assert _patients(f) == 0
     assert "Referring doctor" in page.file_info.text()
     assert "Given" not in page.file_info.text()  # used now
-    SHOTS.mkdir(parents=True, exist_ok=True)
     from ptdesk.ui.theme import apply_theme
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_theme(app)
-    page.grab().save(str(SHOTS / "import-dry-run.png"))
+    shots = DOCS if os.environ.get("PTDESK_SCREENSHOTS") else tmp_path
+    assert page.grab().save(str(shots / "import-dry-run.png"))
     seen: list[int] = []
     page._progress.sig_changed.connect(seen.append)
     page.import_button.click()
