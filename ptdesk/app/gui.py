@@ -128,9 +128,16 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                             ClinicDetailsService(factory), FeeScheduleService(factory), runner,
                             this_year=local_today().year)
 
+    def build_import_page() -> "QWidget":
+        from ptdesk.services.imports.service import ImportService
+        from ptdesk.ui.pages.import_page import ImportPage
+
+        return ImportPage(ImportService(factory), runner, today=local_today)
+
     window.add_page("patients", "Patients", build_patients_page)
     window.add_page("board", "Board", build_board_page)
     window.add_page("settings", "Settings", build_settings_page)
+    window.add_page("import", "Import", build_import_page)
 
     def find_patient() -> None:
         patients_page().focus_search()

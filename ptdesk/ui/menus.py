@@ -33,7 +33,7 @@ class Shortcut:
 
 
 SHORTCUTS: tuple[Shortcut, ...] = (
-    Shortcut("Ctrl+1 … Ctrl+4", "Go to Today, Patients, Board, Settings", "Everywhere"),
+    Shortcut("Ctrl+1 … Ctrl+5", "Go to Today, Patients, Board, Settings, Import", "Everywhere"),
     Shortcut("Ctrl+F", "Find a patient", "Everywhere"),
     Shortcut("F1", "This list of keyboard shortcuts", "Everywhere"),
     Shortcut("Ctrl+Q", "Quit ptdesk", "Everywhere"),

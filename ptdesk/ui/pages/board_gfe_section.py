@@ -29,6 +29,7 @@ from ptdesk.services.estimate_dtos import GfeDueRow
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.table_export import install_csv_export
 
 _Index = QModelIndex | QPersistentModelIndex
 _OVERDUE = QColor("#b00020")
@@ -101,6 +102,7 @@ class GfeDueSection(QWidget):
         self.intro.setProperty("role", "hint")
         self.model = GfeDueModel(self)
         self.table = QTableView()
+        install_csv_export(self.table, "gfe-due")
         self.table.setModel(self.model)
         self.table.setAccessibleName("Good Faith Estimates due")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

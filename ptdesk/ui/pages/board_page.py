@@ -63,6 +63,7 @@ from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, ROW_HEIGHT, STATUS_TINT, SURFACE
 from ptdesk.ui.widgets.date_field import format_date
 from ptdesk.ui.widgets.status_chip import status_icon
+from ptdesk.ui.widgets.table_export import install_csv_export
 from ptdesk.ui.widgets.week_chart import WeekChart
 
 POLL_MS = 4000
@@ -108,6 +109,7 @@ def _table(model: QSortFilterProxyModel | RowsModel[Any], name: str) -> QTableVi
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
+    install_csv_export(view, name)
     return view
 
 

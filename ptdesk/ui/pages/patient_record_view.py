@@ -46,6 +46,7 @@ from ptdesk.ui.widgets.authorization_panel import AuthorizationPanel
 from ptdesk.ui.widgets.date_field import format_date
 from ptdesk.ui.widgets.record_estimates import EstimateDeskApi, RecordEstimates
 from ptdesk.ui.widgets.status_chip import StatusChip
+from ptdesk.ui.widgets.table_export import install_csv_export
 
 
 def coverage_summary(c: CoverageInfo | None, rank: str) -> str:
@@ -77,6 +78,7 @@ def _table(model: CoverageTableModel | VisitTableModel, name: str, stretch: int)
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     view.setWordWrap(False)
     view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
+    install_csv_export(view, name)
     return view
 
 

@@ -58,6 +58,7 @@ from ptdesk.ui.pages.patient_record_view import PatientRecordView
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.widgets.record_estimates import EstimateDeskApi, open_quick_estimate
+from ptdesk.ui.widgets.table_export import install_csv_export
 
 SEARCH_KEY = "patient-search"
 # Room between columns, so a right-aligned date never touches the phone number beside it.
@@ -141,6 +142,7 @@ class PatientsPage(QWidget):
         self.table.setObjectName("patientTable")
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Patients found")
+        install_csv_export(self.table, "patients")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

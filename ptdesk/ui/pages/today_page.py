@@ -49,6 +49,7 @@ from ptdesk.ui.models.today_model import (
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import DATE_FORMAT_QT, ROW_HEIGHT
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.table_export import install_csv_export
 
 
 class TodayPage(QWidget):
@@ -132,6 +133,7 @@ class TodayPage(QWidget):
         self.table.setObjectName("todayTable")
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Visits of the day")
+        install_csv_export(self.table, "today")
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -26,6 +26,7 @@ from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.estimate_visits_model import money
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.table_export import install_csv_export
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -118,6 +119,7 @@ class RecordEstimates(QWidget):
         bar.addWidget(self.reprint_button)
         self.model = PastEstimatesModel(self)
         self.view = QTableView()
+        install_csv_export(self.view, "estimates")
         self.view.setModel(self.model)
         self.view.setAccessibleName("Estimates given")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
