@@ -125,9 +125,11 @@ class ChunkAuditor:
                 problems.append(problem)
         n_dropped, first_dropped = dropped
         if n_dropped:
-            problems.append(_invalid(
-                first_dropped, f"the visit has more than {len(rows):,} rows; this row and the "
-                f"{n_dropped - 1:,} after it were not read", "",
+            problems.append((
+                _INVALID, Severity.ERROR, None,
+                f"Row {first_dropped}: this visit has more than {len(rows):,} rows; the "
+                f"{n_dropped:,} rows from here on were not audited (check the file's visit_id "
+                "column).", SRC_INPUT, "", first_dropped,
             ))
         if not v.lines:
             self._emit(texts, stats, vid, v.day, v.pid, None, problems, 0)
