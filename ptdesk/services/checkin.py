@@ -26,9 +26,9 @@ from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.auth_records import load_patient, patient_records, refresh_patient
 from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.checkin_dtos import CheckInResult, CheckInView, FindingView, OverrideView
-from ptdesk.services.panel import chip, kx_input, visit_limit
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.plan_of_care import current_plans
+from ptdesk.services.status_inputs import chip, kx_input, visit_limit
 from ptdesk.services.status_settings import load_bands
 from ptdesk.services.visits import VisitNotFound, _view
 from ptdesk.storage.engine import session_scope
