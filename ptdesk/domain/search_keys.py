@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from ptdesk.domain.dates import parse_date
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DATE_US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -131,28 +133,13 @@ class PatientQuery:
         return self.date_of_birth is None and not self.tokens
 
 
-def _two_digit_year(yy: int, today: date) -> int:
-    """A birth year typed as two digits: the latest century that is not in the future."""
-    year = 2000 + yy
-    return year if year <= today.year else 1900 + yy
-
-
 def parse_date_of_birth(text: str, today: date) -> date | None:
-    """03/07/1961, 3/7/61, 3-7-1961 and 1961-03-07 -> 1961-03-07; None if not a real date."""
+    """03/07/1961, 3/7/61, 3-7-1961 and 1961-03-07 -> 1961-03-07; None if not a real date.
+    Only these shapes: in the search box six or eight bare digits are a phone number."""
     text = text.strip()
-    iso = _DATE_ISO.match(text)
-    try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        us = _DATE_US.match(text)
-        if us:
-            year = int(us[3])
-            if len(us[3]) == 2:
-                year = _two_digit_year(year, today)
-            return date(year, int(us[1]), int(us[2]))
-    except ValueError:
+    if not (_DATE_US.match(text) or _DATE_ISO.match(text)):
         return None
-    return None
+    return parse_date(text, today)
 
 
 def parse_query(text: str, today: date) -> PatientQuery:

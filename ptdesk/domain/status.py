@@ -10,10 +10,12 @@ short chip ("Red · 2 visits left"), a sentence, and what to do next.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
+from ptdesk.domain.dates import long_date, short_date
 from ptdesk.domain.errors import ValidationErrors
+
+__all__ = ["long_date", "short_date"]  # re-exported: rule modules import dates from here too
 
 
 class Status(StrEnum):
@@ -179,11 +181,3 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def long_date(d: date) -> str:
-    """"Mar 7, 2026": the one on-screen date format (UI.md), in every sentence ptdesk writes."""
-    return f"{d:%b} {d.day}, {d.year}"
-
-
-def short_date(d: date) -> str:
-    """"Dec 14" (no year), the way the desk says it."""
-    return f"{d:%b} {d.day}"
