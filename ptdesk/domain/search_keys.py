@@ -60,9 +60,21 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+# "x12", "ext 12", "ext. 12", "extension 12" at the end of a phone number.
+_EXTENSION = re.compile(r"\s*,?\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def split_extension(text: str) -> tuple[str, str]:
+    """'(555) 234-5678 ext. 12' -> ('(555) 234-5678', '12'); no extension -> (text, '')."""
+    m = _EXTENSION.search(text)
+    if m is None:
+        return text.strip(), ""
+    return text[: m.start()].strip(), m[1]
+
+
 def phone_key(text: str) -> str:
-    """Digits of a US phone number without the leading country code 1."""
-    d = digits(text)
+    """Digits of a US phone number without the leading country code 1 and any extension."""
+    d = digits(split_extension(text)[0])
     if len(d) == 11 and d.startswith("1"):
         d = d[1:]
     return d
