@@ -22,6 +22,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    for_coverage,
     long_date,
     plural,
     short_date,
@@ -65,6 +66,8 @@ class AuthorizationRecord:
     # For a units-counted record: units a visit typically uses, to express units left as
     # visits for the bands (1 = the bands apply to units as they are).
     units_per_visit: int = 1
+    # "" for the patient's primary coverage, else "secondary"/"tertiary" (`coverage_role`).
+    coverage_role: str = ""
 
     def __post_init__(self) -> None:
         errors: dict[str, str] = {}
@@ -226,7 +229,8 @@ class AuthorizationStatus:
     def reasons(self) -> tuple[StatusReason, ...]:
         """Every reason behind the status, worst first (built on demand: the board only
         needs `status`)."""
-        return _reasons(self)
+        r = self.record
+        return for_coverage(_reasons(self), r.coverage_role, r.payer_name)
 
 
 def authorization_status(

@@ -26,6 +26,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    for_coverage,
     long_date,
     plural,
     short_date,
@@ -53,6 +54,7 @@ class CoverageRule:
     payer_name: str = ""
     requires_auth: bool = False
     bands: StatusBands = DEFAULT_BANDS
+    coverage_role: str = ""  # "" for the primary coverage, else "secondary"/"tertiary"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class CoverageCheck:
                 f"Get the authorization extended before {short_date(self.first_uncovered)}, "
                 "or reschedule.",
             ))
-        return tuple(out)
+        return for_coverage(tuple(out), rule.coverage_role, rule.payer_name)
 
 
 def _uncovered_status(first: date, today: date, bands: StatusBands) -> Status:

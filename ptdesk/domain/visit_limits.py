@@ -23,6 +23,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    for_coverage,
     long_date,
     plural,
     short_date,
@@ -64,6 +65,7 @@ class VisitLimit:
     # When the payer reported `used_elsewhere`; None = unknown date (counted, with a note).
     used_elsewhere_as_of: date | None = None
     payer_name: str = ""
+    coverage_role: str = ""  # "" for the primary coverage, else "secondary"/"tertiary"
 
     def __post_init__(self) -> None:
         errors: dict[str, str] = {}
@@ -113,7 +115,8 @@ class LimitStatus:
         return min(self.booked, max(0, self.used + self.booked - self.limit.limit))
 
     def reasons(self) -> tuple[StatusReason, ...]:
-        return _reasons(self)
+        lim = self.limit
+        return for_coverage(_reasons(self), lim.coverage_role, lim.payer_name)
 
 
 def limit_status(

@@ -24,7 +24,7 @@ from ptdesk.domain.patient_status import (
 )
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.renewal import send_advice
-from ptdesk.domain.status import ReasonCode, Status, StatusReason
+from ptdesk.domain.status import ReasonCode, Status, StatusReason, coverage_role
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.domain.visit_limits import LimitStatus, VisitLimit
 from ptdesk.services.auth_records import (
@@ -78,7 +78,8 @@ def visit_limit(c: CoverageRow) -> VisitLimit | None:
     if c.visit_limit is None:
         return None
     return VisitLimit(c.id, c.visit_limit, c.plan_year_start_month, c.plan_year_start_day,
-                      c.visits_used_elsewhere, c.visits_used_elsewhere_as_of, c.payer_name)
+                      c.visits_used_elsewhere, c.visits_used_elsewhere_as_of, c.payer_name,
+                      coverage_role(c.priority))
 
 
 def medicare_coverage(covs: Iterable[CoverageRow], today: date) -> CoverageRow | None:
@@ -131,7 +132,8 @@ def build_panel(
     requests: tuple[RequestView, ...], today: date, token: int,
 ) -> PanelView:
     in_force = [c for c in data.coverages if c.in_force(today)]
-    rules = [CoverageRule(c.id, c.payer_name, c.requires_auth, bands.for_payer(c.payer_id).status)
+    rules = [CoverageRule(c.id, c.payer_name, c.requires_auth, bands.for_payer(c.payer_id).status,
+                          coverage_role(c.priority))
              for c in in_force]
     limits = [lim for c in in_force if (lim := visit_limit(c)) is not None]
     mc = medicare_coverage(data.coverages, today)
