@@ -22,6 +22,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    agree,
     for_coverage,
     long_date,
     plural,
@@ -302,7 +303,8 @@ def _reasons(a: AuthorizationStatus) -> tuple[StatusReason, ...]:
         over = f" ({plural(a.overdrawn, n)} beyond it)" if a.overdrawn else ""
         out.append(StatusReason(
             Status.RED, ReasonCode.AUTH_EXHAUSTED, subj, f"0 {n}s left",
-            f"All {plural(a.authorized, n)} authorized are used{over}; {a.summary}.",
+            f"{'The' if a.authorized == 1 else 'All'} {plural(a.authorized, n)} authorized "
+            f"{agree(a.authorized, 'is')} used{over}; {a.summary}.",
             "Do not treat under this authorization; renew before the next visit.",
         ))
     else:

@@ -26,6 +26,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    agree,
     for_coverage,
     long_date,
     plural,
@@ -85,7 +86,8 @@ class CoverageCheck:
             out.append(StatusReason(
                 s, ReasonCode.BOOKED_UNCOVERED, subj,
                 f"{plural(self.uncovered_booked, 'booked visit')} not covered",
-                f"{plural(self.uncovered_booked, 'booked visit')} fall outside every "
+                f"{plural(self.uncovered_booked, 'booked visit')} "
+                f"{agree(self.uncovered_booked, 'falls')} outside every "
                 f"authorization, the first on {long_date(self.first_uncovered)}.",
                 f"Get the authorization extended before {short_date(self.first_uncovered)}, "
                 "or reschedule.",

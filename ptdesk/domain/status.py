@@ -14,8 +14,10 @@ from enum import StrEnum
 
 from ptdesk.domain.dates import long_date, short_date
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.words import agree, plural
 
-__all__ = ["long_date", "short_date"]  # re-exported: rule modules import dates from here too
+# Re-exported: the rule modules take their words and dates from here too.
+__all__ = ["agree", "long_date", "plural", "short_date"]
 
 
 class Status(StrEnum):
@@ -202,7 +204,5 @@ class StatusBands:
 DEFAULT_BANDS = StatusBands()
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 

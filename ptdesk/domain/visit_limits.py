@@ -23,6 +23,7 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    agree,
     for_coverage,
     long_date,
     plural,
@@ -191,8 +192,9 @@ def _reasons(s: LimitStatus) -> tuple[StatusReason, ...]:
         out.append(StatusReason(
             Status.NOT_TRACKED, ReasonCode.LIMIT_ELSEWHERE_STALE, subj,
             "visits elsewhere not re-verified",
-            f"{lim.used_elsewhere} visits elsewhere were reported on {long_date(as_of)}, "
-            "before this plan year began, and are not counted.",
+            f"{plural(lim.used_elsewhere, 'visit')} elsewhere {agree(lim.used_elsewhere, 'was')} "
+            f"reported on {long_date(as_of)}, before this plan year began, and "
+            f"{agree(lim.used_elsewhere, 'is')} not counted.",
             "Re-verify benefits: ask the payer for visits used this plan year.",
         ))
     return tuple(sorted(out, key=lambda x: -x.status.severity))

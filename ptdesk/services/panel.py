@@ -27,6 +27,7 @@ from ptdesk.domain.renewal import send_advice
 from ptdesk.domain.status import ReasonCode, Status, StatusReason, coverage_role
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.domain.visit_limits import LimitStatus, VisitLimit
+from ptdesk.domain.words import plural
 from ptdesk.services.auth_records import (
     AuthRow,
     CoverageRow,
@@ -193,7 +194,7 @@ def _card(panel: Panel, a: AuthorizationStatus, row: AuthRow, covs: dict[int, Co
     head = next((x for x in reasons if x.status is a.status), None)
     over = next((x for x in reasons if x.code is ReasonCode.BOOKED_BEYOND_AUTH), None)
     ex = panel.explain(r.key, outside_dates=False)  # the card leaves those out
-    codes = tuple(f"{code} ({units} units)" if units is not None else code
+    codes = tuple(f"{code} ({plural(units, 'unit')})" if units is not None else code
                   for code, units in row.codes if not r.pool_code or code == r.pool_code)
     return AuthorizationCardView(
         r.auth_id, r.pool_code, r.coverage_id, r.payer_name, r.terms.number, r.state, a.phase,

@@ -36,6 +36,7 @@ from ptdesk.domain.billing.modifiers import (
 )
 from ptdesk.domain.billing.ruleset import FeeEntry, RuleSet
 from ptdesk.domain.billing.units import Allocation
+from ptdesk.domain.words import agree, plural
 
 if TYPE_CHECKING:
     from ptdesk.domain.billing.engine import BilledLine, MergedCode, VisitInput
@@ -106,9 +107,9 @@ def compare_billed(
         if m.billed_units is not None and m.billed_units != expected:
             if m.info.is_timed:
                 why = (
-                    f"{m.minutes} minutes of {m.code} support {expected} unit(s) "
+                    f"{plural(m.minutes, 'minute')} of {m.code} support {plural(expected, 'unit')} "
                     f"({allocation.total_minutes} timed minutes in the visit = "
-                    f"{allocation.total_units} unit(s), {allocation.method.upper()} method)"
+                    f"{plural(allocation.total_units, 'unit')}, {allocation.method.upper()} method)"
                 )
             else:
                 why = f"{m.code} is billed as 1 unit per day whatever its minutes"
@@ -119,7 +120,7 @@ def compare_billed(
                         RuleId.UNITS_OVERBILLED,
                         E,
                         m.code,
-                        f"{m.billed_units} unit(s) of {m.code} billed; {why}.",
+                        f"{plural(m.billed_units, 'unit')} of {m.code} billed; {why}.",
                         src_units,
                         rules.codes_version,
                         line_no,
@@ -132,7 +133,7 @@ def compare_billed(
                         RuleId.UNITS_UNDERBILLED,
                         W,
                         m.code,
-                        f"Only {m.billed_units} unit(s) of {m.code} billed; {why}.",
+                        f"Only {plural(m.billed_units, 'unit')} of {m.code} billed; {why}.",
                         src_units,
                         rules.codes_version,
                         line_no,
@@ -199,7 +200,7 @@ def compare_billed(
                         RuleId.MODIFIER_MISSING,
                         E,
                         m.code,
-                        f"{m.code} needs modifier CQ on {want_cq} unit(s) (billed with CQ: "
+                        f"{m.code} needs modifier CQ on {plural(want_cq, 'unit')} (billed with CQ: "
                         f"{have_cq}): the assistant furnished more than 10% of that part of "
                         "the service.",
                         SRC_CQ,
@@ -213,7 +214,8 @@ def compare_billed(
                         RuleId.MODIFIER_UNEXPECTED,
                         W,
                         m.code,
-                        f"{m.code} carries CQ on {have_cq} unit(s) but only {want_cq} need it: "
+                        f"{m.code} carries CQ on {plural(have_cq, 'unit')} but only {want_cq} "
+                        f"{agree(want_cq, 'needs')} it: "
                         "CQ lowers payment by 15%.",
                         SRC_CQ,
                         policy.version,
@@ -314,7 +316,8 @@ def mue_checks(
                     RuleId.MUE_EXCEEDED,
                     sev,
                     m.code,
-                    f"{units} unit(s) of {m.code}; the per-day limit (MUE) is {entry.limit} "
+                    f"{plural(units, 'unit')} of {m.code}; the per-day limit (MUE) is "
+                    f"{entry.limit} "
                     f"(MAI {entry.mai}: {MAI_MEANING.get(entry.mai, 'unknown indicator')}).",
                     SRC_MUE,
                     entry.version,
@@ -400,7 +403,7 @@ def auth_checks(merged: Sequence[MergedCode], visit: VisitInput, findings: list[
                 E,
                 None,
                 f"This is visit {visit.visit_number} but authorization{number} allows "
-                f"{terms.authorized} visit(s).",
+                f"{plural(terms.authorized, 'visit')}.",
                 SRC_AUTH,
             )
         )

@@ -45,6 +45,7 @@ from ptdesk.domain.billing.findings import (
 from ptdesk.domain.billing.modifiers import CQ, DISTINCT_SERVICE, GP, KX, WRONG_DISCIPLINE
 from ptdesk.domain.billing.ruleset import RuleSet
 from ptdesk.domain.payers import PayerKind, UnitMethod
+from ptdesk.domain.words import agree, plural
 
 # (code, minutes, assistant_minutes, billed_units, billed_modifiers, allowed_amount)
 LineIn = tuple[str, int, int, int | None, frozenset[str] | None, Decimal | None]
@@ -69,10 +70,6 @@ def finding_tuple(f: Finding) -> FindingT:
 
 def _money(x: Decimal) -> str:
     return f"${x:,.2f}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class _Alloc:
@@ -144,13 +141,13 @@ def _explain_one(a: _Alloc) -> str:
     if not a.codes:
         return "no timed minutes"
     if a.method == "ama":
-        parts = [f"{c} {m} min = {_plural(u, 'unit')}"
+        parts = [f"{c} {m} min = {plural(u, 'unit')}"
                  for c, m, u in zip(a.codes, a.minutes, a.units, strict=True)]
         return (
             f"AMA per-code: {'; '.join(parts)} (each code on its own clock, 8+ minutes per "
-            f"unit); total {_plural(a.total_units, 'unit')}"
+            f"unit); total {plural(a.total_units, 'unit')}"
         )
-    head = f"{a.total_minutes} timed minutes = {_plural(a.total_units, 'unit')}"
+    head = f"{a.total_minutes} timed minutes = {plural(a.total_units, 'unit')}"
     parts = []
     full_total = 0
     extras = []
@@ -195,7 +192,7 @@ class Explanation:
         if a.units != b.units:
             per_code = ", ".join(f"{c} {u}" for c, u in zip(b.codes, b.units, strict=True))
             name = "AMA per-code" if b.method == "ama" else "CMS total-time"
-            text += f". {name} would give {_plural(b.total_units, 'unit')} ({per_code})"
+            text += f". {name} would give {plural(b.total_units, 'unit')} ({per_code})"
         extra = [f"{code}: {why}" for code, why in self.cq_reasons if why]
         return text if not extra else text + ". CQ: " + "; ".join(extra)
 
@@ -451,9 +448,9 @@ class FastEvaluator:
             if billed is not None and billed != expected:
                 if info.is_timed:
                     why = (
-                        f"{m[2]} minutes of {code} support {expected} unit(s) "
+                        f"{plural(m[2], 'minute')} of {code} support {plural(expected, 'unit')} "
                         f"({alloc.total_minutes} timed minutes in the visit = "
-                        f"{alloc.total_units} unit(s), {alloc.method.upper()} method)"
+                        f"{plural(alloc.total_units, 'unit')}, {alloc.method.upper()} method)"
                     )
                 else:
                     why = f"{code} is billed as 1 unit per day whatever its minutes"
@@ -461,14 +458,14 @@ class FastEvaluator:
                     over += billed - expected
                     findings.append((
                         RuleId.UNITS_OVERBILLED, _E, code,
-                        f"{billed} unit(s) of {code} billed; {why}.",
+                        f"{plural(billed, 'unit')} of {code} billed; {why}.",
                         src_units, codes_version, line_no,
                     ))
                 else:
                     under += expected - billed
                     findings.append((
                         RuleId.UNITS_UNDERBILLED, _W, code,
-                        f"Only {billed} unit(s) of {code} billed; {why}.",
+                        f"Only {plural(billed, 'unit')} of {code} billed; {why}.",
                         src_units, codes_version, line_no,
                     ))
             rows = m[7]
@@ -511,7 +508,7 @@ class FastEvaluator:
                 if has_missing:
                     findings.append((
                         RuleId.MODIFIER_MISSING, _E, code,
-                        f"{code} needs modifier CQ on {want_cq} unit(s) (billed with CQ: "
+                        f"{code} needs modifier CQ on {plural(want_cq, 'unit')} (billed with CQ: "
                         f"{have_cq}): the assistant furnished more than 10% of that part of "
                         "the service.",
                         SRC_CQ, policy.version, line_no,
@@ -519,7 +516,8 @@ class FastEvaluator:
                 elif has_extra:
                     findings.append((
                         RuleId.MODIFIER_UNEXPECTED, _W, code,
-                        f"{code} carries CQ on {have_cq} unit(s) but only {want_cq} need it: "
+                        f"{code} carries CQ on {plural(have_cq, 'unit')} but only {want_cq} "
+                        f"{agree(want_cq, 'needs')} it: "
                         "CQ lowers payment by 15%.",
                         SRC_CQ, policy.version, line_no,
                     ))
@@ -570,7 +568,8 @@ class FastEvaluator:
                 if units > entry.limit:
                     findings.append((
                         RuleId.MUE_EXCEEDED, sev, code,
-                        f"{units} unit(s) of {code}; the per-day limit (MUE) is {entry.limit} "
+                        f"{plural(units, 'unit')} of {code}; the per-day limit (MUE) is "
+                        f"{entry.limit} "
                         f"(MAI {entry.mai}: {MAI_MEANING.get(entry.mai, 'unknown indicator')}).",
                         SRC_MUE, entry.version, m[4][0],
                     ))
@@ -615,7 +614,7 @@ class FastEvaluator:
                 findings.append((
                     RuleId.AUTH_VISITS_EXCEEDED, _E, None,
                     f"This is visit {visit_number} but authorization{number} allows "
-                    f"{auth.authorized} visit(s).",
+                    f"{plural(auth.authorized, 'visit')}.",
                     SRC_AUTH, "", None,
                 ))
             if auth.codes:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.session_dtos import TodayVisitRow
 from ptdesk.ui.delegates.status_delegate import CHIP_ROLE
 from ptdesk.ui.theme import MUTED, tabular_font
@@ -45,7 +46,7 @@ def time_text(row: TodayVisitRow) -> str:
 def visit_text(row: TodayVisitRow) -> str:
     words = VISIT_WORDS.get(row.status, row.status.label)
     if row.status is VisitStatus.COMPLETED and row.lines:
-        words += f" · {row.lines} line{'s' if row.lines != 1 else ''}"
+        words += f" · {plural(row.lines, 'line')}"
     return words
 
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.status import Status
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_api import BoardApi
 from ptdesk.services.authorization_dtos import BoardView, WeekOutcome
 from ptdesk.ui.delegates.status_delegate import StatusDelegate
@@ -384,7 +385,7 @@ def board_html(view: BoardView | None, _rows: list[int], page: BoardPage) -> str
             f"<p style='color:#5b6475;margin:0'>{format_date(view.today)} "
             f"{view.generated_at:%H:%M} · {c.red} Red · {c.none} no authorization · "
             f"{c.yellow} Yellow · {c.ending_soon} ending in 14 days · "
-            f"{c.requests_overdue} requests overdue</p><hr>")
+            f"{plural(c.requests_overdue, 'request')} overdue</p><hr>")
     cols = page.model.COLUMNS
     rows = []
     for r in range(page.proxy.rowCount()):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_dtos import VisitView
 from ptdesk.services.session_dtos import (
     SessionBillingApi,
@@ -345,7 +346,7 @@ def _counts_text(view: TodayView, is_today: bool) -> str:
         return f"No visits on {format_date(view.day)}."
     c = view.counts()
     n = len(view.rows)
-    parts = [f"{n} visit{'s' if n != 1 else ''}" + ("" if is_today else
+    parts = [plural(n, "visit") + ("" if is_today else
                                                     f" on {format_date(view.day)}")]
     for status, word in ((VisitStatus.BOOKED, "to check in"),
                          (VisitStatus.CHECKED_IN, "checked in"),
