@@ -1,7 +1,7 @@
 """Column types that keep money exact on every database.
 
-Money is `Decimal` in Python and integer cents in the database (DESIGN.md §3.4): SQLite has no
-decimal type, and `Numeric` on float-returning drivers loses precision.
+Money is `Decimal` in Python and integer cents in the database (docs/architecture.md §5):
+SQLite has no decimal type, and `Numeric` on float-returning drivers loses precision.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
