@@ -138,3 +138,15 @@ def test_no_hand_made_plurals_in_ptdesk() -> None:
         if 'f"' in line and hand_made.search(line)
     ]
     assert offenders == []
+
+
+def test_no_noun_plus_s_in_f_strings() -> None:
+    """`{noun}s` makes "1 visits": counted nouns go through `plural`."""
+    root = Path(__file__).resolve().parents[2] / "ptdesk"
+    offenders = [
+        f"{p.relative_to(root)}:{i}"
+        for p in root.rglob("*.py")
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\{[a-z_.]+\} \{[a-z_.]*noun\}s\b|\{self\.used\} \{n\}s", line)
+    ]
+    assert offenders == []

@@ -294,7 +294,7 @@ class AuthorizationPanel(QWidget):
     def request_extension(self, card: AuthorizationCardView | None) -> None:
         cov = card.coverage_id if card else (self.coverages[0].id if self.coverages else None)
         subject = (f"Auth {card.number or '(no number)'} with {card.payer_name}, "
-                   f"{card.remaining} {card.noun}s left, ends {format_date(card.end)}"
+                   f"{plural(card.remaining, card.noun)} left, ends {format_date(card.end)}"
                    if card else "")
         self._changed(RenewalDialog.ask(
             self, self._apis.renewals, self._runner, self._now(), self.coverages,
