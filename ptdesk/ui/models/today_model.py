@@ -109,6 +109,8 @@ class TodayModel(QAbstractTableModel):
                 return r.chip.tooltip or r.chip.text
             if col == COL_PATIENT:
                 return f"Chart {r.chart_number}" if r.chart_number else None
+            if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
+                return self._text(r, col) or None
             return None
         if role == Qt.ItemDataRole.FontRole and col == COL_TIME:
             if self._numbers_font is None:

@@ -47,7 +47,7 @@ from ptdesk.domain.status import Status
 from ptdesk.domain.words import plural
 from ptdesk.services.authorization_api import BoardApi
 from ptdesk.services.authorization_dtos import BoardView, WeekOutcome
-from ptdesk.ui.delegates.status_delegate import StatusDelegate
+from ptdesk.ui.delegates.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.board_models import (
     PATIENT_ID_ROLE,
@@ -209,7 +209,6 @@ class BoardPage(QWidget):
         m = BoardTableModel
         header = self.table.horizontalHeader()
         for col, width in (
-            (m.COL_STATUS, 180),
             (m.COL_NAME, 180),
             (m.COL_CHART, 85),
             (m.COL_PAYER, 190),
@@ -218,6 +217,9 @@ class BoardPage(QWidget):
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
+        # The status as wide as its chips (a fixed 180 cut them), capped so the next step keeps
+        # its room; a longer chip is elided, its words in the tooltip.
+        keep_chips_whole(self.table, m.COL_STATUS, cap=360)
         self.ending = EndingSoonModel(self)
         self.awaiting = AwaitingModel(self)
         self.reverify = ReverifyModel(self)

@@ -47,6 +47,10 @@ FIELDS = (
 )
 
 
+SCOPES_MIN_WIDTH = 250
+SCOPES_MAX_WIDTH = 420
+
+
 class ChartPrefixApi(Protocol):
     """The clinic's chart-number scheme (`PatientService`)."""
 
@@ -79,7 +83,8 @@ class SettingsPage(QWidget):
         intro.setProperty("role", "hint")
         self.scopes = QListWidget()
         self.scopes.setAccessibleName("Clinic or payer")
-        self.scopes.setFixedWidth(250)
+        self.scopes.setFixedWidth(SCOPES_MIN_WIDTH)
+        self.scopes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fields: dict[str, CountField | MoneyField] = {}
         self.form = FieldForm()
         for key, label in FIELDS:
@@ -145,7 +150,6 @@ class SettingsPage(QWidget):
         self.chart_prefix_status = QLabel()
         self.chart_prefix_status.setWordWrap(True)
         self.chart_prefix_status.setProperty("role", "hint")
-        self.chart_prefix_status.setMaximumWidth(250)
         row = QHBoxLayout()
         row.addWidget(self.chart_prefix)
         row.addWidget(self.chart_prefix_button)
@@ -204,10 +208,23 @@ class SettingsPage(QWidget):
         self.scopes.clear()
         for v in views:
             own = "" if v.payer_id is None else ("  (own)" if v.own else "  (uses clinic)")
-            self.scopes.addItem(QListWidgetItem(v.payer_name + own))
+            item = QListWidgetItem(v.payer_name + own)
+            item.setToolTip(item.text())
+            self.scopes.addItem(item)
+        self._fit_scopes()
         self.scopes.setCurrentRow(min(row, len(views) - 1))
         self.scopes.blockSignals(False)
         self._show_scope(self.scopes.currentRow())
+
+    def _fit_scopes(self) -> None:
+        """As wide as the longest payer name (a fixed 250 cut "Keystone Workers' Compensation
+        Fund" at 1280x800), within a cap that leaves the form its room."""
+        fm = self.scopes.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.scopes.item(i).text())
+                      for i in range(self.scopes.count())), default=0)
+        extra = 2 * self.scopes.frameWidth() + self.scopes.verticalScrollBar().sizeHint().width()
+        self.scopes.setFixedWidth(max(SCOPES_MIN_WIDTH, min(widest + extra + 16,
+                                                            SCOPES_MAX_WIDTH)))
 
     def current(self) -> BandSettingsView | None:
         row = self.scopes.currentRow()
@@ -231,10 +248,8 @@ class SettingsPage(QWidget):
         self.reset_button.setVisible(v.payer_id is not None)
         self.reset_button.setEnabled(v.own)
         self.form.show_errors({})
-        d = self.defaults
-        self.status.setText(self._note + "Defaults: " + ", ".join(
-            f"{label.replace('&', '').rstrip(' ≤($)')} {d[k].value}"
-            for k, label in FIELDS if k in d))
+        # Each default and its source are under their field; this line says what happened.
+        self.status.setText(self._note.strip())
         self.status.setProperty("role", "hint")
         self._note = ""
 

@@ -33,7 +33,7 @@ from ptdesk.services.session_dtos import (
     TodayView,
     VisitsApi,
 )
-from ptdesk.ui.delegates.status_delegate import StatusDelegate
+from ptdesk.ui.delegates.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.dialogs.session_form import SessionForm
 from ptdesk.ui.models.today_model import (
     COL_COVERAGE,
@@ -147,10 +147,13 @@ class TodayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(COL_PATIENT, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_TIME, 90), (COL_STATUS, 230), (COL_COVERAGE, 170),
-                           (COL_PROVIDER, 150), (COL_VISIT, 170)):
+        # The coverage takes what is left (elided, whole in its tooltip): the status chip is
+        # sized to its words, the patient's name keeps its width (1280x800 cut the chips).
+        header.setSectionResizeMode(COL_COVERAGE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_TIME, 90), (COL_PATIENT, 210), (COL_PROVIDER, 140),
+                           (COL_VISIT, 130)):
             self.table.setColumnWidth(col, width)
+        keep_chips_whole(self.table, COL_STATUS, cap=400, leave=110)
 
         self.check_in_button = QPushButton("Check in")
         self.check_in_button.setToolTip("Check the selected visit in (Ctrl+I)")
