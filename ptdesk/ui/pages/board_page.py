@@ -226,6 +226,12 @@ class BoardPage(QWidget):
         self.payers = PayerStatsModel(self)
         self.ending_view = _table(self.ending, "Ending in the next 14 days")
         self.ending_view.setItemDelegateForColumn(0, self.delegate)
+        # Seven columns at 1280x800: the payer gives way (whole in its tooltip) so the end
+        # date, days and visits left stay in view; the chips keep their words.
+        self.ending_view.horizontalHeader().setStretchLastSection(False)
+        self.ending_view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch)
+        keep_chips_whole(self.ending_view, 0, cap=360)
         self.awaiting_view = _table(self.awaiting, "Requests awaiting a decision")
         self.reverify_view = _table(self.reverify, "To re-verify")
         self.payers_view = _table(self.payers, "Payer statistics")
