@@ -149,7 +149,7 @@ class PatientsPage(QWidget):
         # The payer column takes what is left: a name is never squeezed by it.
         header.setSectionResizeMode(COL_PAYER, QHeaderView.ResizeMode.Stretch)
         for col, width in (
-            (COL_NAME, 215),
+            (COL_NAME, 205),
             (COL_DOB, 150),
             (COL_PHONE, 125),
             (COL_VISIT, 145),
@@ -163,7 +163,7 @@ class PatientsPage(QWidget):
             self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
             # As wide as the page's chips as far as the window allows (longer ones elided, words in
             # the tooltip); a fixed 200 cut "Green · $1,722.78 before KX" at 1280x800.
-            keep_chips_whole(self.table, COL_STATUS, leave=110)
+            keep_chips_whole(self.table, COL_STATUS, leave=120)
             header.moveSection(COL_STATUS, COL_NAME + 1)  # the status right after the name
 
         top = QHBoxLayout()
