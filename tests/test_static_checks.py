@@ -1,4 +1,5 @@
-"""ruff, mypy and the import-linter layer contracts run as part of the suite (DESIGN.md §1)."""
+"""ruff, mypy and the import-linter layer contracts run as part of the suite
+(docs/architecture.md §1)."""
 
 import shutil
 import subprocess

@@ -16,10 +16,53 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from ptdesk.domain.billing.ruleset import RuleSet
+from ptdesk.domain.words import plural
 from ptdesk.services.audit import AuditInputError, audit_stream, open_audit_file
+from ptdesk.services.audit_output import CSV_COLUMNS
 
 log = logging.getLogger(__name__)
 _POOL_FROM_BYTES = 4 << 20  # below this a pool costs more than it saves
+
+
+COLUMNS_HELP = f"""\
+input columns (header row; any order; names as below; other columns are ignored):
+  required
+    visit_id            one visit's rows together (rows of a visit must be contiguous)
+    date                date of service: YYYY-MM-DD or MM/DD/YYYY
+    payer_type          medicare, medicare_advantage, medicaid, commercial,
+                        workers_comp or self_pay
+    code                CPT/HCPCS code billed, e.g. 97110
+    minutes             minutes of that code (whole number; 0 for untimed codes)
+  optional
+    patient_id          echoed in the output (never logged)
+    unit_method         cms (total timed minutes; the default when blank) or ama
+                        (each code on its own 8-minute rule)
+    assistant_minutes   minutes the PTA furnished independently (CQ de minimis rule)
+    billed_units        units that were billed, compared with the recomputed units
+    billed_modifiers    modifiers billed: "GP KX", "GP,CQ" or "GP;59"
+    ytd_allowed_before  Medicare: PT+SLP allowed amount this year before the visit (KX)
+    allowed_amount      allowed amount of the line, in dollars
+    auth_visits         visits the authorization allows
+    auth_start          authorization start (YYYY-MM-DD or MM/DD/YYYY)
+    auth_end            authorization end (YYYY-MM-DD or MM/DD/YYYY)
+    auth_codes          codes the authorization names, e.g. "97110 97112"
+    visit_number        this visit's number under the authorization
+
+output (--format json): {{"visits": [{{visit_id, date, patient_id, total_timed_minutes,
+  lines: [{{code, minutes, units, modifiers, ...}}], findings: [...], explanation}}],
+  "summary": {{visits, lines, invalid_rows, findings_by_rule, units_overbilled,
+  units_underbilled}}}}
+output (--format csv): one row per finding with the columns
+  {", ".join(CSV_COLUMNS)}
+  (row: the input row; source and table_version: the rule and the table it came from)
+
+A row that cannot be read is reported as an INVALID_ROW finding naming the row and the
+field; the rest of the file is still audited. Exit 0 when the file was audited (with or
+without findings), 2 when it could not be read.
+
+example:
+  ptdesk audit claims.csv --format csv --out findings.csv
+"""
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +71,8 @@ def register(subparsers: Any) -> None:
         help="recompute billed units and modifiers from a CSV of past service lines",
         description="Audit past service lines (CSV, one row per line, header row) and report "
         "every difference from what should have been billed.",
+        epilog=COLUMNS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", type=Path, help="CSV file of service lines")
     p.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
@@ -198,8 +243,8 @@ def run(args: argparse.Namespace) -> int:
         f.close()
     if sys.stderr.isatty():
         print(
-            f"Audited {summary.visits:,} visits, {summary.lines:,} lines with {label}: "
-            f"{sum(summary.findings_by_rule.values()):,} findings.",
+            f"Audited {plural(summary.visits, 'visit')}, {plural(summary.lines, 'line')} with "
+            f"{label}: {plural(sum(summary.findings_by_rule.values()), 'finding')}.",
             file=sys.stderr,
         )
     return 0

@@ -12,6 +12,7 @@ from datetime import date
 
 from ptdesk.app.clock import local_today
 from ptdesk.app.paths import app_paths
+from ptdesk.domain.words import plural
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -85,9 +86,10 @@ def run(args: argparse.Namespace) -> int:
     s = summary
     print(
         f"Synthetic clinic generated in {s.seconds:.1f} s ({ctx.db_label}): "
-        f"{s.patients:,} patients, {s.coverages:,} coverages, {s.authorizations:,} "
-        f"authorizations ({s.authorizations_in_force:,} in force today), {s.visits:,} visits, "
-        f"{s.service_lines:,} service lines, {s.search_terms:,} search keys, "
-        f"{s.payers} payers, {s.providers} providers."
+        f"{plural(s.patients, 'patient')}, {plural(s.coverages, 'coverage')}, "
+        f"{plural(s.authorizations, 'authorization')} "
+        f"({s.authorizations_in_force:,} in force today), {plural(s.visits, 'visit')}, "
+        f"{plural(s.service_lines, 'service line')}, {plural(s.search_terms, 'search key')}, "
+        f"{plural(s.payers, 'payer')}, {plural(s.providers, 'provider')}."
     )
     return 0

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ptdesk.domain.words import plural
+
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +45,7 @@ def _run_list(args: argparse.Namespace) -> int:
         print("(clinic database unavailable: showing the bundled tables only)", file=sys.stderr)
         rules = load_bundled_ruleset()
     for t in rules.tables:
-        print(f"{t.name}: version {t.version}; {t.rows} rows")
+        print(f"{t.name}: version {t.version}; {plural(t.rows, 'row')}")
         print(f"    source: {t.source}")
         print(f"    confidence: {t.confidence}")
     return 0
@@ -84,7 +86,8 @@ def _run_import(args: argparse.Namespace) -> int:
         span = f", for dates {result.effective_from} to {result.effective_to}"
     print(
         f"Imported {result.kind.upper()} table {result.version}{span}: "
-        f"{result.rows_kept} rows for ptdesk's codes (of {result.rows_read} in the file)."
+        f"{plural(result.rows_kept, 'row')} for ptdesk's codes (of {result.rows_read:,} in the "
+        "file)."
     )
     return 0
 

@@ -1,6 +1,6 @@
 """`ptdesk` and `python -m ptdesk`: the window by default, or a command (audit, rules ...).
 
-The GUI and the commands are two faces of the same services (DESIGN.md §1).
+The GUI and the commands are two faces of the same services (docs/architecture.md §1).
 """
 
 import argparse

@@ -22,6 +22,8 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    agree,
+    for_coverage,
     long_date,
     plural,
     short_date,
@@ -65,6 +67,8 @@ class AuthorizationRecord:
     # For a units-counted record: units a visit typically uses, to express units left as
     # visits for the bands (1 = the bands apply to units as they are).
     units_per_visit: int = 1
+    # "" for the patient's primary coverage, else "secondary"/"tertiary" (`coverage_role`).
+    coverage_role: str = ""
 
     def __post_init__(self) -> None:
         errors: dict[str, str] = {}
@@ -226,7 +230,8 @@ class AuthorizationStatus:
     def reasons(self) -> tuple[StatusReason, ...]:
         """Every reason behind the status, worst first (built on demand: the board only
         needs `status`)."""
-        return _reasons(self)
+        r = self.record
+        return for_coverage(_reasons(self), r.coverage_role, r.payer_name)
 
 
 def authorization_status(
@@ -298,7 +303,8 @@ def _reasons(a: AuthorizationStatus) -> tuple[StatusReason, ...]:
         over = f" ({plural(a.overdrawn, n)} beyond it)" if a.overdrawn else ""
         out.append(StatusReason(
             Status.RED, ReasonCode.AUTH_EXHAUSTED, subj, f"0 {n}s left",
-            f"All {plural(a.authorized, n)} authorized are used{over}; {a.summary}.",
+            f"{'The' if a.authorized == 1 else 'All'} {plural(a.authorized, n)} authorized "
+            f"{agree(a.authorized, 'is')} used{over}; {a.summary}.",
             "Do not treat under this authorization; renew before the next visit.",
         ))
     else:

@@ -1,9 +1,9 @@
 """Dates, money and percentages written for the reader's language, never the desktop's locale.
 
 ptdesk prints for US patients in English ("March 7, 2026") or Spanish ("7 de marzo de 2026").
-`strftime("%B")` would follow whatever locale Qt or the desktop set (a German desktop would
-print "März"), so month and weekday names come from these tables. Money is US dollars in both
-languages ("$1,250.50", `money.format_usd`).
+strftime's month-name directive would follow whatever locale Qt or the desktop set (a German
+desktop would print "März"), so month and weekday names come from these tables. Money is US
+dollars in both languages ("$1,250.50", `money.format_usd`).
 """
 
 from datetime import date

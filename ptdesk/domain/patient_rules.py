@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.domain.search_keys import digits, name_key
+from ptdesk.domain.search_keys import digits, name_key, phone_key, split_extension
 
 MAX_AGE_YEARS = 120
 # Money columns are 32-bit integer cents; nothing at a PT desk comes near this.
@@ -97,13 +97,22 @@ def age_on(date_of_birth: date, today: date) -> int:
 
 
 def format_phone(text: str) -> str:
-    """'555.123.4567' -> '(555) 123-4567'; anything that is not a US number is left as typed."""
-    d = digits(text)
-    if len(d) == 11 and d.startswith("1"):
-        d = d[1:]
-    if len(d) == 10 and text.strip() and not any(c.isalpha() for c in text):
-        return f"({d[:3]}) {d[3:6]}-{d[6:]}"
+    """'555.234.5678 ext 12' -> '(555) 234-5678 x12'; what is not a US number is left as typed."""
+    number, extension = split_extension(text)
+    d = phone_key(number)
+    if len(d) == 10 and number and not any(c.isalpha() for c in number):
+        return f"({d[:3]}) {d[3:6]}-{d[6:]}" + (f" x{extension}" if extension else "")
     return text.strip()
+
+
+def _nxx_problem(code: str, what: str) -> str | None:
+    """NANP: an area code or exchange is NXX (N = 2-9), and N11 codes are service numbers
+    (211, 311, 411, 911...) that no subscriber line has."""
+    if code[0] in "01":
+        return f"The {what} {code} cannot start with {code[0]}: check the number."
+    if code[1:] == "11":
+        return f"The {what} {code} is a service code, not part of a phone number: check the number."
+    return None
 
 
 def _format_zip(text: str) -> str:
@@ -142,14 +151,13 @@ def clean_coverage(draft: CoverageDraft) -> CoverageDraft:
 def _phone_problem(text: str) -> str | None:
     if not text:
         return None
-    d = digits(text)
-    if any(c.isalpha() for c in text):
-        return "Type the phone number with digits only, e.g. (555) 123-4567."
-    if len(d) == 11 and d.startswith("1"):
-        d = d[1:]
+    number, _ = split_extension(text)
+    if any(c.isalpha() for c in number):
+        return "Type the phone number with digits, e.g. (555) 234-5678 or (555) 234-5678 x12."
+    d = phone_key(number)
     if len(d) != 10:
         return f"A US phone number has 10 digits; this one has {len(d)}."
-    return None
+    return _nxx_problem(d[:3], "area code") or _nxx_problem(d[3:6], "exchange")
 
 
 def _length_errors(draft: object, limits: dict[str, int], errors: dict[str, str]) -> None:

@@ -27,6 +27,8 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    agree,
+    for_coverage,
     long_date,
     plural,
     short_date,
@@ -54,6 +56,7 @@ class CoverageRule:
     payer_name: str = ""
     requires_auth: bool = False
     bands: StatusBands = DEFAULT_BANDS
+    coverage_role: str = ""  # "" for the primary coverage, else "secondary"/"tertiary"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +87,13 @@ class CoverageCheck:
             out.append(StatusReason(
                 s, ReasonCode.BOOKED_UNCOVERED, subj,
                 f"{plural(self.uncovered_booked, 'booked visit')} not covered",
-                f"{plural(self.uncovered_booked, 'booked visit')} fall outside every "
+                f"{plural(self.uncovered_booked, 'booked visit')} "
+                f"{agree(self.uncovered_booked, 'falls')} outside every "
                 f"authorization, the first on {long_date(self.first_uncovered)}.",
                 f"Get the authorization extended before {short_date(self.first_uncovered)}, "
                 "or reschedule.",
             ))
-        return tuple(out)
+        return for_coverage(tuple(out), rule.coverage_role, rule.payer_name)
 
 
 def _uncovered_status(first: date, today: date, bands: StatusBands) -> Status:

@@ -19,7 +19,7 @@ from enum import StrEnum
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.authorization import AuthorizationStatus, Phase
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.domain.status import long_date, plural, short_date
+from ptdesk.domain.status import agree, long_date, plural, short_date
 
 
 class RequestStatus(StrEnum):
@@ -190,8 +190,8 @@ def send_advice(
         return SendAdvice(
             SendWhen.LATE, None,
             f"Send today ({plural(left_now, 'visit')} and {plural(max(0, auth.days_left), 'day')}"
-            f" left, payer turnaround {turnaround_days} days); ask for an expedited review if "
-            "care would lapse.",
+            f" left, payer turnaround {plural(turnaround_days, 'day')}); ask for an expedited "
+            "review if care would lapse.",
         )
     if left_now <= timing.send_at_visits or auth.today >= by_date or auth.booked_over > 0:
         return SendAdvice(
@@ -201,7 +201,8 @@ def send_advice(
         )
     return SendAdvice(
         SendWhen.NOT_YET, by_date,
-        f"Send by {short_date(by_date)} or when {timing.send_at_visits} visits remain, "
+        f"Send by {short_date(by_date)} or when {plural(timing.send_at_visits, 'visit')} "
+        f"{agree(timing.send_at_visits, 'remains')}, "
         "whichever comes first.",
     )
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from ptdesk.domain.dates import parse_date
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DATE_US = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -58,9 +60,21 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+# "x12", "ext 12", "ext. 12", "extension 12" at the end of a phone number.
+_EXTENSION = re.compile(r"\s*,?\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def split_extension(text: str) -> tuple[str, str]:
+    """'(555) 234-5678 ext. 12' -> ('(555) 234-5678', '12'); no extension -> (text, '')."""
+    m = _EXTENSION.search(text)
+    if m is None:
+        return text.strip(), ""
+    return text[: m.start()].strip(), m[1]
+
+
 def phone_key(text: str) -> str:
-    """Digits of a US phone number without the leading country code 1."""
-    d = digits(text)
+    """Digits of a US phone number without the leading country code 1 and any extension."""
+    d = digits(split_extension(text)[0])
     if len(d) == 11 and d.startswith("1"):
         d = d[1:]
     return d
@@ -131,28 +145,13 @@ class PatientQuery:
         return self.date_of_birth is None and not self.tokens
 
 
-def _two_digit_year(yy: int, today: date) -> int:
-    """A birth year typed as two digits: the latest century that is not in the future."""
-    year = 2000 + yy
-    return year if year <= today.year else 1900 + yy
-
-
 def parse_date_of_birth(text: str, today: date) -> date | None:
-    """03/07/1961, 3/7/61, 3-7-1961 and 1961-03-07 -> 1961-03-07; None if not a real date."""
+    """03/07/1961, 3/7/61, 3-7-1961 and 1961-03-07 -> 1961-03-07; None if not a real date.
+    Only these shapes: in the search box six or eight bare digits are a phone number."""
     text = text.strip()
-    iso = _DATE_ISO.match(text)
-    try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        us = _DATE_US.match(text)
-        if us:
-            year = int(us[3])
-            if len(us[3]) == 2:
-                year = _two_digit_year(year, today)
-            return date(year, int(us[1]), int(us[2]))
-    except ValueError:
+    if not (_DATE_US.match(text) or _DATE_ISO.match(text)):
         return None
-    return None
+    return parse_date(text, today)
 
 
 def parse_query(text: str, today: date) -> PatientQuery:

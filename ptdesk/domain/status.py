@@ -9,11 +9,15 @@ short chip ("Red · 2 visits left"), a sentence, and what to do next.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from ptdesk.domain.dates import long_date, short_date
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.words import agree, plural
+
+# Re-exported: the rule modules take their words and dates from here too.
+__all__ = ["agree", "long_date", "plural", "short_date"]
 
 
 class Status(StrEnum):
@@ -120,11 +124,36 @@ class StatusReason:
     sentence: str
     # What the desk should do next; empty when nothing is needed.
     next_step: str = ""
+    # Which coverage, when it is not the patient's primary: "secondary Medicaid". Without it
+    # "Red · expired Nov 30" reads as "the primary is not covering".
+    coverage: str = ""
 
     @property
     def chip(self) -> str:
-        """"Red · 2 visits left": readable without the colour."""
+        """"Red · 2 visits left", "Red · secondary Medicaid: expired Nov 30": readable without
+        the colour, and naming the coverage when it is not the primary."""
+        if self.coverage:
+            return f"{self.status.label} · {self.coverage}: {self.phrase}"
         return f"{self.status.label} · {self.phrase}"
+
+
+# A coverage's priority (1 = primary) as the desk says it; the primary is not named.
+_ROLES = {2: "secondary", 3: "tertiary"}
+
+
+def coverage_role(priority: int) -> str:
+    """"" for the primary, "secondary", "tertiary"."""
+    return _ROLES.get(priority, "")
+
+
+def for_coverage(
+    reasons: tuple[StatusReason, ...], role: str, payer_name: str
+) -> tuple[StatusReason, ...]:
+    """The reasons of a part that belongs to a non-primary coverage, each naming it."""
+    if not role:
+        return reasons
+    words = f"{role} {payer_name}".strip()
+    return tuple(replace(r, coverage=words) for r in reasons)
 
 
 def sort_reasons(reasons: Iterable[StatusReason]) -> tuple[StatusReason, ...]:
@@ -181,15 +210,5 @@ class StatusBands:
 DEFAULT_BANDS = StatusBands()
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def long_date(d: date) -> str:
-    """"Mar 7, 2026": the one on-screen date format (UI.md), in every sentence ptdesk writes."""
-    return f"{d:%b} {d.day}, {d.year}"
-
-
-def short_date(d: date) -> str:
-    """"Dec 14" (no year), the way the desk says it."""
-    return f"{d:%b} {d.day}"

@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from ptdesk.domain.authorization import AuthorizationRecord, UsageCounts
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.domain.status import short_date
+from ptdesk.domain.status import plural, short_date
 
 USED_STATUSES = frozenset({VisitStatus.CHECKED_IN, VisitStatus.COMPLETED})
 PROJECTED_STATUSES = frozenset({VisitStatus.BOOKED})
@@ -142,7 +142,7 @@ class UsageExplanation:
         n = self.record.noun
         mine = sum(u.amount for u in self.counted if u.status in USED_STATUSES)
         carried = f" + {self.carried_in} before ptdesk" if self.carried_in else ""
-        return f"{self.used} {n}s used: {mine} recorded in ptdesk{carried}."
+        return f"{plural(self.used, n)} used: {mine} recorded in ptdesk{carried}."
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,8 @@ from ptdesk.domain.status import (
     Status,
     StatusBands,
     StatusReason,
+    agree,
+    for_coverage,
     long_date,
     plural,
     short_date,
@@ -66,6 +68,7 @@ class VisitLimit:
     # When the payer reported `used_elsewhere`; None = unknown date (counted, with a note).
     used_elsewhere_as_of: date | None = None
     payer_name: str = ""
+    coverage_role: str = ""  # "" for the primary coverage, else "secondary"/"tertiary"
 
     def __post_init__(self) -> None:
         errors: dict[str, str] = {}
@@ -115,7 +118,8 @@ class LimitStatus:
         return min(self.booked, max(0, self.used + self.booked - self.limit.limit))
 
     def reasons(self) -> tuple[StatusReason, ...]:
-        return _reasons(self)
+        lim = self.limit
+        return for_coverage(_reasons(self), lim.coverage_role, lim.payer_name)
 
 
 def limit_status(
@@ -190,8 +194,9 @@ def _reasons(s: LimitStatus) -> tuple[StatusReason, ...]:
         out.append(StatusReason(
             Status.NOT_TRACKED, ReasonCode.LIMIT_ELSEWHERE_STALE, subj,
             "visits elsewhere not re-verified",
-            f"{lim.used_elsewhere} visits elsewhere were reported on {long_date(as_of)}, "
-            "before this plan year began, and are not counted.",
+            f"{plural(lim.used_elsewhere, 'visit')} elsewhere {agree(lim.used_elsewhere, 'was')} "
+            f"reported on {long_date(as_of)}, before this plan year began, and "
+            f"{agree(lim.used_elsewhere, 'is')} not counted.",
             "Re-verify benefits: ask the payer for visits used this plan year.",
         ))
     return tuple(sorted(out, key=lambda x: -x.status.severity))

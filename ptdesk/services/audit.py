@@ -28,6 +28,7 @@ from typing import TextIO
 
 from ptdesk.domain.billing.ruleset import RuleSet
 from ptdesk.services.audit_chunks import ChunkAuditor, ChunkStats, Item
+from ptdesk.services.audit_output import CSV_COLUMNS as CSV_COLUMNS  # the report's columns
 from ptdesk.services.audit_rows import AuditInputError, AuditSummary, _Parser, _Rows, _SeenIds
 from ptdesk.services.audit_rows import open_audit_file as open_audit_file
 

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from ptdesk.domain.auth_terms import AuthorizationTerms
 from ptdesk.domain.billing.modifiers import parse_modifiers
+from ptdesk.domain.dates import parse_date
 from ptdesk.domain.payers import PayerKind, UnitMethod
 
 REQUIRED = ("visit_id", "date", "payer_type", "code", "minutes")
@@ -109,10 +110,9 @@ class _Parser:
     def date(self, text: str, what: str) -> date:
         d = self._dates.get(text)
         if d is None:
-            try:
-                d = date.fromisoformat(text.strip())
-            except ValueError:
-                raise ValueError(f"{what} '{text}' is not a real date (YYYY-MM-DD)") from None
+            d = parse_date(text)  # ISO (2026-03-07) or a billing export's 03/07/2026
+            if d is None:
+                raise ValueError(f"{what} '{text}' is not a real date (YYYY-MM-DD or MM/DD/YYYY)")
             if len(self._dates) < 50_000:
                 self._dates[text] = d
         return d

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.authorization import AuthorizationRecord, AuthState, unit_pools
 from ptdesk.domain.payers import PayerKind, VisitStatus
+from ptdesk.domain.status import coverage_role
 from ptdesk.domain.visit_allocation import (
     PROJECTED_STATUSES,
     USED_STATUSES,
@@ -201,9 +202,11 @@ def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientDa
 
 
 def records_for(
-    auths: Iterable[AuthRow], payer_names: dict[int, str]
+    auths: Iterable[AuthRow], payer_names: dict[int, str], roles: dict[int, str] | None = None
 ) -> tuple[AuthorizationRecord, ...]:
-    """The domain records: one per authorization, or one per code for units per code."""
+    """The domain records: one per authorization, or one per code for units per code.
+    `roles`: coverage id -> "secondary"/"tertiary" for the coverages that are not primary."""
+    roles = roles or {}
     out: list[AuthorizationRecord] = []
     for a in auths:
         terms = AuthorizationTerms(
@@ -211,18 +214,20 @@ def records_for(
             codes=frozenset(c for c, _ in a.codes), counts=a.counts, number=a.number,
         )
         payer = payer_names.get(a.coverage_id, "")
+        role = roles.get(a.coverage_id, "")
         per_code = {c: u for c, u in a.codes if u is not None}
         if a.counts is AuthUnit.UNITS and per_code and len(per_code) == len(a.codes):
             out.extend(unit_pools(a.id, a.coverage_id, terms, per_code, state=a.state,
-                                  ended_on=a.ended_on, payer_name=payer))
+                                  ended_on=a.ended_on, payer_name=payer, coverage_role=role))
         else:
             out.append(AuthorizationRecord(a.id, a.coverage_id, terms, a.state, a.carried_in,
-                                           a.ended_on, payer))
+                                           a.ended_on, payer, coverage_role=role))
     return tuple(out)
 
 
 def patient_records(data: PatientData) -> tuple[AuthorizationRecord, ...]:
-    return records_for(data.auths, {c.id: c.payer_name for c in data.coverages})
+    return records_for(data.auths, {c.id: c.payer_name for c in data.coverages},
+                       {c.id: coverage_role(c.priority) for c in data.coverages})
 
 
 def reallocate(s: Session, data: PatientData) -> Allocation:

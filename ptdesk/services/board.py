@@ -43,7 +43,7 @@ from ptdesk.domain.patient_status import CoverageCheck, CoverageRule
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import request_timeline
-from ptdesk.domain.status import Status, StatusReason, plural
+from ptdesk.domain.status import Status, StatusReason, coverage_role, plural
 from ptdesk.domain.visit_limits import LimitCounts, LimitStatus, plan_year
 from ptdesk.services.auth_records import (
     _AUTH_COLS,
@@ -309,8 +309,9 @@ def load_board(
             auths += more
             usage.update(more_usage)
     names = {cid: c.payer_name for cid, (_, c) in covs.items()}
+    roles = {cid: coverage_role(c.priority) for cid, (_, c) in covs.items()}
     board_auths = []
-    for rec in records_for((a for a in auths if a.coverage_id in covs), names):
+    for rec in records_for((a for a in auths if a.coverage_id in covs), names, roles):
         board_auths.append(BoardAuth(covs[rec.coverage_id][0], rec,
                                      usage.get(rec.key, NO_USAGE)))
     uq = (select(CoverageUsage.coverage_id, CoverageUsage.uncovered_booked,
@@ -323,7 +324,7 @@ def load_board(
         n, first = unc.get(cid, (0, None))
         board_covs.append(BoardCoverage(
             pid, CoverageRule(cid, c.payer_name, c.requires_auth,
-                              bands.for_payer(c.payer_id).status),
+                              bands.for_payer(c.payer_id).status, coverage_role(c.priority)),
             n, first, c.verified_on, c.plan_year_start_month, c.plan_year_start_day))
     periods: dict[tuple[int, str, date], tuple[int, int, date | None, object]] = {}
     pu = select(PeriodUsage.coverage_id, PeriodUsage.kind, PeriodUsage.period_start,

@@ -85,7 +85,8 @@ CITIES = (
 # fmt: on
 
 # Area codes (any NPA) with exchange 555 and lines 0100-0199: fictional numbers only.
-AREA_CODES = tuple(range(201, 990))
+# Valid NANP area codes: N11 (211, 311... 911) are service codes that no phone line has.
+AREA_CODES = tuple(a for a in range(201, 990) if a % 100 != 11)
 
 
 def fictional_phone(area: int, line: int) -> str:

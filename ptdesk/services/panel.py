@@ -22,9 +22,10 @@ from ptdesk.domain.patient_status import (
 )
 from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import send_advice
-from ptdesk.domain.status import ReasonCode, StatusReason
+from ptdesk.domain.status import ReasonCode, StatusReason, coverage_role
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.domain.visit_limits import LimitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.auth_records import (
     AuthRow,
     CoverageRow,
@@ -97,7 +98,8 @@ def build_panel(
     plans: tuple[PlanOfCareStatus, ...] = (),
 ) -> PanelView:
     in_force = [c for c in data.coverages if c.in_force(today)]
-    rules = [CoverageRule(c.id, c.payer_name, c.requires_auth, bands.for_payer(c.payer_id).status)
+    rules = [CoverageRule(c.id, c.payer_name, c.requires_auth, bands.for_payer(c.payer_id).status,
+                          coverage_role(c.priority))
              for c in in_force]
     limits = [lim for c in in_force if (lim := visit_limit(c)) is not None]
     mc = medicare_coverage(data.coverages, today)
@@ -157,7 +159,7 @@ def _card(panel: Panel, a: AuthorizationStatus, row: AuthRow, covs: dict[int, Co
     head = next((x for x in reasons if x.status is a.status), None)
     over = next((x for x in reasons if x.code is ReasonCode.BOOKED_BEYOND_AUTH), None)
     ex = panel.explain(r.key, outside_dates=False)  # the card leaves those out
-    codes = tuple(f"{code} ({units} units)" if units is not None else code
+    codes = tuple(f"{code} ({plural(units, 'unit')})" if units is not None else code
                   for code, units in row.codes if not r.pool_code or code == r.pool_code)
     return AuthorizationCardView(
         r.auth_id, r.pool_code, r.coverage_id, r.payer_name, r.terms.number, r.state, a.phase,

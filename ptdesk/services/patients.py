@@ -22,6 +22,12 @@ from ptdesk.domain.patient_rules import (
     check_patient,
     same_person_key,
 )
+from ptdesk.services.chart_numbers import (
+    chart_prefix,
+    ensure_counter,
+    next_chart_number,
+    set_chart_prefix,
+)
 from ptdesk.services.patient_dtos import (
     PRIORITY_LABELS,
     CoverageInfo,
@@ -35,9 +41,10 @@ from ptdesk.services.patient_dtos import (
 )
 from ptdesk.services.patient_search import rewrite_search_terms, search_patients
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import AppSetting, Coverage, Patient, Payer, Provider, Visit
+from ptdesk.storage.models import Coverage, Patient, Payer, Provider, Visit
 
-NEXT_CHART_SETTING = "patients.next_chart_number"
+# A unique violation on the chart number when another desk saved the same one first.
+_CHART_ATTEMPTS = 5
 RECORD_VISITS = 12  # upcoming and past visits shown on the record, each
 
 
@@ -106,19 +113,34 @@ class PatientService:
 
     # ---- patients -----------------------------------------------------------------------
     def create_patient(self, draft: PatientDraft, today: date) -> PatientDetail:
-        """Save a new patient; a blank chart number gets the next free number."""
+        """Save a new patient; a blank chart number gets the next one of the clinic's scheme
+        ("C000024"), retried when another desk took it at the same moment."""
         cleaned = check_patient(draft, today)
-        with session_scope(self._factory) as s:
-            chart = cleaned.chart_number or _next_chart_number(s)
-            _check_chart_free(s, chart, None)
-            patient = Patient(**_patient_values(replace(cleaned, chart_number=chart)))
-            s.add(patient)
+        if not cleaned.chart_number:
+            ensure_counter(self._factory)
+        for attempt in range(1, _CHART_ATTEMPTS + 1):
             try:
-                s.flush()
+                with session_scope(self._factory) as s:
+                    chart = cleaned.chart_number or next_chart_number(s)
+                    _check_chart_free(s, chart, None)
+                    patient = Patient(**_patient_values(replace(cleaned, chart_number=chart)))
+                    s.add(patient)
+                    s.flush()
+                    rewrite_search_terms(s, [patient.id])
+                    return _detail(patient)
             except IntegrityError:
-                raise _chart_taken(chart) from None
-            rewrite_search_terms(s, [patient.id])
-            return _detail(patient)
+                if cleaned.chart_number or attempt == _CHART_ATTEMPTS:
+                    raise _chart_taken(cleaned.chart_number or chart) from None
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def chart_prefix(self) -> str:
+        """What new patients' chart numbers start with ("C" unless the clinic set another)."""
+        with session_scope(self._factory) as s:
+            return chart_prefix(s)
+
+    def set_chart_prefix(self, prefix: str) -> str:
+        """Set the prefix of new chart numbers; existing charts keep theirs."""
+        return set_chart_prefix(self._factory, prefix)
 
     def update_patient(self, patient_id: int, draft: PatientDraft, today: date) -> PatientDetail:
         cleaned = check_patient(draft, today)
@@ -308,35 +330,6 @@ def _check_chart_free(s: Session, chart: str, patient_id: int | None) -> None:
         taken = taken.where(Patient.id != patient_id)
     if s.scalar(select(exists(taken))):
         raise _chart_taken(chart)
-
-
-def _next_chart_number(s: Session) -> str:
-    """The next free number: a counter kept with the data (locked while this transaction
-    runs on PostgreSQL), started from the highest numeric chart number already in use."""
-    setting = s.scalars(
-        select(AppSetting).where(AppSetting.key == NEXT_CHART_SETTING).with_for_update()
-    ).one_or_none()
-    if setting is None or not setting.value.isdigit():
-        numeric = (
-            int(c)
-            for c in s.scalars(
-                select(Patient.chart_number).where(
-                    Patient.chart_number >= "0", Patient.chart_number < ":"
-                )
-            )
-            if c.isdigit()
-        )
-        start = max(numeric, default=1000) + 1
-        if setting is None:
-            setting = AppSetting(key=NEXT_CHART_SETTING, value=str(start))
-            s.add(setting)
-        else:
-            setting.value = str(start)
-    number = int(setting.value)
-    while s.scalar(select(exists().where(Patient.chart_number == str(number)))):
-        number += 1  # taken by an import or typed by hand
-    setting.value = str(number + 1)
-    return str(number)
 
 
 def _check_coverage_fits(

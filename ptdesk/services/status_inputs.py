@@ -12,7 +12,7 @@ from functools import lru_cache
 from ptdesk.domain.billing.kx import KxThreshold
 from ptdesk.domain.kx_status import REVIEW_THRESHOLD_THROUGH_2027, KxInput
 from ptdesk.domain.payers import PayerKind
-from ptdesk.domain.status import Status, StatusReason
+from ptdesk.domain.status import Status, StatusReason, coverage_role
 from ptdesk.domain.visit_limits import VisitLimit
 from ptdesk.services.auth_records import CoverageRow
 from ptdesk.services.authorization_dtos import StatusChipView
@@ -41,7 +41,8 @@ def visit_limit(c: CoverageRow) -> VisitLimit | None:
     if c.visit_limit is None:
         return None
     return VisitLimit(c.id, c.visit_limit, c.plan_year_start_month, c.plan_year_start_day,
-                      c.visits_used_elsewhere, c.visits_used_elsewhere_as_of, c.payer_name)
+                      c.visits_used_elsewhere, c.visits_used_elsewhere_as_of, c.payer_name,
+                      coverage_role(c.priority))
 
 
 def medicare_coverage(covs: Iterable[CoverageRow], today: date) -> CoverageRow | None:

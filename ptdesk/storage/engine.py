@@ -14,7 +14,7 @@ def is_sqlite(url: str | URL) -> bool:
 
 
 def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
-    """An engine with ptdesk's connection rules (DESIGN.md §3.8)."""
+    """An engine with ptdesk's connection rules (docs/architecture.md §7)."""
     url = make_url(url)
     # hide_parameters: a failed statement must never put patient data into a log or dialog.
     kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}

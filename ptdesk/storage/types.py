@@ -1,7 +1,7 @@
 """Column types that keep money and moments in time exact on every database.
 
-Money is `Decimal` in Python and integer cents in the database (DESIGN.md §3.4): SQLite has no
-decimal type, and `Numeric` on float-returning drivers loses precision.
+Money is `Decimal` in Python and integer cents in the database (docs/architecture.md §5):
+SQLite has no decimal type, and `Numeric` on float-returning drivers loses precision.
 Times are `Instant`: aware in Python, UTC in the database.
 """
 

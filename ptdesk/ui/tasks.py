@@ -1,4 +1,4 @@
-"""The one way screens run database work off the GUI thread (DESIGN.md §3.9).
+"""The one way screens run database work off the GUI thread (docs/architecture.md §3.5).
 
 A single worker thread serialises all database work (sessions are not thread-safe, and SQLite
 prefers one writer); results come back to the GUI thread through a queued Qt signal. Work

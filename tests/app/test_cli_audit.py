@@ -89,3 +89,28 @@ def test_rules_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert f"{name}: version" in out
     assert "secondary source only" in out
+
+
+def test_help_lists_every_column_and_both_date_shapes(capsys: pytest.CaptureFixture[str]) -> None:
+    """README: "`ptdesk audit --help` lists the columns"."""
+    from ptdesk.services.audit import CSV_COLUMNS
+    from ptdesk.services.audit_rows import OPTIONAL, REQUIRED
+
+    with pytest.raises(SystemExit) as info:
+        parse(["audit", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    listed = {line.split()[0] for line in text.splitlines() if line.startswith("    ")}
+    assert set(REQUIRED) | set(OPTIONAL) <= listed
+    assert ", ".join(CSV_COLUMNS) in text
+    assert "YYYY-MM-DD or MM/DD/YYYY" in text
+
+
+def test_us_dates_accepted_from_the_command_line(tmp_path: Path) -> None:
+    src = tmp_path / "claims.csv"
+    src.write_text(GOOD.replace("2026-08-03", "08/03/2026"), encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert run(["audit", str(src), "--bundled-rules", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["visits"][0]["date"] == "2026-08-03"
+    assert doc["summary"]["invalid_rows"] == 0

@@ -35,8 +35,8 @@ GOOD_COVERAGE = CoverageDraft(payer_id=1, member_id="XZ123", effective_date=date
         ({"date_of_birth": date(2026, 3, 11)}, "date_of_birth", "future"),
         ({"date_of_birth": date(1890, 1, 1)}, "date_of_birth", "older than 120"),
         ({"phone_mobile": "555-1234"}, "phone_mobile", "10 digits; this one has 7"),
-        ({"phone_home": "(555) 123-45678"}, "phone_home", "has 11"),
-        ({"phone_home": "call me"}, "phone_home", "digits only"),
+        ({"phone_home": "(555) 234-56789"}, "phone_home", "has 11"),
+        ({"phone_home": "call me"}, "phone_home", "with digits"),
         ({"email": "jo.smith"}, "email", "email address"),
         ({"email": "jo@smith"}, "email", "email address"),
         ({"state": "Texas"}, "state", "2-letter"),
@@ -63,7 +63,7 @@ def test_patient_errors(changes: dict[str, object], field: str, words: str) -> N
         {},
         {"date_of_birth": TODAY},  # a newborn
         {"date_of_birth": date(1906, 3, 11)},  # 119 years old
-        {"phone_mobile": "555 123 4567", "phone_home": "+1 (512) 555-0100"},
+        {"phone_mobile": "555 234 4567", "phone_home": "+1 (512) 555-0100"},
         {"email": "jo.smith@example.com"},
         {"state": "tx", "postal_code": "78701"},
         {"postal_code": "787011234"},
@@ -81,7 +81,7 @@ def test_clean_patient_formats_what_was_typed() -> None:
         replace(
             GOOD_PATIENT,
             last_name="  Smith ",
-            phone_mobile="555.123.4567",
+            phone_mobile="555.234.4567",
             phone_home="1-512-555-0100",
             state="tx",
             postal_code="78701 1234",
@@ -90,7 +90,7 @@ def test_clean_patient_formats_what_was_typed() -> None:
         TODAY,
     )
     assert cleaned.last_name == "Smith"
-    assert cleaned.phone_mobile == "(555) 123-4567"
+    assert cleaned.phone_mobile == "(555) 234-4567"
     assert cleaned.phone_home == "(512) 555-0100"
     assert cleaned.state == "TX"
     assert cleaned.postal_code == "78701-1234"
@@ -200,8 +200,12 @@ def test_age_on(dob: date, today: date, age: int) -> None:
 @pytest.mark.parametrize(
     ("typed", "shown"),
     [
-        ("5551234567", "(555) 123-4567"),
-        ("+1 555 123 4567", "(555) 123-4567"),
+        ("5552344567", "(555) 234-4567"),
+        ("+1 555 234 4567", "(555) 234-4567"),
+        ("555-234-4567 x12", "(555) 234-4567 x12"),
+        ("(555) 234 4567 ext. 12", "(555) 234-4567 x12"),
+        ("555.234.4567 Ext 3", "(555) 234-4567 x3"),
+        ("555 234 4567, extension 120", "(555) 234-4567 x120"),
         ("555-1234", "555-1234"),
         ("  ", ""),
     ],
@@ -212,3 +216,42 @@ def test_format_phone(typed: str, shown: str) -> None:
 
 def test_same_person_key_ignores_case_accents_punctuation() -> None:
     assert same_person_key("O'Brien", "José") == same_person_key("obrien", "JOSE")
+
+
+PHONES = [
+    # (typed, problem words or None when accepted)
+    ("(608) 555-0142", None),
+    ("+1 608 555 0142", None),
+    ("608-555-0142 x12", None),
+    ("608-555-0142 ext. 12", None),
+    ("608 555 0142 ext 4521", None),
+    ("608-555-0142 X12", None),
+    ("(208) 212-0142", None),
+    ("(012) 555-0142", "area code 012 cannot start with 0"),
+    ("(112) 555-0142", "area code 112 cannot start with 1"),
+    ("1 (112) 555-0142", "area code 112 cannot start with 1"),
+    ("(911) 555-0142", "area code 911 is a service code"),
+    ("(411) 555-0142", "area code 411 is a service code"),
+    ("(608) 055-0142", "exchange 055 cannot start with 0"),
+    ("(608) 155-0142", "exchange 155 cannot start with 1"),
+    ("(608) 911-0142", "exchange 911 is a service code"),
+    ("608-555-0142 x", "with digits"),
+    ("608-555-0142 x1234567", "with digits"),
+    ("608-555-01 x12", "10 digits; this one has 8"),
+]
+
+
+@pytest.mark.parametrize(("typed", "words"), PHONES, ids=[p[0] for p in PHONES])
+def test_us_phone_numbers(typed: str, words: str | None) -> None:
+    errors = patient_errors(clean_patient(replace(GOOD_PATIENT, phone_mobile=typed)), TODAY)
+    if words is None:
+        assert errors == {}
+    else:
+        assert words in errors["phone_mobile"]
+
+
+def test_an_extension_is_not_part_of_the_searchable_digits() -> None:
+    from ptdesk.domain.search_keys import phone_key
+
+    assert phone_key("(608) 555-0142 x12") == "6085550142"
+    assert phone_key("1-608-555-0142 ext. 12") == "6085550142"

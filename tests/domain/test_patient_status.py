@@ -4,6 +4,8 @@ panel and the count path agree."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from ptdesk.domain.auth_terms import AuthorizationTerms
 from ptdesk.domain.authorization import AuthorizationRecord, AuthState, authorization_status
 from ptdesk.domain.kx_status import KxInput
@@ -94,3 +96,45 @@ def test_payer_without_authorization_requirement_is_not_tracked() -> None:
     panel = patient_panel(TODAY, [], visits, [CoverageRule(10, "Cigna", False)])
     assert panel.status.status is Status.NOT_TRACKED
     assert panel.status.reasons == ()
+
+
+# Issue 8 item 4: Medicare primary (coverage 1), Medicaid secondary (coverage 2). A headline
+# from the secondary names it; the primary's is not prefixed.
+def _two_coverages(
+    case: str,
+) -> tuple[list[AuthorizationRecord], list[CoverageRule], list[VisitLimit]]:
+    medicaid_auth = AuthorizationRecord(
+        7, 2, AuthorizationTerms(date(2025, 9, 1), date(2025, 11, 30), 12, number="MC7"),
+        payer_name="Medicaid", coverage_role="secondary",
+    )
+    medicare = CoverageRule(1, "Medicare", False)
+    medicaid = CoverageRule(2, "Medicaid", True, coverage_role="secondary")
+    if case == "secondary expired":
+        return [medicaid_auth], [medicare, medicaid], []
+    if case == "secondary none":
+        return [], [medicare, medicaid], []
+    if case == "tertiary limit":
+        lim = VisitLimit(3, 4, used_elsewhere=4, payer_name="BCBS", coverage_role="tertiary")
+        return [], [medicare, CoverageRule(3, "BCBS", False, coverage_role="tertiary")], [lim]
+    if case == "primary expired":
+        primary = AuthorizationRecord(
+            8, 1, AuthorizationTerms(date(2025, 9, 1), date(2025, 11, 30), 12, number="A8"),
+            payer_name="Aetna",
+        )
+        return [primary], [CoverageRule(1, "Aetna", True)], []
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize(
+    ("case", "chip"),
+    [
+        ("secondary expired", "Red · secondary Medicaid: expired Nov 30"),
+        ("secondary none", "None · secondary Medicaid: no authorization"),
+        ("tertiary limit", "Red · tertiary BCBS: plan-year limit reached"),
+        ("primary expired", "Red · expired Nov 30"),
+    ],
+)
+def test_a_headline_from_a_coverage_that_is_not_primary_names_it(case: str, chip: str) -> None:
+    records, rules, limits = _two_coverages(case)
+    panel = patient_panel(TODAY, records, [], rules, limits)
+    assert panel.status.chip == chip

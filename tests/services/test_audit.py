@@ -147,8 +147,21 @@ FIELD_CHOICES = {
     "patient_id": ["P1", "P,2", ""],
     "payer_type": ["medicare", "medicare", "commercial", "self_pay", " Medicaid", "aetna"],
     "unit_method": ["", "", "cms", "ama", "AMA", "rule8"],
-    "code": ["97110", "97112", "97140", "97530", "97116", "97161", "97162", "97010", "97014",
-             "99999", "G0283", " 97110", ""],
+    "code": [
+        "97110",
+        "97112",
+        "97140",
+        "97530",
+        "97116",
+        "97161",
+        "97162",
+        "97010",
+        "97014",
+        "99999",
+        "G0283",
+        " 97110",
+        "",
+    ],
     "minutes": ["0", "7", "8", "15", "23", "38", "53", "700", "-3", "ten", ""],
     "assistant_minutes": ["", "0", "3", "8", "23", "x"],
     "billed_units": ["", "0", "1", "2", "3", "7", "1.5"],
@@ -190,3 +203,34 @@ def test_fast_path_is_byte_identical_to_the_plain_path(text: str, fmt: str) -> N
     s2 = audit_stream(io.StringIO(text), got, fmt, RULES)
     assert got.getvalue() == want.getvalue()
     assert s2 == s1
+
+
+DATE_SHAPES = [
+    ("iso", "2026-08-03", "2026-01-01", "2026-12-31"),
+    ("us", "08/03/2026", "01/01/2026", "12/31/2026"),
+    ("us-short", "8/3/2026", "1/1/2026", "12/31/2026"),
+]
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"), [d[1:] for d in DATE_SHAPES], ids=[d[0] for d in DATE_SHAPES]
+)
+def test_dates_iso_or_us_give_the_same_audit(
+    rules: RuleSet, day: str, start: str, end: str
+) -> None:
+    iso = HEADER + "v,2026-08-03,P,commercial,,97110,33,,3,GP,,,12,2026-01-01,2026-12-31,97110,13\n"
+    other = HEADER + f"v,{day},P,commercial,,97110,33,,3,GP,,,12,{start},{end},97110,13\n"
+    for fmt in ("json", "csv"):
+        expected = run(iso, rules, fmt)[0]
+        assert run(other, rules, fmt)[0] == expected
+        out = io.StringIO()
+        audit_stream_reference(io.StringIO(other), out, fmt, rules)
+        assert out.getvalue() == expected
+    assert "INVALID_ROW" not in run(other, rules)[0]
+
+
+def test_a_date_that_is_neither_shape_names_both(rules: RuleSet) -> None:
+    text = HEADER + "v,13/45/2026,P,medicare,,97110,15,,,,,,,,,,\n"
+    doc = json.loads(run(text, rules)[0])
+    message = doc["visits"][0]["findings"][0]["message"]
+    assert "YYYY-MM-DD or MM/DD/YYYY" in message

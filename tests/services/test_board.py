@@ -166,3 +166,26 @@ def test_refresh_after_a_visit_recomputes_and_matches_a_cold_board(
     assert second == cold
     assert _statuses(second.rows)[who["green"][0]] is Status.RED
     assert second.counts.red == 2
+
+
+def test_a_secondary_coverage_s_status_is_named_on_the_board_panel_and_lookup(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Medicare primary, a secondary that needs an authorization whose only one expired."""
+    c = make_clinic(session_factory)
+    with session_scope(session_factory) as s:
+        sec = Coverage(patient_id=c.medicare_patient_id, payer_id=c.payer_id, priority=2,
+                       member_id="S2", effective_date=date(2025, 1, 1))
+        s.add(sec)
+        s.flush()
+        sec_id = sec.id
+    AuthorizationService(session_factory).add(
+        AuthorizationDraft(sec_id, date(2025, 12, 1), date(2026, 2, 28), 10, number="S-1"))
+    pid = c.medicare_patient_id
+    want = "Red · secondary Acme Health: expired Feb 28"
+    row = next(r for r in BoardService(session_factory).board(TODAY, NOW).rows
+               if r.patient_id == pid)
+    assert row.chip.text == want
+    panel = PanelService(session_factory).panel(pid, TODAY, NOW)
+    assert panel.status.chip.text == want
+    assert PanelService(session_factory).statuses_for([pid], TODAY)[pid].text == want

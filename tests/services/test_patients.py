@@ -1,6 +1,8 @@
 """The patients service on SQLite and PostgreSQL: lookup by every kind of key, the record,
 create/edit with validation, duplicates, coverages."""
 
+import re
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -161,7 +163,7 @@ def test_search_by_chart_and_member_id(clinic: Clinic, text: str, expected: list
 
 def test_auto_chart_numbers_are_found(clinic: Clinic) -> None:
     chart = clinic.service.get(clinic.ids["john"], TODAY).patient.chart_number
-    assert chart.isdigit()
+    assert re.fullmatch(r"C\d{6}", chart)
     assert found(clinic, chart) == ["john"]
 
 
@@ -264,18 +266,60 @@ def test_create_validates_and_keeps_nothing(clinic: Clinic) -> None:
 
 
 def test_chart_numbers_assigned_and_unique(clinic: Clinic) -> None:
+    """One scheme: the clinic's prefix (default C) and 6 digits, as the demo's charts."""
     charts = [clinic.service.get(i, TODAY).patient.chart_number for i in clinic.ids.values()]
-    auto = [int(c) for c in charts if c.isdigit()]
+    auto = [int(c[1:]) for c in charts if c.startswith("C")]
     assert len(auto) == len(set(auto)) == 5
-    assert auto == sorted(auto)
+    assert auto == sorted(auto) == list(range(1, 6))
     with pytest.raises(ValidationErrors) as info:
         clinic.add("dup", "Other", "Person", date(1990, 1, 1), chart_number="A-77")
     assert "belongs to another patient" in info.value.errors["chart_number"]
-    # a number typed by hand where the counter would go next is skipped
-    taken = str(max(auto) + 1)
-    clinic.add("typed", "Typed", "Chart", date(1990, 1, 1), chart_number=taken)
+    # a chart of the scheme typed by hand (or imported) moves the next number past it
+    clinic.add("typed", "Typed", "Chart", date(1990, 1, 1), chart_number="C000040")
     new_id = clinic.add("next", "Next", "One", date(1990, 1, 1))
-    assert clinic.service.get(new_id, TODAY).patient.chart_number == str(max(auto) + 2)
+    assert clinic.service.get(new_id, TODAY).patient.chart_number == "C000041"
+
+
+def test_chart_prefix_is_the_clinic_s(clinic: Clinic) -> None:
+    assert clinic.service.chart_prefix() == "C"
+    assert clinic.service.set_chart_prefix(" pt- ") == "PT-"
+    new_id = clinic.add("p1", "Prefix", "One", date(1990, 1, 1))
+    assert clinic.service.get(new_id, TODAY).patient.chart_number == "PT-000001"
+    for bad in ("TOOLONG", "C 1", "c%"):
+        with pytest.raises(ValidationErrors) as info:
+            clinic.service.set_chart_prefix(bad)
+        assert "chart_prefix" in info.value.errors
+    clinic.service.set_chart_prefix("C")
+    new_id = clinic.add("p2", "Prefix", "Two", date(1990, 1, 1))
+    assert clinic.service.get(new_id, TODAY).patient.chart_number == "C000006"
+
+
+def test_two_desks_creating_patients_at_once_get_different_charts(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Several threads (desks) each with their own connection, on SQLite and PostgreSQL."""
+    service = PatientService(session_factory)
+    start = threading.Barrier(4)
+    charts: list[str] = []
+    errors: list[BaseException] = []
+
+    def desk(k: int) -> None:
+        try:
+            start.wait()
+            for i in range(5):
+                draft = PatientDraft(last_name=f"Desk{k}", first_name=f"P{i}",
+                                     date_of_birth=date(1980, 1, 1 + i))
+                charts.append(service.create_patient(draft, TODAY).chart_number)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(charts) == [f"C{n:06d}" for n in range(1, 21)]
 
 
 def test_update_patient_rewrites_terms(clinic: Clinic) -> None:

@@ -125,3 +125,42 @@ def test_settings_page_validates_next_to_the_field(
     page.save()
     qtbot.waitUntil(lambda: page.status.text().startswith("Saved"))
     assert StatusSettingsService(f).clinic().settings.yellow_visits == 7
+
+
+def test_settings_page_shows_each_default_s_source_under_its_field(
+    qtbot: QtBot, sqlite_session_factory: sessionmaker[Session], runner: TaskRunner
+) -> None:
+    """The intro says the guidance is "cited under each field": it must be there, visible."""
+    f = sqlite_session_factory
+    seed_colours(f)
+    page = SettingsPage(StatusSettingsService(f), runner)
+    qtbot.addWidget(page)
+    page.resize(1280, 760)
+    page.show()
+    qtbot.waitUntil(lambda: len(page.views) > 1)
+    defaults = {d.key: d for d in StatusSettingsService(f).defaults()}
+    for key in page.fields:
+        note = page.form.notes[key]
+        assert note.isVisible()
+        assert note.text() == f"Default {defaults[key].value}. Source: {defaults[key].source}"
+    assert "pt-rules G2" in page.form.notes["red_visits"].text()
+    assert "NO regulatory source" in page.form.notes["kx_approaching_within"].text()
+
+
+def test_settings_page_sets_the_chart_number_prefix(
+    qtbot: QtBot, sqlite_session_factory: sessionmaker[Session], runner: TaskRunner
+) -> None:
+    f = sqlite_session_factory
+    seed_colours(f)
+    page = SettingsPage(StatusSettingsService(f), runner, charts=PatientService(f))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.chart_prefix.text() == "C")
+    assert "C000024" in page.chart_prefix_status.text()
+    page.chart_prefix.setText("x y")
+    page.save_chart_prefix()
+    qtbot.waitUntil(lambda: "capital letters" in page.chart_prefix_status.text())
+    page.chart_prefix.setText("pt")
+    page.save_chart_prefix()
+    qtbot.waitUntil(lambda: page.chart_prefix_status.text().startswith("Saved"))
+    assert PatientService(f).chart_prefix() == "PT"
+    assert "PT000024" in page.chart_prefix_status.text()

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ptdesk.domain.words import agree, noun, plural
+
 
 @dataclass(frozen=True, slots=True)
 class CqSplit:
@@ -36,12 +38,15 @@ def cq_split_untimed(minutes: int, assistant_minutes: int, units: int) -> CqSpli
         return CqSplit(0, 0, "no units billed")
     if _over_ten_percent(assistant_minutes, minutes):
         why = (
-            f"assistant furnished {assistant_minutes} of {minutes} minutes independently, "
-            "more than 10%"
+            f"assistant furnished {assistant_minutes} of {minutes} {noun(minutes, 'minute')} "
+            "independently, more than 10%"
         )
         return CqSplit(units, 0, why)
     if assistant_minutes:
-        why = f"assistant's {assistant_minutes} of {minutes} minutes is 10% or less (de minimis)"
+        why = (
+            f"assistant's {assistant_minutes} of {minutes} {noun(minutes, 'minute')} is 10% or "
+            "less (de minimis)"
+        )
     else:
         why = "no assistant minutes"
     return CqSplit(0, units, why)
@@ -63,9 +68,14 @@ def cq_split_timed(minutes: int, assistant_minutes: int, units: int) -> CqSplit:
     without_cq = pt_blocks
     parts = []
     if pta_blocks:
-        parts.append(f"{pta_blocks} whole 15-minute unit(s) by the assistant take CQ")
+        parts.append(
+            f"{plural(pta_blocks, 'whole 15-minute unit')} by the assistant "
+            f"{agree(pta_blocks, 'takes')} CQ"
+        )
     if pt_blocks:
-        parts.append(f"{pt_blocks} whole unit(s) by the therapist do not")
+        parts.append(
+            f"{plural(pt_blocks, 'whole unit')} by the therapist {agree(pt_blocks, 'does')} not"
+        )
     if left > 0:
         rest = pta_rest + pt_rest
         pt_covers = 1 if pt_rest >= 8 else 0
@@ -81,13 +91,15 @@ def cq_split_timed(minutes: int, assistant_minutes: int, units: int) -> CqSplit:
             if _over_ten_percent(pta_rest, rest):
                 with_cq += others
                 parts.append(
-                    f"the assistant furnished {pta_rest} of the remaining {rest} minutes, "
-                    f"more than 10%: {others} remaining unit(s) take CQ"
+                    f"the assistant furnished {pta_rest} of the remaining {rest} "
+                    f"{noun(rest, 'minute')}, more than 10%: "
+                    f"{plural(others, 'remaining unit')} {agree(others, 'takes')} CQ"
                 )
             else:
                 without_cq += others
                 parts.append(
-                    f"the assistant's {pta_rest} of the remaining {rest} minutes is 10% or less"
+                    f"the assistant's {pta_rest} of the remaining {rest} {noun(rest, 'minute')} "
+                    "is 10% or less"
                 )
     return CqSplit(with_cq, without_cq, "; ".join(parts))
 

@@ -19,6 +19,7 @@ from ptdesk.domain.billing.findings import (
     Severity,
 )
 from ptdesk.domain.billing.modifiers import CQ, GP, KX, WRONG_DISCIPLINE
+from ptdesk.domain.words import agree, plural
 
 E = Severity.ERROR
 W = Severity.WARNING
@@ -45,17 +46,17 @@ def _units_billed(v: VisitCalc, k: int, findings: list[FindingT]) -> None:
         code = m.code
         if m.info.is_timed:
             why = (
-                f"{m.minutes} minutes of {code} support {expected} unit(s) "
+                f"{plural(m.minutes, 'minute')} of {code} support {plural(expected, 'unit')} "
                 f"({a.total_minutes} timed minutes in the visit = "
-                f"{a.total_units} unit(s), {a.method.upper()} method)"
+                f"{plural(a.total_units, 'unit')}, {a.method.upper()} method)"
             )
         else:
             why = f"{code} is billed as 1 unit per day whatever its minutes"
         if billed > expected:
-            msg = f"{billed} unit(s) of {code} billed; {why}."
+            msg = f"{plural(billed, 'unit')} of {code} billed; {why}."
             findings.append((RuleId.UNITS_OVERBILLED, E, code, msg, src, version, m.input_lines[0]))
         else:
-            msg = f"Only {billed} unit(s) of {code} billed; {why}."
+            msg = f"Only {plural(billed, 'unit')} of {code} billed; {why}."
             findings.append(
                 (RuleId.UNITS_UNDERBILLED, W, code, msg, src, version, m.input_lines[0])
             )
@@ -110,14 +111,15 @@ def _modifiers_billed(v: VisitCalc, k: int, findings: list[FindingT]) -> None:
                 has_extra = have_cq > want_cq
             if has_missing:
                 msg = (
-                    f"{code} needs modifier CQ on {want_cq} unit(s) (billed with CQ: "
+                    f"{code} needs modifier CQ on {plural(want_cq, 'unit')} (billed with CQ: "
                     f"{have_cq}): the assistant furnished more than 10% of that part of "
                     "the service."
                 )
                 findings.append((RuleId.MODIFIER_MISSING, E, code, msg, SRC_CQ, version, line_no))
             elif has_extra:
                 msg = (
-                    f"{code} carries CQ on {have_cq} unit(s) but only {want_cq} need it: "
+                    f"{code} carries CQ on {plural(have_cq, 'unit')} but only {want_cq} "
+                    f"{agree(want_cq, 'needs')} it: "
                     "CQ lowers payment by 15%."
                 )
                 findings.append(

@@ -19,6 +19,7 @@ from ptdesk.domain.billing.findings import (
     Severity,
 )
 from ptdesk.domain.billing.modifiers import DISTINCT_SERVICE
+from ptdesk.domain.words import plural
 
 E = Severity.ERROR
 _STATUS_RULES = (RuleId.CODE_BUNDLED, RuleId.CODE_NOT_VALID_MEDICARE)
@@ -75,7 +76,7 @@ def mue(v: VisitCalc, findings: list[FindingT]) -> None:
             units = v.claimed(k)
         if units > entry.limit:
             msg = (
-                f"{units} unit(s) of {code}; the per-day limit (MUE) is {entry.limit} "
+                f"{plural(units, 'unit')} of {code}; the per-day limit (MUE) is {entry.limit} "
                 f"(MAI {entry.mai}: {MAI_MEANING.get(entry.mai, 'unknown indicator')})."
             )
             findings.append(
@@ -129,7 +130,8 @@ def authorization(v: VisitCalc, findings: list[FindingT]) -> None:
         findings.append((RuleId.AUTH_DATE_OUTSIDE, E, None, msg, SRC_AUTH, "", None))
     n = v.visit_number
     if terms.counts is AuthUnit.VISITS and n is not None and n > terms.authorized:
-        msg = f"This is visit {n} but authorization{number} allows {terms.authorized} visit(s)."
+        msg = (f"This is visit {n} but authorization{number} allows "
+               f"{plural(terms.authorized, 'visit')}.")
         findings.append((RuleId.AUTH_VISITS_EXCEEDED, E, None, msg, SRC_AUTH, "", None))
     for m in v.merged:
         if not terms.covers_code(m.code):

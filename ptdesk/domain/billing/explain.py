@@ -3,6 +3,7 @@
 """
 
 from ptdesk.domain.billing.units import Allocation
+from ptdesk.domain.words import plural
 
 _ORDINALS = (
     "first",
@@ -24,12 +25,8 @@ def _ordinal(n: int) -> str:
     return _ORDINALS[n - 1] if 1 <= n <= len(_ORDINALS) else f"unit {n}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def explain_cms(a: Allocation) -> str:
-    head = f"{a.total_minutes} timed minutes = {_plural(a.total_units, 'unit')}"
+    head = f"{a.total_minutes} timed minutes = {plural(a.total_units, 'unit')}"
     if not a.codes:
         return "no timed minutes"
     parts = []
@@ -65,10 +62,10 @@ def explain_cms(a: Allocation) -> str:
 def explain_ama(a: Allocation) -> str:
     if not a.codes:
         return "no timed minutes"
-    parts = [f"{c.code} {c.minutes} min = {_plural(c.units, 'unit')}" for c in a.codes]
+    parts = [f"{c.code} {c.minutes} min = {plural(c.units, 'unit')}" for c in a.codes]
     return (
         f"AMA per-code: {'; '.join(parts)} (each code on its own clock, 8+ minutes per unit); "
-        f"total {_plural(a.total_units, 'unit')}"
+        f"total {plural(a.total_units, 'unit')}"
     )
 
 
@@ -86,5 +83,5 @@ def explain_units(chosen: Allocation, other: Allocation) -> str:
     if _differs(chosen, other):
         per_code = ", ".join(f"{c.code} {c.units}" for c in other.codes)
         name = "AMA per-code" if other.method == "ama" else "CMS total-time"
-        text += f". {name} would give {_plural(other.total_units, 'unit')} ({per_code})"
+        text += f". {name} would give {plural(other.total_units, 'unit')} ({per_code})"
     return text

@@ -347,6 +347,9 @@ class EndAuthorizationDialog(SavingDialog):
         self.ended_on.set_value(today)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Discharged, replaced by a new authorization, …")
+        # Wide enough for its hint to be read whole (the screenshot at 1280x800 cut it).
+        self.reason.setMinimumWidth(
+            self.reason.fontMetrics().horizontalAdvance(self.reason.placeholderText()) + 24)
         self.form = FieldForm()
         self.form.add_field("ended_on", "&Last covered day", self.ended_on)
         self.form.add_field("end_reason", "&Why", self.reason)

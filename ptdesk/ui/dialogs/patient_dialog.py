@@ -91,7 +91,7 @@ class PatientDialog(QDialog):
         self.phone_mobile = QLineEdit()
         self.phone_home = QLineEdit()
         for phone in (self.phone_mobile, self.phone_home):
-            phone.setPlaceholderText("(555) 123-4567")
+            phone.setPlaceholderText("(555) 234-5678 x12")
         self.email = QLineEdit()
         self.address_line1 = QLineEdit()
         self.address_line2 = QLineEdit()

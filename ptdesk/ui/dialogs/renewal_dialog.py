@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_api import RenewalsApi
 from ptdesk.services.authorization_dtos import (
     DecisionRecorded,
@@ -219,7 +220,8 @@ class DecisionDialog(SavingDialog):
         self.result_value: DecisionRecorded | None = None
         today = now.date()
         self.setWindowTitle(f"Record decision — {request.payer_name}")
-        asked = f"{request.visits_requested} visits" if request.visits_requested else "visits"
+        asked = (plural(request.visits_requested, "visit") if request.visits_requested
+                 else "visits")
         intro = QLabel(f"Request #{request.request_id} for {asked}. {request.sentence}")
         intro.setWordWrap(True)
         self.outcome = QComboBox()

@@ -5,6 +5,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ptdesk.domain.dates import weekday
 from ptdesk.services.patient_dtos import CoverageInfo, CoverageState, VisitInfo
 from ptdesk.ui.theme import MUTED
 from ptdesk.ui.widgets.date_field import format_date
@@ -122,7 +123,7 @@ class VisitTableModel(_RowsModel):
     def _text(self, row: Any, col: int) -> str:
         v: VisitInfo = row
         if col == self.COL_DATE:
-            return f"{v.visit_date:%a} {format_date(v.visit_date)}"
+            return f"{weekday(v.visit_date)} {format_date(v.visit_date)}"
         if col == self.COL_STATUS:
             return v.status.label
         if col == self.COL_PROVIDER:

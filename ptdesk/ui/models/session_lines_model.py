@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from ptdesk.domain.words import agree, plural
 from ptdesk.services.session_dtos import (
     MAX_DAY_MINUTES,
     CodeOption,
@@ -78,13 +79,14 @@ def entry_problems(e: Entry, line: int, known: frozenset[str]) -> dict[int, str]
         out[COL_MINUTES] = (f"Line {line}: minutes must be a whole number "
                             f"(\"{e.minutes.strip()}\" is not).")
     elif minutes > MAX_DAY_MINUTES:
-        out[COL_MINUTES] = f"Line {line}: {minutes} minutes is more than 24 hours."
+        out[COL_MINUTES] = f"Line {line}: {plural(minutes, 'minute')} is more than 24 hours."
     if assistant is None:
         out[COL_ASSIST] = (f"Line {line}: the assistant's minutes must be a whole number "
                            f"(\"{e.assistant.strip()}\" is not).")
     elif minutes is not None and assistant > minutes:
-        out[COL_ASSIST] = (f"Line {line}: the assistant's {assistant} minutes are more than the "
-                           f"code's {minutes} minutes in total.")
+        out[COL_ASSIST] = (f"Line {line}: the assistant's {plural(assistant, 'minute')} "
+                           f"{agree(assistant, 'is')} more than the code's "
+                           f"{plural(minutes, 'minute')} in total.")
     return out
 
 

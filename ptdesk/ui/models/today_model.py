@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.session_dtos import TodayVisitRow
 from ptdesk.ui.delegates.status_delegate import CHIP_ROLE
 from ptdesk.ui.theme import MUTED, tabular_font
@@ -45,7 +46,7 @@ def time_text(row: TodayVisitRow) -> str:
 def visit_text(row: TodayVisitRow) -> str:
     words = VISIT_WORDS.get(row.status, row.status.label)
     if row.status is VisitStatus.COMPLETED and row.lines:
-        words += f" · {row.lines} line{'s' if row.lines != 1 else ''}"
+        words += f" · {plural(row.lines, 'line')}"
     return words
 
 
@@ -108,6 +109,8 @@ class TodayModel(QAbstractTableModel):
                 return r.chip.tooltip or r.chip.text
             if col == COL_PATIENT:
                 return f"Chart {r.chart_number}" if r.chart_number else None
+            if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
+                return self._text(r, col) or None
             return None
         if role == Qt.ItemDataRole.FontRole and col == COL_TIME:
             if self._numbers_font is None:

@@ -44,9 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.status import Status
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_api import BoardApi
 from ptdesk.services.authorization_dtos import BoardView, WeekOutcome
-from ptdesk.ui.delegates.status_delegate import StatusDelegate
+from ptdesk.ui.delegates.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.board_models import (
     PATIENT_ID_ROLE,
@@ -210,7 +211,6 @@ class BoardPage(QWidget):
         m = BoardTableModel
         header = self.table.horizontalHeader()
         for col, width in (
-            (m.COL_STATUS, 180),
             (m.COL_NAME, 180),
             (m.COL_CHART, 85),
             (m.COL_PAYER, 190),
@@ -219,12 +219,21 @@ class BoardPage(QWidget):
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
+        # The status as wide as its chips (a fixed 180 cut them), capped so the next step keeps
+        # its room; a longer chip is elided, its words in the tooltip.
+        keep_chips_whole(self.table, m.COL_STATUS, cap=360)
         self.ending = EndingSoonModel(self)
         self.awaiting = AwaitingModel(self)
         self.reverify = ReverifyModel(self)
         self.payers = PayerStatsModel(self)
         self.ending_view = _table(self.ending, "Ending in the next 14 days")
         self.ending_view.setItemDelegateForColumn(0, self.delegate)
+        # Seven columns at 1280x800: the payer gives way (whole in its tooltip) so the end
+        # date, days and visits left stay in view; the chips keep their words.
+        self.ending_view.horizontalHeader().setStretchLastSection(False)
+        self.ending_view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch)
+        keep_chips_whole(self.ending_view, 0, cap=360)
         self.awaiting_view = _table(self.awaiting, "Requests awaiting a decision")
         self.reverify_view = _table(self.reverify, "To re-verify")
         self.payers_view = _table(self.payers, "Payer statistics")
@@ -386,7 +395,7 @@ def board_html(view: BoardView | None, _rows: list[int], page: BoardPage) -> str
             f"<p style='color:#5b6475;margin:0'>{format_date(view.today)} "
             f"{view.generated_at:%H:%M} · {c.red} Red · {c.none} no authorization · "
             f"{c.yellow} Yellow · {c.ending_soon} ending in 14 days · "
-            f"{c.requests_overdue} requests overdue</p><hr>")
+            f"{plural(c.requests_overdue, 'request')} overdue</p><hr>")
     cols = page.model.COLUMNS
     rows = []
     for r in range(page.proxy.rowCount()):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.patient_rules import SEXES
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_api import AuthorizationApis
 from ptdesk.services.patient_dtos import (
     CoverageInfo,
@@ -48,11 +49,17 @@ from ptdesk.ui.widgets.record_estimates import EstimateDeskApi, RecordEstimates
 from ptdesk.ui.widgets.status_chip import StatusChip
 from ptdesk.ui.widgets.table_export import install_csv_export
 
+# The authorization panel's card needs this much for its row of buttons (Why N used?, Edit,
+# End…, Request extension…); below it the splitter stops, and the window scrolls no words away.
+PANEL_MIN_WIDTH = 500
+
 
 def coverage_summary(c: CoverageInfo | None, rank: str) -> str:
     if c is None:
         return f"{rank}: none in force"
-    parts = [f"{rank}: {c.payer_name}", f"member {c.member_id}"]
+    parts = [f"{rank}: {c.payer_name}"]
+    if c.member_id:  # self-pay has none: "member" with nothing after reads as missing data
+        parts.append(f"member {c.member_id}")
     if c.draft.copay is not None:
         parts.append(f"copay ${c.draft.copay:,.2f}")
     if c.draft.coinsurance_pct is not None:
@@ -62,7 +69,9 @@ def coverage_summary(c: CoverageInfo | None, rank: str) -> str:
     return " · ".join(parts)
 
 
-def _table(model: CoverageTableModel | VisitTableModel, name: str, stretch: int) -> QTableView:
+def _table(
+    model: CoverageTableModel | VisitTableModel, name: str, elide: int | None = None
+) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)
@@ -74,8 +83,14 @@ def _table(model: CoverageTableModel | VisitTableModel, name: str, stretch: int)
     view.setTabKeyNavigation(False)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    # Every column as wide as its words (a stretched column was squeezed to "Pro…" at
+    # 1280x800, and a stretched last one is cut the same way when space runs out): a narrow
+    # window scrolls sideways instead of cutting words.
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.horizontalHeader().setStretchLastSection(False)
+    if elide is not None:  # this one gives way (whole in its tooltip): the rest stays whole
+        view.horizontalHeader().setSectionResizeMode(elide, QHeaderView.ResizeMode.Stretch)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     view.setWordWrap(False)
     view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
     install_csv_export(view, name)
@@ -174,7 +189,7 @@ class PatientRecordView(QWidget):
         head.setColumnStretch(1, 1)
 
         self.coverages = CoverageTableModel(self)
-        self.coverage_view = _table(self.coverages, "Coverages", CoverageTableModel.COL_PAYER)
+        self.coverage_view = _table(self.coverages, "Coverages")
         self.coverage_view.setMaximumHeight(ROW_HEIGHT * 5 + 8)
         self.add_coverage_button = QPushButton("&Add coverage")
         self.edit_coverage_button = QPushButton("Edit co&verage")
@@ -225,8 +240,9 @@ class PatientRecordView(QWidget):
         right = QWidget()
         rlay = QVBoxLayout(right)
         rlay.setContentsMargins(0, 0, 0, 0)
-        rlay.addLayout(cov_bar)
-        rlay.addWidget(self.coverage_view)
+        if self.panel is None:
+            rlay.addLayout(cov_bar)
+            rlay.addWidget(self.coverage_view)
         rlay.addLayout(visits, 1)
         rlay.addLayout(visit_bar)
         if self.estimates is not None and self.panel is None:
@@ -243,7 +259,15 @@ class PatientRecordView(QWidget):
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(self.panel)
             scroll.setAccessibleName("Authorizations and limits")
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            # The splitter sizes the scroll area, not the panel inside it: the floor goes on
+            # the scroll area, or the panel's text is cut at its right edge.
+            scroll.setMinimumWidth(PANEL_MIN_WIDTH + scroll.verticalScrollBar().sizeHint().width())
             self.panel_scroll = scroll
+            # The coverages get the whole width (seven columns: squeezed beside the panel at
+            # 1280x800 they lost the payer's name); the panel and the visits share the rest.
+            layout.addLayout(cov_bar)
+            layout.addWidget(self.coverage_view)
             split = QSplitter(Qt.Orientation.Horizontal)
             left: QWidget = scroll
             if self.estimates is not None:  # under the panel: the visits keep their height
@@ -254,9 +278,10 @@ class PatientRecordView(QWidget):
                 llay.addWidget(self.estimates)
             split.addWidget(left)
             split.addWidget(right)
-            split.setStretchFactor(0, 3)
-            split.setStretchFactor(1, 2)
+            split.setStretchFactor(0, 1)
+            split.setStretchFactor(1, 1)
             split.setChildrenCollapsible(False)
+            self.split = split
             layout.addWidget(split, 1)
         self.setTabOrder(self.back_button, self.edit_button)
         self.setTabOrder(self.edit_button, self.add_coverage_button)
@@ -266,6 +291,13 @@ class PatientRecordView(QWidget):
         self.setTabOrder(self.end_coverage_button, self.upcoming_view)
         self.setTabOrder(self.upcoming_view, self.past_view)
         self.setTabOrder(self.past_view, self.book_button)
+
+    def _fit_coverage_rows(self, n: int) -> None:
+        """As tall as its rows (1 to 4 shown; more scroll), so the panel keeps the height."""
+        view = self.coverage_view
+        bar = view.horizontalScrollBar().sizeHint().height()
+        view.setFixedHeight(view.horizontalHeader().sizeHint().height()
+                            + ROW_HEIGHT * max(1, min(n, 4)) + 2 * view.frameWidth() + bar)
 
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.sig_back_requested)
@@ -312,7 +344,7 @@ class PatientRecordView(QWidget):
         self.name_label.setAccessibleName(f"Patient {p.display_name}")
         sex = SEXES.get(p.sex, "")
         identity = [
-            f"Born {format_date(p.date_of_birth)} · {record.age} years",
+            f"Born {format_date(p.date_of_birth)} · {plural(record.age, 'year')}",
             f"Chart {p.chart_number}",
         ]
         if sex and p.sex != "U":
@@ -341,6 +373,7 @@ class PatientRecordView(QWidget):
         previous = self.selected_visit()
         same = same_patient and previous is not None
         self.coverages.set_rows(record.coverages)
+        self._fit_coverage_rows(len(record.coverages))
         self.upcoming.set_rows(record.upcoming_visits)
         self.past.set_rows(record.past_visits)
         if same and previous is not None:

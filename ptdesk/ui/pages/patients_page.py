@@ -38,7 +38,7 @@ from ptdesk.services.patient_dtos import (
     PayerOption,
     ReferenceApi,
 )
-from ptdesk.ui.delegates.status_delegate import StatusDelegate
+from ptdesk.ui.delegates.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.dialogs.coverage_dialog import CoverageDialog, EndCoverageDialog
 from ptdesk.ui.dialogs.patient_dialog import PatientDialog
 from ptdesk.ui.error_dialog import report_unexpected
@@ -159,11 +159,11 @@ class PatientsPage(QWidget):
         # The payer column takes what is left: a name is never squeezed by it.
         header.setSectionResizeMode(COL_PAYER, QHeaderView.ResizeMode.Stretch)
         for col, width in (
-            (COL_NAME, 230),
+            (COL_NAME, 205),
             (COL_DOB, 150),
-            (COL_PHONE, 130),
-            (COL_VISIT, 150),
-            (COL_CHART, 90),
+            (COL_PHONE, 125),
+            (COL_VISIT, 145),
+            (COL_CHART, 85),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
@@ -171,8 +171,9 @@ class PatientsPage(QWidget):
         if self._auth is not None:
             self.status_delegate = StatusDelegate(self.table)
             self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
-            header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(COL_STATUS, 200)
+            # As wide as the page's chips as far as the window allows (longer ones elided, words in
+            # the tooltip); a fixed 200 cut "Green · $1,722.78 before KX" at 1280x800.
+            keep_chips_whole(self.table, COL_STATUS, leave=120)
             header.moveSection(COL_STATUS, COL_NAME + 1)  # the status right after the name
 
         top = QHBoxLayout()

@@ -6,17 +6,23 @@ payer's own row. Problems (Yellow below Red, negative counts) show under the fie
 """
 
 from decimal import Decimal
+from typing import Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from ptdesk.domain.chart_numbers import MAX_PREFIX, format_chart
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.services.authorization_api import StatusSettingsApi
 from ptdesk.services.authorization_dtos import (
@@ -41,11 +47,24 @@ FIELDS = (
 )
 
 
+SCOPES_MIN_WIDTH = 250
+SCOPES_MAX_WIDTH = 420
+
+
+class ChartPrefixApi(Protocol):
+    """The clinic's chart-number scheme (`PatientService`)."""
+
+    def chart_prefix(self) -> str: ...
+
+    def set_chart_prefix(self, prefix: str) -> str: ...
+
+
 class SettingsPage(QWidget):
     def __init__(self, settings: StatusSettingsApi, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, charts: ChartPrefixApi | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._charts = charts
         self._runner = runner
         self.views: tuple[BandSettingsView, ...] = ()
         self.defaults: dict[str, BandDefaultView] = {}
@@ -64,7 +83,8 @@ class SettingsPage(QWidget):
         intro.setProperty("role", "hint")
         self.scopes = QListWidget()
         self.scopes.setAccessibleName("Clinic or payer")
-        self.scopes.setFixedWidth(250)
+        self.scopes.setFixedWidth(SCOPES_MIN_WIDTH)
+        self.scopes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fields: dict[str, CountField | MoneyField] = {}
         self.form = FieldForm()
         for key, label in FIELDS:
@@ -72,7 +92,7 @@ class SettingsPage(QWidget):
                                               else CountField())
             field.setMaximumWidth(120)
             self.fields[key] = field
-            self.form.add_field(key, label, field)
+            self.form.add_field(key, label, field, note=True)
         self.sources: dict[str, QLabel] = {}
         self.scope_label = QLabel()
         self.scope_label.setStyleSheet("font-weight: 600; font-size: 11pt;")
@@ -85,15 +105,29 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
-        right = QVBoxLayout()
+        fields = QWidget()
+        right = QVBoxLayout(fields)
+        right.setContentsMargins(0, 0, 8, 0)
         right.addWidget(self.scope_label)
         right.addLayout(self.form)
-        right.addLayout(buttons)
-        right.addWidget(self.status)
         right.addStretch(1)
+        # The sources make the form taller than a 1280x800 screen's page: it scrolls, while
+        # the buttons and the status line stay in view below it.
+        self.fields_scroll = QScrollArea()
+        self.fields_scroll.setWidget(fields)
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column = QVBoxLayout()
+        column.addWidget(self.fields_scroll, 1)
+        column.addLayout(buttons)
+        column.addWidget(self.status)
+        left = QVBoxLayout()
+        left.addWidget(self.scopes, 1)
+        left.addLayout(self._chart_prefix_box())
         body = QHBoxLayout()
-        body.addWidget(self.scopes)
-        body.addLayout(right, 1)
+        body.addLayout(left)
+        body.addLayout(column, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title)
@@ -103,7 +137,56 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.reset_button.clicked.connect(self.reset)
 
+    def _chart_prefix_box(self) -> QVBoxLayout:
+        """New patients' chart numbers: the clinic's prefix + 6 digits ("C000024")."""
+        box = QVBoxLayout()
+        self.chart_prefix = QLineEdit()
+        self.chart_prefix.setMaxLength(MAX_PREFIX)
+        self.chart_prefix.setMaximumWidth(80)
+        self.chart_prefix.setAccessibleName("Chart number prefix")
+        caption = QLabel("C&hart numbers start with")
+        caption.setBuddy(self.chart_prefix)
+        self.chart_prefix_button = QPushButton("Set &prefix")
+        self.chart_prefix_status = QLabel()
+        self.chart_prefix_status.setWordWrap(True)
+        self.chart_prefix_status.setProperty("role", "hint")
+        row = QHBoxLayout()
+        row.addWidget(self.chart_prefix)
+        row.addWidget(self.chart_prefix_button)
+        row.addStretch(1)
+        box.addWidget(caption)
+        box.addLayout(row)
+        box.addWidget(self.chart_prefix_status)
+        for w in (caption, self.chart_prefix, self.chart_prefix_button,
+                  self.chart_prefix_status):
+            w.setVisible(self._charts is not None)
+        self.chart_prefix_button.clicked.connect(self.save_chart_prefix)
+        self.chart_prefix.returnPressed.connect(self.save_chart_prefix)
+        return box
+
+    def _show_chart_prefix(self, prefix: str, note: str = "") -> None:
+        self.chart_prefix.setText(prefix)
+        self.chart_prefix_status.setText(
+            f"{note}New patients get the prefix and 6 digits, e.g. {format_chart(prefix, 24)}; "
+            "existing charts keep theirs.")
+
+    def save_chart_prefix(self) -> None:
+        if self._charts is None:
+            return
+        self._runner.submit(self._charts.set_chart_prefix, self.chart_prefix.text(),
+                            on_done=lambda p: self._show_chart_prefix(p, "Saved. "),
+                            on_error=self._chart_prefix_failed)
+
+    def _chart_prefix_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationErrors):
+            self.chart_prefix_status.setText(exc.errors.get("chart_prefix", str(exc)))
+            return
+        report_unexpected(type(exc), exc, exc.__traceback__, self)
+
     def reload(self) -> None:
+        if self._charts is not None:
+            self._runner.submit(self._charts.chart_prefix, on_done=self._show_chart_prefix,
+                                on_error=self._failed)
         self._runner.submit(lambda: (self._settings.defaults(), self._settings.all()),
                             on_done=self._loaded, on_error=self._failed)
 
@@ -117,16 +200,31 @@ class SettingsPage(QWidget):
                 self.fields[key].setToolTip(f"Default {d.value}: {d.meaning}. Source: {d.source}")
                 self.form.labels[key].setToolTip(self.fields[key].toolTip())
                 self.fields[key].setPlaceholderText(f"default {d.value}")
+                # The guidance the intro promises, under the field it concerns.
+                self.form.notes[key].setText(f"Default {d.value}. Source: {d.source}")
         row = max(0, self.scopes.currentRow())
         self.views = views
         self.scopes.blockSignals(True)
         self.scopes.clear()
         for v in views:
             own = "" if v.payer_id is None else ("  (own)" if v.own else "  (uses clinic)")
-            self.scopes.addItem(QListWidgetItem(v.payer_name + own))
+            item = QListWidgetItem(v.payer_name + own)
+            item.setToolTip(item.text())
+            self.scopes.addItem(item)
+        self._fit_scopes()
         self.scopes.setCurrentRow(min(row, len(views) - 1))
         self.scopes.blockSignals(False)
         self._show_scope(self.scopes.currentRow())
+
+    def _fit_scopes(self) -> None:
+        """As wide as the longest payer name (a fixed 250 cut "Keystone Workers' Compensation
+        Fund" at 1280x800), within a cap that leaves the form its room."""
+        fm = self.scopes.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.scopes.item(i).text())
+                      for i in range(self.scopes.count())), default=0)
+        extra = 2 * self.scopes.frameWidth() + self.scopes.verticalScrollBar().sizeHint().width()
+        self.scopes.setFixedWidth(max(SCOPES_MIN_WIDTH, min(widest + extra + 16,
+                                                            SCOPES_MAX_WIDTH)))
 
     def current(self) -> BandSettingsView | None:
         row = self.scopes.currentRow()
@@ -150,10 +248,8 @@ class SettingsPage(QWidget):
         self.reset_button.setVisible(v.payer_id is not None)
         self.reset_button.setEnabled(v.own)
         self.form.show_errors({})
-        d = self.defaults
-        self.status.setText(self._note + "Defaults: " + ", ".join(
-            f"{label.replace('&', '').rstrip(' ≤($)')} {d[k].value}"
-            for k, label in FIELDS if k in d))
+        # Each default and its source are under their field; this line says what happened.
+        self.status.setText(self._note.strip())
         self.status.setProperty("role", "hint")
         self._note = ""
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_dtos import VisitView
 from ptdesk.services.session_dtos import (
     SessionBillingApi,
@@ -33,7 +34,7 @@ from ptdesk.services.session_dtos import (
     TodayVisitRow,
     VisitsApi,
 )
-from ptdesk.ui.delegates.status_delegate import StatusDelegate
+from ptdesk.ui.delegates.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.dialogs.session_form import SessionForm
 from ptdesk.ui.models.today_model import (
     COL_COVERAGE,
@@ -148,10 +149,13 @@ class TodayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setSectionResizeMode(COL_PATIENT, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_TIME, 90), (COL_STATUS, 230), (COL_COVERAGE, 170),
-                           (COL_PROVIDER, 150), (COL_VISIT, 170)):
+        # The coverage takes what is left (elided, whole in its tooltip): the status chip is
+        # sized to its words, the patient's name keeps its width (1280x800 cut the chips).
+        header.setSectionResizeMode(COL_COVERAGE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_TIME, 90), (COL_PATIENT, 210), (COL_PROVIDER, 140),
+                           (COL_VISIT, 130)):
             self.table.setColumnWidth(col, width)
+        keep_chips_whole(self.table, COL_STATUS, cap=400, leave=110)
 
         self.check_in_button = QPushButton("Check in")
         self.check_in_button.setToolTip("Check the selected visit in (Ctrl+I)")
@@ -364,7 +368,7 @@ def _counts_text(view: TodayView, is_today: bool) -> str:
         return f"No visits on {format_date(view.day)}."
     c = view.counts()
     n = len(view.rows)
-    parts = [f"{n} visit{'s' if n != 1 else ''}" + ("" if is_today else
+    parts = [plural(n, "visit") + ("" if is_today else
                                                     f" on {format_date(view.day)}")]
     for status, word in ((VisitStatus.BOOKED, "to check in"),
                          (VisitStatus.CHECKED_IN, "checked in"),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.authorization import Phase
 from ptdesk.domain.renewal import SendWhen
 from ptdesk.domain.status import Status
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_dtos import (
     AuthorizationCardView,
     KxCardView,
@@ -45,10 +46,10 @@ PHASE_WORDS = {
 
 def days_left_text(days: int) -> str:
     if days < 0:
-        return f"expired {-days} day{'s' if days != -1 else ''} ago"
+        return f"expired {plural(-days, 'day')} ago"
     if days == 0:
         return "ends today (still covered)"
-    return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{plural(days, 'day')} left"
 
 
 def _label(text: str = "", *, role: str = "", bold: bool = False, wrap: bool = True) -> QLabel:

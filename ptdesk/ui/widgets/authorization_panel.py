@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.renewal import RequestStatus
 from ptdesk.domain.status import Status
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_api import AuthorizationApis
 from ptdesk.services.authorization_dtos import (
     AuthorizationCardView,
@@ -95,7 +96,7 @@ class RequestRow(QFrame):
         self.request = r
         self.setObjectName("requestRow")
         self.setStyleSheet(f"#requestRow {{ border: 1px solid {BORDER}; border-radius: 4px; }}")
-        asked = f"{r.visits_requested} visits" if r.visits_requested else "visits"
+        asked = plural(r.visits_requested, "visit") if r.visits_requested else "visits"
         span = ""
         if r.start_requested and r.end_requested:
             span = f", {format_date(r.start_requested)} – {format_date(r.end_requested)}"
@@ -293,7 +294,7 @@ class AuthorizationPanel(QWidget):
     def request_extension(self, card: AuthorizationCardView | None) -> None:
         cov = card.coverage_id if card else (self.coverages[0].id if self.coverages else None)
         subject = (f"Auth {card.number or '(no number)'} with {card.payer_name}, "
-                   f"{card.remaining} {card.noun}s left, ends {format_date(card.end)}"
+                   f"{plural(card.remaining, card.noun)} left, ends {format_date(card.end)}"
                    if card else "")
         self._changed(RenewalDialog.ask(
             self, self._apis.renewals, self._runner, self._now(), self.coverages,

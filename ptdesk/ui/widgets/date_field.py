@@ -4,44 +4,23 @@ The field takes 03/07/1961, 3/7/61, 030761, 03071961, 1961-03-07 or Mar 7, 1961 
 back as `Mar 7, 1961` when the person leaves it, so they see which date was understood.
 """
 
-import re
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from ptdesk.domain.search_keys import parse_date_of_birth
-
-_DIGITS_ONLY = re.compile(r"^\d{6}$|^\d{8}$")
-# With no birth-date rule, a two-digit year means 20yy (coverage dates, visit dates).
-_FAR_FUTURE = date(2099, 12, 31)
+from ptdesk.domain.dates import FAR_FUTURE, long_date, parse_date
 
 
 def format_date(value: date | None) -> str:
     """`Mar 7, 1961` (no leading zero, English month: the clinic's screens are in English)."""
-    if value is None:
-        return ""
-    return f"{value:%b} {value.day}, {value.year}"
+    return "" if value is None else long_date(value)
 
 
 def parse_typed_date(text: str, today: date, *, birth_date: bool = False) -> date | None:
     """What was typed as a date, or None when it is not one. For a birth date a two-digit year
     is the latest one not in the future (61 -> 1961); otherwise 20yy."""
-    text = text.strip()
-    if not text:
-        return None
-    pivot = today if birth_date else _FAR_FUTURE
-    if _DIGITS_ONLY.match(text):
-        text = f"{text[:2]}/{text[2:4]}/{text[4:]}"
-    parsed = parse_date_of_birth(text, pivot)
-    if parsed is not None:
-        return parsed
-    for fmt in ("%b %d, %Y", "%b %d %Y", "%B %d, %Y", "%B %d %Y"):
-        try:
-            return datetime.strptime(text.title(), fmt).date()  # noqa: DTZ007 - a plain date
-        except ValueError:
-            continue
-    return None
+    return parse_date(text, today if birth_date else FAR_FUTURE)
 
 
 class DateField(QLineEdit):

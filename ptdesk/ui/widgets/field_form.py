@@ -1,5 +1,5 @@
 """A form layout where every field has a label (its buddy, with a mnemonic) and an error line
-under it, so validation messages appear next to what they concern (DESIGN.md §3.16)."""
+under it, so validation messages appear next to what they concern (docs/architecture.md §3.8)."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -16,9 +16,13 @@ class FieldForm(QFormLayout):
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
+        self.notes: dict[str, QLabel] = {}
 
-    def add_field(self, key: str, label: str, widget: QWidget, hint: str = "") -> QWidget:
-        """Add `widget` under `label` ("&Last name" gives Alt+L); errors for `key` show under it."""
+    def add_field(
+        self, key: str, label: str, widget: QWidget, hint: str = "", *, note: bool = False
+    ) -> QWidget:
+        """Add `widget` under `label` ("&Last name" gives Alt+L); errors for `key` show under it.
+        `note`: a line of small print under the field too (`notes[key]`, e.g. a source)."""
         caption = QLabel(label)
         caption.setBuddy(widget)
         plain = label.replace("&", "")
@@ -35,6 +39,13 @@ class FieldForm(QFormLayout):
         # The message gets a row of its own under the field (a nested layout would clip it).
         self.addRow(QLabel(), error)
         self.setRowVisible(error, False)
+        if note:
+            small = QLabel()
+            small.setProperty("role", "hint")
+            small.setWordWrap(True)
+            small.setObjectName(f"note_{key}")
+            self.addRow(QLabel(), small)
+            self.notes[key] = small
         self.fields[key] = widget
         self.errors[key] = error
         self.labels[key] = caption

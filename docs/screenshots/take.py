@@ -1,0 +1,230 @@
+"""Screenshots of every page and dialog of the real window, as `ptdesk --demo` builds it.
+
+    python3 -m uv run --locked python docs/screenshots/take.py [--data-dir DIR] [--only NAME]
+
+writes docs/screenshots/<width>x<height>/<name>.png for 1280x800 and 1366x768 (the commonest
+front-desk screens). Each size runs in its own process on Qt's offscreen platform with a
+screen of that size (a config file: the platform's screen is fixed when Qt starts), so dialogs
+size themselves against the screen a desk really has. The window gets the screen minus 40
+pixels for the title bar. The demo clinic is created in DIR (a temporary folder by default);
+the screenshots change it only as a person would (a renewal request, if it has none, taken
+last so the pages show the demo as it is).
+
+A dialog is grabbed where it opens: `QDialog.exec` is replaced by "show, wait for its data,
+grab, cancel", and each dialog is opened by the page action a person would use.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SIZES = ((1280, 800), (1366, 768))
+TITLE_BAR = 40
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", help="where the demo clinic lives (default: a temp dir)")
+    parser.add_argument("--size", help="internal: one size, WxH, in this process")
+    parser.add_argument("--only", action="append", default=[], help="only these shot names")
+    args = parser.parse_args()
+    if args.size:
+        width, height = (int(x) for x in args.size.split("x"))
+        return take_all(width, height, Path(args.data_dir), set(args.only))
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="ptdesk-shots-")
+    for width, height in SIZES:
+        config = Path(data_dir) / f"screen-{width}x{height}.json"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(json.dumps({"screens": [{
+            "name": "desk", "x": 0, "y": 0, "width": width, "height": height,
+            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1,
+        }]}), encoding="utf-8")
+        env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+        cmd = [sys.executable, __file__, "--size", f"{width}x{height}", "--data-dir", data_dir]
+        for name in args.only:
+            cmd += ["--only", name]
+        code = subprocess.call(cmd, env=env)
+        if code:
+            return code
+    return 0
+
+
+def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+    from ptdesk.app.clock import local_now
+    from ptdesk.app.context import open_context
+    from ptdesk.app.gui import build_main_window
+    from ptdesk.app.main import parse_args
+    from ptdesk.ui.tasks import TaskRunner
+    from ptdesk.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    out = HERE / f"{width}x{height}"
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = open_context(parse_args(["--demo", "--data-dir", str(data_dir)]))
+    window = build_main_window(ctx)
+    window.resize(width, height - TITLE_BAR)
+    window.show()
+    runner = window.findChild(TaskRunner)
+    assert runner is not None
+
+    def settle(seconds: float = 20.0) -> None:
+        """Until the task runner has nothing left to deliver (and a few more event loops)."""
+        quiet = 0
+        end = time.monotonic() + seconds
+        while quiet < 5 and time.monotonic() < end:
+            app.processEvents()
+            quiet = quiet + 1 if runner.pending == 0 else 0
+            time.sleep(0.03)
+
+    taken: list[str] = []
+
+    def shot(name: str, widget: QWidget) -> None:
+        if only and name not in only:
+            return
+        settle()
+        widget.grab().save(str(out / f"{name}.png"))
+        taken.append(name)
+
+    dialog_name = [""]
+
+    def fake_exec(dialog: QDialog) -> int:
+        dialog.show()
+        settle()
+        shot(dialog_name[0], dialog)
+        dialog.reject()
+        return 0
+
+    QDialog.exec = fake_exec  # type: ignore[method-assign, assignment]
+
+    def dialog(name: str, open_it: Callable[[], Any]) -> None:
+        if only and name not in only:
+            return
+        dialog_name[0] = name
+        open_it()
+        settle()
+
+    # --- Today and the session form ---------------------------------------------------------
+    today: Any = window.show_page("today")
+    settle()
+    shot("today", window)
+    if today.model.rowCount() > 0:
+        today.table.selectRow(0)
+        dialog("session_form", today.record_session)
+
+    # --- Patients: the lookup, a record with its authorization panel, their dialogs --------
+    patients: Any = window.show_page("patients")
+    patients.search_box.setText("a")
+    settle()
+    shot("patients_lookup", window)
+    from ptdesk.services.board import BoardService
+
+    board_view = BoardService(ctx.session_factory).board(local_now().date(), local_now())
+    pid = _patient_to_show(ctx, board_view)
+    patients.open_patient(pid)
+    settle()
+    shot("patient_record", window)
+    record = patients.record_view
+    panel = record.panel
+    shot("authorization_panel", panel)  # the whole panel, as the person scrolls through it
+    dialog("patient_dialog", patients.new_patient)
+    dialog("patient_edit_dialog", record.edit_button.click)
+    dialog("coverage_dialog", record.add_coverage_button.click)
+    dialog("authorization_dialog", panel.add_authorization)
+    cards = getattr(panel, "cards", [])
+    if cards:
+        dialog("authorization_edit_dialog", cards[0].edit_button.click)
+        dialog("end_authorization_dialog", cards[0].end_button.click)
+        dialog("renewal_request_dialog", cards[0].extend_button.click)
+    requests = getattr(panel, "request_rows", [])
+    if requests:
+        dialog("decision_dialog", requests[0].decide_button.click)
+    dialog("book_visit_dialog", record.book_visit)
+    if record.past.rowCount() > 0:
+        record.past_view.setFocus()
+        record.past_view.selectRow(0)
+        record._pick(record.past_view)
+        dialog("void_visit_dialog", record.void_visit)
+
+    # --- Board: every tab --------------------------------------------------------------------
+    board: Any = window.show_page("board")
+    settle()
+    for i in range(board.tabs.count()):
+        board.tabs.setCurrentIndex(i)
+        name = board.tabs.tabText(i).split(" (")[0].lower().replace(" ", "_").replace("-", "")
+        shot(f"board_{name}", window)
+
+    # --- Settings ----------------------------------------------------------------------------
+    window.show_page("settings")
+    settle()
+    shot("settings", window)
+
+    # --- The decision dialog needs a request: a demo clinic without one gets one here, last
+    # (so the pages above show the demo as it is), for the patient already shown. ----------
+    if not only or "decision_dialog" in only:
+        if not panel.request_rows and cards:
+            try:
+                _send_a_request(ctx, cards[0].card)
+            except Exception as exc:  # issue 8 defect 1 until it is fixed: say so, go on
+                print(f"{width}x{height}: recording a renewal request failed: {exc!r}")
+            dialog_name[0] = "error_after_request"  # a failure shows an error dialog: caught
+            window.show_page("patients")
+            patients.open_patient(pid)
+            settle()
+        if panel.request_rows:
+            dialog("decision_dialog", panel.request_rows[0].decide_button.click)
+        else:
+            print(f"{width}x{height}: no renewal request could be shown: no decision dialog")
+    error = out / "error_after_request.png"
+    if error.exists():
+        error.unlink()
+        print(f"{width}x{height}: the panel failed after a request was stored (see the log)")
+
+    print(f"{width}x{height}: {len(taken)} screenshots in {out}: {', '.join(taken)}")
+    window.close()
+    ctx.close()
+    return 0
+
+
+def _send_a_request(ctx: Any, card: Any) -> None:
+    """A renewal request sent today for `card`'s authorization (a throwaway demo clinic)."""
+    from ptdesk.app.clock import local_now
+    from ptdesk.services.authorization_dtos import RenewalRequestDraft
+    from ptdesk.services.renewals import RenewalService
+
+    now = local_now()
+    RenewalService(ctx.session_factory).create(RenewalRequestDraft(
+        card.coverage_id, card.authorization_id, visits_requested=12, sent_at=now), now)
+
+
+def _patient_to_show(ctx: Any, board_view: Any) -> int:
+    """A Red patient with more than one coverage when there is one (the panel at its fullest),
+    else the first Red row, else the first row."""
+    from sqlalchemy import func, select
+
+    from ptdesk.storage.engine import session_scope
+    from ptdesk.storage.models import Coverage
+
+    rows = list(board_view.rows)
+    with session_scope(ctx.session_factory) as s:
+        multi = set(s.scalars(select(Coverage.patient_id).group_by(Coverage.patient_id)
+                              .having(func.count() > 1)))
+    for r in rows:
+        if r.status.value == "red" and r.patient_id in multi:
+            return int(r.patient_id)
+    return int(rows[0].patient_id)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
