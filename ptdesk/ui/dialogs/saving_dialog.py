@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm, enter_pressed
@@ -79,6 +79,10 @@ class SavingDialog(QDialog):
         self._set_busy(False)
         if isinstance(exc, ValidationErrors):
             self.show_errors(exc.errors)
+        elif isinstance(exc, DomainError):
+            # e.g. another desk is saving, the database is read-only: said next to the form,
+            # which stays open with everything typed
+            self.status.setText(exc.message)
         else:
             report_unexpected(type(exc), exc, exc.__traceback__, self)
 
