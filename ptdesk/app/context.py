@@ -69,7 +69,13 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     from sqlalchemy.exc import OperationalError
 
     try:
-        result = upgrade_to_head(engine, backup_dir=paths.backups_dir)
+        from ptdesk.services.derived_usage import rebuild_derived_usage
+
+        result = upgrade_to_head(engine, backup_dir=paths.backups_dir,
+                                 rebuild_derived=rebuild_derived_usage)
+    except DomainError:
+        engine.dispose()
+        raise
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseUnavailable(f"Could not open the database ({label}): {exc.orig}") from None
