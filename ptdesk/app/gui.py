@@ -123,7 +123,18 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
 
     window.add_global_shortcut("Ctrl+F", find_patient)
     window.destroyed.connect(runner.shutdown)
+    _start_backups(ctx, window, runner)
     return window
+
+
+def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
+    """The first start of the day backs up (off the GUI thread); the status bar says when the
+    last backup was."""
+    from ptdesk.services.backup import BackupService
+
+    backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
+    runner.submit(backups.start_of_day, on_done=window.set_backup_status,
+                  on_error=lambda exc: window.set_backup_status("Backup failed: see the log"))
 
 
 def run_gui(args: argparse.Namespace) -> int:
