@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,6 +48,13 @@ def _has_patients(engine: Engine) -> bool:
         return conn.execute(text("SELECT 1 FROM patients LIMIT 1")).first() is not None
 
 
+def _rebuild_derived(conn: Connection) -> None:
+    # Imported only when an upgrade needs it (the allocation code is not needed to start).
+    from ptdesk.services.derived_usage import rebuild_derived_usage
+
+    rebuild_derived_usage(conn)
+
+
 def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppContext:
     demo = bool(getattr(args, "demo", False))
     paths = app_paths(getattr(args, "data_dir", None), demo=demo)
@@ -69,10 +76,8 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     from sqlalchemy.exc import OperationalError
 
     try:
-        from ptdesk.services.derived_usage import rebuild_derived_usage
-
         result = upgrade_to_head(engine, backup_dir=paths.backups_dir,
-                                 rebuild_derived=rebuild_derived_usage)
+                                 rebuild_derived=_rebuild_derived)
     except DomainError:
         engine.dispose()
         raise

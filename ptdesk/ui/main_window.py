@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_status)
         self.backup_status = QLabel("")
         self.backup_status.setAccessibleName("Last backup")
+        self.backup_status.setContentsMargins(24, 0, 6, 0)  # apart from the database name
         self.statusBar().addPermanentWidget(self.backup_status)
         self.resize(1280, 800)
 
