@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from ptdesk.app.paths import AppPaths, app_paths
 from ptdesk.domain.errors import DomainError
 from ptdesk.storage.engine import create_engine_for, make_session_factory
 from ptdesk.storage.migrate import UpgradeResult, upgrade_to_head
+from ptdesk.storage.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +67,14 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
         except ArgumentError as exc:
             raise DatabaseUnavailable(f"The database address is not valid: {exc}") from None
         url, label = db_url, describe_url(db_url)
+        if make_url(db_url).password:
+            # Any account on the computer can read a command line (ps, /proc).
+            print("ptdesk: warning: a password given in --db-url can be seen by other accounts "
+                  "on this computer; leave it out and put it in ~/.pgpass (or PGPASSWORD)",
+                  file=sys.stderr)
     else:
-        paths.root.mkdir(parents=True, exist_ok=True)
+        private_dir(paths.data_dir)
+        private_dir(paths.root)
         url = f"sqlite:///{paths.database_file}"
         label = "Demo clinic (synthetic data)" if demo else f"file {paths.database_file}"
     try:

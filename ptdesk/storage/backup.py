@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.storage.migrate import known_revisions, sqlite_file
+from ptdesk.storage.private_files import private_dir, private_file
 
 PRUNED_LABELS = ("daily", "manual")
 _NAME = re.compile(r"^(?P<db>.+)-(?P<stamp>\d{8}-\d{6})-(?P<label>[a-z0-9_.-]+)\.(?P<ext>\w+)$")
@@ -39,13 +40,6 @@ class BackupFile:
     path: Path
     taken_at: datetime
     label: str
-
-
-def private_dir(folder: Path) -> Path:
-    """A folder only this account can read (0700): backups hold patient data."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
-    return folder
 
 
 def _stamp(now: datetime) -> str:
@@ -80,8 +74,7 @@ def _free_name(path: Path) -> Path:
 
 
 def _sqlite_copy(engine: Engine, target: Path) -> None:
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from the start
-    os.close(fd)
+    private_file(target)  # owner-only before a byte of patient data is written
     raw = engine.raw_connection()
     try:
         dest = sqlite3.connect(target)
@@ -193,8 +186,7 @@ def restore_sqlite(backup: Path, database: Path, now: datetime) -> Path | None:
         database.rename(aside)
         for extra in ("-wal", "-shm"):
             Path(f"{database}{extra}").unlink(missing_ok=True)
-    fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+    private_file(database)
     src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
         dest = sqlite3.connect(database)

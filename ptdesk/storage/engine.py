@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.storage.concurrency import forget_locks, lock_before_flush, translate
+from ptdesk.storage.private_files import private_file
 
 # How long a save waits for another desk's write on SQLite before the desk is told (in words)
 # that another desk is saving. Was 15 s: a person at the desk gave up long before.
@@ -22,6 +24,16 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def connect_args_for(url: URL) -> dict[str, Any]:
+    """Driver arguments besides the URL's own query (where sslmode, sslrootcert ... stay, and
+    libpq reads them as they are)."""
+    if url.get_backend_name() == "sqlite":
+        return {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        return {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    return {}
+
+
 def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
     """An engine with ptdesk's connection rules (DESIGN.md §3.8)."""
     url = make_url(url)
@@ -29,12 +41,14 @@ def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if url.get_backend_name() == "sqlite":
         # Worker threads share the engine; each connection is used by one thread at a time.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+        kwargs["connect_args"] = connect_args_for(url)
     else:
         kwargs["pool_pre_ping"] = True
-        if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
-            # sslmode, sslrootcert ... given in the URL's query pass through to libpq as they are
-            kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        kwargs["connect_args"] = connect_args_for(url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not url.database.startswith("file:"):
+        # Owner-only before SQLite creates it; its -wal and -shm files take the same mode.
+        private_file(Path(url.database))
     engine = create_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from ptdesk import __version__
 from ptdesk.domain.errors import DomainError
 from ptdesk.storage.bundled import migrations_dir
+from ptdesk.storage.private_files import private_dir, private_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -151,9 +152,9 @@ def backup_sqlite_file(engine: Engine, backup_dir: Path, label: str) -> Path | N
     source = sqlite_file(engine)
     if source is None or not source.exists():
         return None
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(backup_dir)
     stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir / f"{source.stem}-{stamp}-{label}{source.suffix}"
+    target = private_file(backup_dir / f"{source.stem}-{stamp}-{label}{source.suffix}")
     raw = engine.raw_connection()
     try:
         import sqlite3
