@@ -46,7 +46,7 @@ def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = connect_args_for(url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
-            and not url.database.startswith("file:"):
+            and not url.database.startswith("file:") and Path(url.database).parent.is_dir():
         # Owner-only before SQLite creates it; its -wal and -shm files take the same mode.
         private_file(Path(url.database))
     engine = create_engine(url, **kwargs)
