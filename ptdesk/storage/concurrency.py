@@ -41,7 +41,11 @@ R = TypeVar("R")
 
 
 class DatabaseBusy(DomainError):
-    """Another desk holds the database (SQLite) longer than the busy timeout."""
+    """Another desk holds the database (SQLite) longer than the busy timeout. `retryable`:
+    the forms say so at once and try the same save again by themselves (the UI cannot import
+    this class, so it reads the attribute)."""
+
+    retryable = True
 
     def __init__(self, message: str = "Another desk is saving; trying again did not help "
                  "yet. Nothing you typed is lost: press Save again in a moment.") -> None:
