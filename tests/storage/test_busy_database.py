@@ -6,10 +6,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from ptdesk.services.authorization_dtos import VisitDraft
 from ptdesk.services.visits import VisitService
-from ptdesk.storage.concurrency import DatabaseBusy, DatabaseReadOnly
+from ptdesk.storage.concurrency import (
+    RETRY_ATTEMPTS,
+    DatabaseBusy,
+    DatabaseReadOnly,
+    WriteConflict,
+    retry_conflicts,
+)
 from ptdesk.storage.engine import (
     SQLITE_BUSY_TIMEOUT_S,
     create_engine_for,
@@ -65,3 +72,39 @@ def test_read_only_database_is_said_in_words(db_file: Path) -> None:
         assert "read-only" in err.value.message
     finally:
         engine.dispose()
+
+
+def test_a_read_only_server_is_said_in_words(migrated_db_url: str) -> None:
+    if not migrated_db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only (SQLite: above)")
+    engine = create_engine_for(migrated_db_url)
+    try:
+        c = make_clinic(make_session_factory(engine))
+        with engine.connect() as conn:  # what a standby or a read-only role gives
+            conn.execute(text("ALTER DATABASE " + str(engine.url.database)
+                              + " SET default_transaction_read_only = on"))
+            conn.commit()
+        engine.dispose()
+        with pytest.raises(DatabaseReadOnly):
+            VisitService(make_session_factory(engine)).book(
+                VisitDraft(c.patient_id, date(2026, 3, 21), c.coverage_id))
+    finally:
+        engine.dispose()
+
+
+def test_conflicts_between_desks_are_retried_then_said() -> None:
+    calls = []
+
+    @retry_conflicts
+    def save(fail_times: int) -> str:
+        calls.append(1)
+        if len(calls) <= fail_times:
+            raise WriteConflict()
+        return "saved"
+
+    assert save(2) == "saved"
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(WriteConflict):
+        save(RETRY_ATTEMPTS)
+    assert len(calls) == RETRY_ATTEMPTS
