@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.checkin import CheckInDecision, Outcome, decide_check_in
-from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.overrides import OverrideDraft, OverrideKind, OverrideReason, check_override
 from ptdesk.domain.patient_status import CoverageRule, patient_panel
 from ptdesk.domain.payers import PayerKind, VisitStatus
@@ -25,7 +25,13 @@ from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.auth_records import load_patient, patient_records, refresh_patient
 from ptdesk.services.authorization_dtos import StatusChipView
-from ptdesk.services.checkin_dtos import CheckInResult, CheckInView, FindingView, OverrideView
+from ptdesk.services.checkin_dtos import (
+    CheckInResult,
+    CheckInStopped,
+    CheckInView,
+    FindingView,
+    OverrideView,
+)
 from ptdesk.services.panel import chip, kx_input, visit_limit
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.plan_of_care import current_plans
@@ -33,15 +39,6 @@ from ptdesk.services.status_settings import load_bands
 from ptdesk.services.visits import VisitNotFound, _view
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuthorizationRequest, Patient, Visit, VisitOverride
-
-
-class CheckInStopped(DomainError):
-    """The rules stop this check-in: it needs an override with a reason."""
-
-    def __init__(self, view: CheckInView) -> None:
-        super().__init__(view.line)
-        self.view = view
-
 
 _OUTCOME_STATUS = {Outcome.GO: Status.GREEN, Outcome.WARN: Status.YELLOW,
                    Outcome.STOP: Status.RED}
@@ -164,6 +161,14 @@ class CheckInService:
                 .order_by(Visit.visit_date.desc(), VisitOverride.at.desc(), VisitOverride.id)
             ).all()
             return tuple(override_view(o, v, p) for o, v, p in rows)
+
+    def visit_today(self, patient_id: int, day: date) -> int | None:
+        """The patient's first booked visit on `day` (what Ctrl+I in the lookup checks in)."""
+        with session_scope(self._factory) as s:
+            return s.execute(
+                select(Visit.id).where(Visit.patient_id == patient_id, Visit.visit_date == day,
+                                       Visit.status == VisitStatus.BOOKED)
+                .order_by(Visit.scheduled_time, Visit.id).limit(1)).scalar_one_or_none()
 
     def patient_overrides(self, patient_id: int) -> dict[int, OverrideView]:
         """The patient's overridden visits, by visit id (the record's visits table)."""

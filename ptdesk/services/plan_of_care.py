@@ -21,10 +21,10 @@ from ptdesk.domain.plan_of_care import (
     PlanOfCareStatus,
     plan_of_care_status,
 )
-from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.auth_records import bump, coverage_patient
 from ptdesk.services.authorization_dtos import StatusChipView
+from ptdesk.services.checkin_dtos import PlanOfCareDraft, PlanOfCareView
 from ptdesk.services.status_settings import BandTable, load_bands
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Coverage, Patient, Payer, PlanOfCareRecord, Visit
@@ -32,40 +32,6 @@ from ptdesk.storage.models import Coverage, Patient, Payer, PlanOfCareRecord, Vi
 
 class PlanNotFound(DomainError):
     """The plan of care was removed (another desk may have changed it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanOfCareDraft:
-    patient_id: int
-    coverage_id: int | None
-    first_visit: date | None
-    plan_date: date | None
-    plan_end: date | None
-    certifier: str = ""
-    sent_on: date | None = None
-    signed_on: date | None = None
-    verbal_order_on: date | None = None
-    last_progress_report_on: date | None = None
-    notes: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanOfCareView:
-    plan_id: int
-    patient_id: int
-    coverage_id: int | None
-    payer_name: str
-    applies: bool  # Medicare, the payer's setting on, or no coverage named
-    draft: PlanOfCareDraft
-    recert_due: date
-    cert_due: date
-    treatment_days: int
-    visits_to_progress_report: int
-    recert_overdue: bool
-    chip: StatusChipView
-    reasons: tuple[tuple[Status, str, str], ...]  # (status, sentence, next step), worst first
-    next_step: str
-    current: bool  # the latest plan of its coverage (the one that speaks for today)
 
 
 @dataclass(frozen=True, slots=True)
