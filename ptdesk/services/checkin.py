@@ -59,7 +59,7 @@ def decide_visit(s: Session, visit: Visit, today: date) -> CheckInDecision:
     """The decision for `visit` on `today`, from the same parts as the patient's panel."""
     data = load_patient(s, visit.patient_id)
     cov = data.coverage(visit.coverage_id) if visit.coverage_id is not None else None
-    if cov is None:
+    if cov is None or cov.payer_kind is PayerKind.SELF_PAY:
         return decide_check_in(today, self_pay=True)
     bands = load_bands(s)
     plans = [p.status for p in current_plans(s, today, bands, [visit.patient_id])
