@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.overrides import OverrideDraft, OverrideReason
 from ptdesk.domain.patient_rules import CoverageDraft, PatientDraft
-from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.payers import PayerKind, ProviderRole
 from ptdesk.services.authorization_dtos import (
     AuthorizationCodeDraft,
     AuthorizationDraft,
@@ -33,7 +33,7 @@ from ptdesk.services.plan_of_care import PlanOfCareService
 from ptdesk.services.renewals import RenewalService
 from ptdesk.services.visits import VisitService
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import Patient, Payer, ServiceLine
+from ptdesk.storage.models import Patient, Payer, Provider, ServiceLine
 
 D = timedelta
 
@@ -101,6 +101,8 @@ def add_check_in_showcase(factory: sessionmaker[Session], *, today: date,
             return 0
         payers = {(w.payer_kind, w.requires_auth): _payer(s, w.payer_kind, w.requires_auth)
                   for w in PEOPLE}
+        pt = s.execute(select(Provider.id).where(Provider.role == ProviderRole.PT)
+                       .order_by(Provider.id).limit(1)).scalar_one_or_none()
     patients, auths = PatientService(factory), AuthorizationService(factory)
     visits, plans = VisitService(factory), PlanOfCareService(factory)
     made: dict[str, tuple[int, int]] = {}
@@ -119,7 +121,7 @@ def add_check_in_showcase(factory: sessionmaker[Session], *, today: date,
     def history(chart: str, n: int, first: date, every: int = 3) -> None:
         pid, cid = made[chart]
         for i in range(n):
-            v = visits.book(VisitDraft(pid, first + D(days=i * every), cid))
+            v = visits.book(VisitDraft(pid, first + D(days=i * every), cid, time(10, 0), pt))
             visits.complete(v.id, [_LINE])
 
     def auth(chart: str, start: date, end: date, n: int, **kw: object) -> None:
@@ -165,7 +167,7 @@ def add_check_in_showcase(factory: sessionmaker[Session], *, today: date,
     history("CK0015", 5, t - D(days=60), 7)
     monday = t - D(days=t.weekday())
     pid, cid = made["CK0015"]
-    earlier = visits.book(VisitDraft(pid, monday, cid, time(9, 0))).id
+    earlier = visits.book(VisitDraft(pid, monday, cid, time(9, 0), pt)).id
     CheckInService(factory).check_in(
         earlier, datetime.combine(monday, time(8, 55)).astimezone(),
         OverrideDraft(OverrideReason.AT_RISK, "", "JD"))
@@ -176,7 +178,7 @@ def add_check_in_showcase(factory: sessionmaker[Session], *, today: date,
         if w.chart == "CK0015" and monday == t:
             continue
         pid, cid = made[w.chart]
-        v = visits.book(VisitDraft(pid, t, cid, w.at))
+        v = visits.book(VisitDraft(pid, t, cid, w.at, pt))
         if w.chart == "CK0006":  # the planned code: balance (97112) is not authorized
             with session_scope(factory) as s:
                 s.add(ServiceLine(visit_id=v.id, line_no=1, code="97112", units=2, minutes=30,

@@ -62,6 +62,13 @@ def naive(at: datetime | None) -> datetime | None:
     return at.replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
 
 
+def desk_now(now: datetime) -> datetime:
+    """The desk's clock (`app.clock.local_now`, aware) as the naive local time the requests are
+    compared in: comparing an aware `now` with a naive sent time raised TypeError on the board
+    and the panel as soon as one request was pending."""
+    return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
+
+
 def domain_request(r: AuthorizationRequest, payer_name: str = "") -> RenewalRequest:
     return RenewalRequest(
         r.id, r.coverage_id, r.authorization_id, r.status, r.method, r.urgency, naive(r.sent_at),
@@ -77,6 +84,7 @@ def request_views(
     request_ids: Iterable[int] | None = None,
 ) -> tuple[RequestView, ...]:
     """Views of the given coverages' (or given) requests: open ones first, then newest."""
+    now = desk_now(now)
     q = (select(AuthorizationRequest, Coverage.patient_id, Patient.last_name,
                 Patient.first_name, Patient.preferred_name, Payer.name,
                 Payer.decision_days_standard, Payer.decision_hours_expedited,

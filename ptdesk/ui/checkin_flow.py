@@ -59,7 +59,7 @@ class CheckInFlow:
         result = OverrideDialog.ask(self._parent, self._api, self._runner, view, self._now,
                                     self._user() or self._last_by)
         if result is None:
-            self._show(view.chip, f"Not checked in. {view.line}")
+            self._show(view.chip, f"{view.line} Not checked in.")
             return
         if result.override is not None:
             self._last_by = result.override.by

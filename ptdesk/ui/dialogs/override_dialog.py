@@ -8,6 +8,7 @@ stored unless the check-in happens.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -15,12 +16,14 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QLabel,
+    QLayout,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.overrides import OverrideDraft, OverrideReason, check_override
 from ptdesk.services.checkin_dtos import CheckInApi, CheckInResult, CheckInView
@@ -57,15 +60,21 @@ class OverrideDialog(SavingDialog):
         box = QVBoxLayout(intro)
         box.setContentsMargins(0, 0, 0, 4)
         who = QLabel(f"<b>{view.patient_name}</b> · chart {view.chart_number}")
-        self.stop_chip = StatusChip(view.chip, icon=18, bold=True)
-        stops = [f for f in view.findings if f.outcome.value == "stop"]
-        detail = QLabel(" ".join(f"{f.sentence}" for f in stops) or view.line)
+        stops = [f for f in view.findings if f.outcome is Outcome.STOP]
+        head = stops[0] if stops else view.findings[0]
+        # The chip carries the short words; the sentences and the next step wrap below it.
+        self.stop_chip = StatusChip(replace(view.chip, text=f"{view.outcome.label} · "
+                                            f"{head.subject} {head.phrase}"), icon=18, bold=True)
+        detail = QLabel(" ".join(f.sentence for f in stops) or view.line)
         detail.setWordWrap(True)
+        step = QLabel(f"Next: {head.next_step}" if head.next_step else "")
+        step.setWordWrap(True)
+        step.setStyleSheet("font-weight: 600;")
         ask = QLabel("The visit will probably not be paid. Check in anyway only for one of "
                      "these reasons; it is kept with the visit and counted on the board.")
         ask.setWordWrap(True)
         ask.setProperty("role", "hint")
-        for w in (who, self.stop_chip, detail, ask):
+        for w in (who, self.stop_chip, detail, step, ask):
             box.addWidget(w)
 
         self.group = QButtonGroup(self)
@@ -96,7 +105,11 @@ class OverrideDialog(SavingDialog):
         self.form.add_field("detail", "&Details", self.detail)
         self.form.add_field("by", "&By *", self.by, "Who decides (initials until there are "
                                                     "user accounts)")
-        self._lay_out(self.form, intro=intro, min_width=560)
+        self._lay_out(self.form, intro=intro, min_width=600)
+        # Wrapped sentences need their height for the dialog's width (no overlapping lines).
+        lay = self.layout()
+        assert lay is not None
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.save_button.setText("Check &in at risk")
         self._reason_changed()
         next(iter(self.radios.values())).setFocus()

@@ -57,6 +57,7 @@ class OverridesDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
+        self.table.setWordWrap(False)  # one line per visit; the tooltip has the whole stop
         for col, width in ((0, 110), (1, 170), (2, 70), (3, 260), (4, 60), (5, 130)):
             self.table.setColumnWidth(col, width)
         self.empty = QLabel("")

@@ -216,10 +216,10 @@ class PatientRecordView(QWidget):
                   self.no_show_button, self.void_button):
             visit_bar.addWidget(b)
             b.setVisible(self.panel is not None)
+        visit_bar.addStretch(1)
         self.outcome = StatusChip(icon=18)  # the check-in decision in one line
         self.outcome.setObjectName("checkInOutcome")
-        visit_bar.addWidget(self.outcome)
-        visit_bar.addStretch(1)
+        self.outcome.setMinimumWidth(1)  # long words are elided (the tooltip has them all)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -233,6 +233,7 @@ class PatientRecordView(QWidget):
         rlay.addWidget(self.coverage_view)
         rlay.addLayout(visits, 1)
         rlay.addLayout(visit_bar)
+        rlay.addWidget(self.outcome)
         if self.panel is None:
             layout.addWidget(right, 1)
         else:

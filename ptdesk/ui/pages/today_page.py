@@ -185,9 +185,9 @@ class TodayPage(QWidget):
         actions.addWidget(self.session_button)
         actions.addWidget(self.patient_button)
         actions.addSpacing(12)
-        self.outcome = StatusChip(icon=18)  # the check-in decision in one line
+        self.outcome = StatusChip(icon=18)  # the check-in decision in one line, own row
         self.outcome.setObjectName("checkInOutcome")
-        actions.addWidget(self.outcome)
+        self.outcome.setMinimumWidth(1)  # long words are elided (the tooltip has them all)
         actions.addWidget(self.message, 1)
         keys = QLabel("Enter open patient · Ctrl+I check in · Ctrl+R session · Alt+←/→ day")
         keys.setProperty("role", "hint")
@@ -197,6 +197,7 @@ class TodayPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.outcome)
         layout.addLayout(actions)
         self.setTabOrder(self.date_edit, self.table)
         self.setTabOrder(self.table, self.check_in_button)
