@@ -50,7 +50,7 @@ def _row_of(page: TodayPage, name: str) -> int:
     raise AssertionError(f"{name} is not on the Today page")
 
 
-def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext,
+def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     errors: list[str] = []  # a calm error dialog would block the test: record it instead
     monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
@@ -174,3 +174,10 @@ def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext,
     qtbot.waitUntil(lambda: len(report.rows) >= 2, timeout=10000)
     assert any(r.detail == "REF-4471" and r.by == "JD" for r in report.rows)
     shot(report, "overrides_report")
+    out = tmp_path / "overrides.csv"
+    report.save_csv(str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "phone_confirmed,REF-4471,JD" in text
+    assert "stop.auth_expired" in text
+    report.save_pdf(str(tmp_path / "overrides.pdf"))
+    assert (tmp_path / "overrides.pdf").read_bytes().startswith(b"%PDF")
