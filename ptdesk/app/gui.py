@@ -119,10 +119,12 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         return board_page
 
     def build_settings_page() -> "QWidget":
+        from ptdesk.services.plan_of_care import PlanOfCareService
         from ptdesk.services.status_settings import StatusSettingsService
         from ptdesk.ui.pages.settings_page import SettingsPage
 
-        return SettingsPage(StatusSettingsService(factory), runner)
+        return SettingsPage(StatusSettingsService(factory), runner,
+                            plan_rules=PlanOfCareService(factory))
 
     window.add_page("patients", "Patients", build_patients_page)
     window.add_page("board", "Board", build_board_page)
