@@ -1,7 +1,7 @@
 """clinic details, stored patient estimates, self-pay fee schedules
 
 Revision ID: 0008_estimates_desk
-Revises: 0005_lookup_speed
+Revises: 0006_times_utc
 Create Date: 2026-12-01 04:14:26.384813
 """
 
@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from ptdesk.storage.migration_guard import MigrationRefused, foreign_keys_off, refuse_if_rows
 
 
 revision: str = "0008_estimates_desk"
@@ -80,6 +82,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Keep the data or refuse: estimates given, the clinic's details and self-pay price lists
+    # (which would turn into allowed amounts without their `kind`) would be lost.
+    conn = op.get_bind()
+    refuse_if_rows(conn, ["patient_estimates", "clinic_details"], revision)
+    if conn.execute(sa.text("SELECT 1 FROM fee_schedules WHERE kind <> 'allowed'")).first():
+        raise MigrationRefused(
+            f"Downgrading below {revision} would mix the self-pay prices into the allowed "
+            "amounts. Nothing was changed. Restore the backup taken before the upgrade instead.")
+    foreign_keys_off(conn, ["fee_schedules"])
     with op.batch_alter_table("fee_schedules", schema=None) as batch_op:
         batch_op.drop_column("kind")
 

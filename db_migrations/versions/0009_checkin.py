@@ -1,7 +1,7 @@
 """check-in overrides and plans of care
 
 Revision ID: 0009_checkin
-Revises: 0005_lookup_speed
+Revises: 0008_estimates_desk
 Create Date: 2026-12-01 04:17:47.020367
 """
 
@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from ptdesk.storage.migration_guard import MigrationRefused, foreign_keys_off, refuse_if_rows
 
 
 revision: str = '0009_checkin'
@@ -66,18 +68,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Dropping a column rebuilds `payers` on SQLite: with foreign keys on, the rebuild would
-    # cascade into coverages (STACK.md §10), so they are off around it and checked after.
+    # Keep the data or refuse: overrides, plans of care and a payer's plan-of-care setting
+    # would be lost. Dropping the column rebuilds `payers` on SQLite; the migration runner
+    # turns foreign keys off around it (a rebuild with them on cascades into coverages).
     conn = op.get_bind()
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    refuse_if_rows(conn, ["visit_overrides", "plans_of_care"], revision)
+    if conn.execute(sa.text("SELECT 1 FROM payers WHERE plan_of_care_rules")).first():
+        raise MigrationRefused(
+            f"Downgrading below {revision} would forget which payers follow the plan-of-care "
+            "rules. Nothing was changed. Restore the backup taken before the upgrade instead.")
+    foreign_keys_off(conn, ["payers"])
     with op.batch_alter_table('payers', schema=None) as batch_op:
         batch_op.drop_column('plan_of_care_rules')
-    if sqlite:
-        if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-            raise RuntimeError("foreign key check failed after rebuilding payers")
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
     with op.batch_alter_table('visit_overrides', schema=None) as batch_op:
         batch_op.drop_index('uq_visit_overrides_visit_kind')

@@ -169,7 +169,10 @@ def decide_check_in(
                 head.sentence if head else "", head.next_step if head else ""))
     # Everything Yellow or Red the chip lists becomes what to do next, unless it is already
     # said as a stop (the same reason twice would only repeat the words).
-    stopped_codes = {_STOP_REASON.get(f.rule) for f in stops}
+    stopped_codes: set[ReasonCode | None] = {_STOP_REASON.get(f.rule) for f in stops}
+    if any(f.rule in _AUTH_STOPS for f in stops):
+        # Today's booked visit is one of the "booked visits not covered": the stop says it.
+        stopped_codes.add(ReasonCode.BOOKED_UNCOVERED)
     for r in status.reasons:
         if r.status in (Status.RED, Status.YELLOW, Status.NONE) and r.code not in stopped_codes:
             if r.code in _NOT_A_WARNING:
@@ -199,6 +202,9 @@ _STOP_REASON: dict[str, ReasonCode] = {
     Rule.STOP_LIMIT_REACHED: ReasonCode.LIMIT_REACHED,
     Rule.STOP_RECERT_OVERDUE: ReasonCode.POC_RECERT_OVERDUE,
 }
+_AUTH_STOPS = frozenset({Rule.STOP_AUTH_EXPIRED, Rule.STOP_AUTH_EXHAUSTED,
+                         Rule.STOP_AUTH_NOT_STARTED, Rule.STOP_AUTH_PENDING,
+                         Rule.STOP_AUTH_MISSING, Rule.STOP_CODES_NOT_COVERED})
 # Reasons that concern coverage decided by the authorization rules above: when the coverage
 # is stopped or covered they add nothing at check-in (the stop's words already say them).
 _NOT_A_WARNING = frozenset({ReasonCode.NO_AUTH_IN_FORCE, ReasonCode.AUTH_EXPIRED,

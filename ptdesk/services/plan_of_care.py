@@ -21,10 +21,10 @@ from ptdesk.domain.plan_of_care import (
     PlanOfCareStatus,
     plan_of_care_status,
 )
-from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.auth_records import bump, coverage_patient
 from ptdesk.services.authorization_dtos import StatusChipView
+from ptdesk.services.checkin_dtos import PlanOfCareDraft, PlanOfCareView
 from ptdesk.services.status_settings import BandTable, load_bands
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Coverage, Patient, Payer, PlanOfCareRecord, Visit
@@ -32,40 +32,6 @@ from ptdesk.storage.models import Coverage, Patient, Payer, PlanOfCareRecord, Vi
 
 class PlanNotFound(DomainError):
     """The plan of care was removed (another desk may have changed it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanOfCareDraft:
-    patient_id: int
-    coverage_id: int | None
-    first_visit: date | None
-    plan_date: date | None
-    plan_end: date | None
-    certifier: str = ""
-    sent_on: date | None = None
-    signed_on: date | None = None
-    verbal_order_on: date | None = None
-    last_progress_report_on: date | None = None
-    notes: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanOfCareView:
-    plan_id: int
-    patient_id: int
-    coverage_id: int | None
-    payer_name: str
-    applies: bool  # Medicare, the payer's setting on, or no coverage named
-    draft: PlanOfCareDraft
-    recert_due: date
-    cert_due: date
-    treatment_days: int
-    visits_to_progress_report: int
-    recert_overdue: bool
-    chip: StatusChipView
-    reasons: tuple[tuple[Status, str, str], ...]  # (status, sentence, next step), worst first
-    next_step: str
-    current: bool  # the latest plan of its coverage (the one that speaks for today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +128,26 @@ def _chip(st: PlanOfCareStatus) -> StatusChipView:
 class PlanOfCareService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
+
+    def payer_rules(self, payer_id: int) -> tuple[bool, bool]:
+        """(on, always): whether the payer's plans of care are checked; Medicare always is."""
+        with session_scope(self._factory) as s:
+            p = s.get(Payer, payer_id)
+            if p is None:
+                raise ValidationErrors({"payer_id": "This payer is no longer in the database."})
+            always = p.kind is PayerKind.MEDICARE
+            return always or p.plan_of_care_rules, always
+
+    def set_payer_rules(self, payer_id: int, on: bool) -> tuple[bool, bool]:
+        """Turn Medicare's plan-of-care rules on or off for another payer (off by default)."""
+        with session_scope(self._factory) as s:
+            p = s.get(Payer, payer_id)
+            if p is None:
+                raise ValidationErrors({"payer_id": "This payer is no longer in the database."})
+            p.plan_of_care_rules = on
+            s.flush()
+            bump(s, ())  # every chip and the board follow (a change naming no patient)
+        return self.payer_rules(payer_id)
 
     def plans(self, patient_id: int, today: date) -> tuple[PlanOfCareView, ...]:
         """Every plan of the patient, the current ones first, newest first."""

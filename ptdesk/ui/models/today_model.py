@@ -47,6 +47,8 @@ def visit_text(row: TodayVisitRow) -> str:
     words = VISIT_WORDS.get(row.status, row.status.label)
     if row.status is VisitStatus.COMPLETED and row.lines:
         words += f" · {plural(row.lines, 'line')}"
+    if row.override:
+        words += " · ⚠ at risk"  # checked in over a stop (issue 10); the tooltip says why
     return words
 
 
@@ -109,6 +111,8 @@ class TodayModel(QAbstractTableModel):
                 return r.chip.tooltip or r.chip.text
             if col == COL_PATIENT:
                 return f"Chart {r.chart_number}" if r.chart_number else None
+            if col == COL_VISIT and r.override:
+                return f"Checked in over a stop: {r.override}"
             if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
                 return self._text(r, col) or None
             return None

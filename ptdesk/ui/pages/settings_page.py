@@ -10,6 +10,7 @@ from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from ptdesk.services.authorization_dtos import (
     BandSettingsDraft,
     BandSettingsView,
 )
+from ptdesk.services.checkin_dtos import PayerPlanRulesApi
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm
@@ -61,10 +63,12 @@ class ChartPrefixApi(Protocol):
 
 class SettingsPage(QWidget):
     def __init__(self, settings: StatusSettingsApi, runner: TaskRunner,
-                 parent: QWidget | None = None, *, charts: ChartPrefixApi | None = None) -> None:
+                 parent: QWidget | None = None, *, charts: ChartPrefixApi | None = None,
+                 plan_rules: PayerPlanRulesApi | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         self._charts = charts
+        self._plan_rules = plan_rules
         self._runner = runner
         self.views: tuple[BandSettingsView, ...] = ()
         self.defaults: dict[str, BandDefaultView] = {}
@@ -101,6 +105,14 @@ class SettingsPage(QWidget):
         self.reset_button = QPushButton("Use &clinic settings")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Issue 10: Medicare's plan-of-care rules for another payer (off by default).
+        self.plan_rules = QCheckBox("Check this payer's plans of care with Medicare's rules "
+                                    "(certification, recertification, progress report)")
+        self.plan_rules.setToolTip("pt-rules F: certification within 30 days, recertification "
+                                   "at min(plan end, first visit + 90 days), a progress report "
+                                   "every 10 treatment days. Medicare always has them.")
+        self.plan_rules.setVisible(False)
+        self.plan_rules.clicked.connect(self._plan_rules_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.reset_button)
@@ -110,6 +122,7 @@ class SettingsPage(QWidget):
         right.setContentsMargins(0, 0, 8, 0)
         right.addWidget(self.scope_label)
         right.addLayout(self.form)
+        right.addWidget(self.plan_rules)
         right.addStretch(1)
         # The sources make the form taller than a 1280x800 screen's page: it scrolls, while
         # the buttons and the status line stay in view below it.
@@ -247,11 +260,29 @@ class SettingsPage(QWidget):
                 f.set_value(int(value))
         self.reset_button.setVisible(v.payer_id is not None)
         self.reset_button.setEnabled(v.own)
+        self.plan_rules.setVisible(False)
+        if self._plan_rules is not None and v.payer_id is not None:
+            self._runner.submit(self._plan_rules.payer_rules, v.payer_id,
+                                on_done=self._show_plan_rules, on_error=self._failed,
+                                key="plan-rules")
         self.form.show_errors({})
         # Each default and its source are under their field; this line says what happened.
         self.status.setText(self._note.strip())
         self.status.setProperty("role", "hint")
         self._note = ""
+
+    def _show_plan_rules(self, state: tuple[bool, bool]) -> None:
+        on, always = state
+        self.plan_rules.setChecked(on)
+        self.plan_rules.setEnabled(not always)
+        self.plan_rules.setVisible(True)
+
+    def _plan_rules_clicked(self, checked: bool) -> None:
+        v = self.current()
+        if self._plan_rules is None or v is None or v.payer_id is None:
+            return
+        self._runner.submit(self._plan_rules.set_payer_rules, v.payer_id, checked,
+                            on_done=self._show_plan_rules, on_error=self._failed)
 
     def draft(self) -> BandSettingsDraft | dict[str, str]:
         errors: dict[str, str] = {}
