@@ -1,7 +1,7 @@
 """stored times in UTC on SQLite (storage.types.Instant)
 
 Revision ID: 0006_times_utc
-Revises: 0006_times_utc
+Revises: 0005_lookup_speed
 Create Date: 2026-12-01 04:50:00
 
 Until now SQLite kept the desk's aware times as their local wall-clock text (SQLAlchemy drops
