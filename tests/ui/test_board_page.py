@@ -99,3 +99,17 @@ def test_board_models_pass_the_model_tester(
     qtmodeltester.check(payers)
     assert payers.index(0, 4).data() == "67%"
     assert awaiting.index(0, 0).data() == "OVERDUE"
+
+
+def test_count_tiles_agree_with_their_number(qtbot: QtBot) -> None:
+    """"1 visit treated at risk this week", "2 visits ..." (seen on the demo board: "1  visits")."""
+    from ptdesk.domain.status import Status
+    from ptdesk.ui.pages.board_page import CountTile
+
+    tile = CountTile("visits treated at risk this week", Status.RED,
+                     one="visit treated at risk this week")
+    qtbot.addWidget(tile)
+    tile.set_count(1)
+    assert tile.accessibleName() == "1 visit treated at risk this week"
+    tile.set_count(2)
+    assert tile.accessibleName() == "2 visits treated at risk this week"

@@ -120,9 +120,11 @@ def _table(model: QSortFilterProxyModel | RowsModel[Any], name: str) -> QTableVi
 class CountTile(QPushButton):
     """A count with its shape and words; pressing it filters the list."""
 
-    def __init__(self, words: str, status: Status, parent: QWidget | None = None) -> None:
+    def __init__(self, words: str, status: Status, parent: QWidget | None = None, *,
+                 one: str | None = None) -> None:
         super().__init__(parent)
         self.words = words
+        self.one = one or words  # the words after a count of 1 ("1 request overdue")
         self.status = status
         self.count = 0
         self.setIcon(status_icon(status, 22))
@@ -136,8 +138,9 @@ class CountTile(QPushButton):
 
     def set_count(self, n: int) -> None:
         self.count = n
-        self.setText(f"{n}  {self.words}")
-        self.setAccessibleName(f"{n} {self.words}")
+        words = self.one if n == 1 else self.words
+        self.setText(f"{n}  {words}")
+        self.setAccessibleName(f"{n} {words}")
 
 
 class BoardPage(QWidget):
@@ -174,7 +177,8 @@ class BoardPage(QWidget):
         self.print_button = QPushButton("&Print…")
         self.print_button.setToolTip("Preview and print the work list (Ctrl+P)")
         # Issue 10: visits checked in over a stop; pressing it opens the overrides report.
-        self.at_risk_tile = CountTile("visits treated at risk this week", Status.RED)
+        self.at_risk_tile = CountTile("visits treated at risk this week", Status.RED,
+                                      one="visit treated at risk this week")
         self.at_risk_tile.setCheckable(False)
         self.at_risk_tile.setToolTip("Visits this week checked in over a stop: open the "
                                      "overrides report (who, why, when)")
@@ -189,7 +193,7 @@ class BoardPage(QWidget):
         self.yellow_tile = CountTile("in Yellow", Status.YELLOW)
         self.none_tile = CountTile("with no authorization", Status.NONE)
         self.ending_tile = CountTile("ending in 14 days", Status.YELLOW)
-        self.overdue_tile = CountTile("requests overdue", Status.RED)
+        self.overdue_tile = CountTile("requests overdue", Status.RED, one="request overdue")
         tiles = QHBoxLayout()
         for t in (self.red_tile, self.none_tile, self.yellow_tile, self.ending_tile,
                   self.overdue_tile):
