@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -131,10 +132,16 @@ class RecordEstimates(QWidget):
             QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setMaximumHeight(ROW_HEIGHT * 4 + 8)
+        # A record with no estimate yet gives the room to the authorization panel above.
+        self.empty_note = QLabel("None given yet. Estimate… (Ctrl+Shift+E) prepares one.")
+        self.empty_note.setProperty("role", "hint")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view)
+        layout.addWidget(self.empty_note)
+        self._show_empty(True)
         self.button.clicked.connect(lambda: self.open_estimate())
         self.reprint_button.clicked.connect(self.reprint)
         self.view.activated.connect(lambda _i: self.reprint())
@@ -150,7 +157,13 @@ class RecordEstimates(QWidget):
         if rows and rows[0].patient_id != self.patient_id:
             return
         self.model.set_rows(rows)
+        self._show_empty(not rows)
         self.reprint_button.setEnabled(self.selected() is not None)
+
+    def _show_empty(self, empty: bool) -> None:
+        self.view.setVisible(not empty)
+        self.empty_note.setVisible(empty)
+        self.reprint_button.setVisible(not empty)
 
     def selected(self) -> StoredEstimate | None:
         rows = self.view.selectionModel().selectedRows()
