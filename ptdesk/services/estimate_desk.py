@@ -153,6 +153,7 @@ class _Coverage:
     group_id: str
     benefits: dict[str, Any]
     verified_on: date | None
+    requires_auth: bool = False
 
 
 def _in_force(s: Session, patient_id: int, day: date) -> _Coverage | None:
@@ -174,7 +175,8 @@ def _in_force(s: Session, patient_id: int, day: date) -> _Coverage | None:
         else c.benefits_verified_on.isoformat(),
     }
     return _Coverage(c.id, c.payer_id, c.payer.name, c.payer.kind, c.member_id, c.group_id,
-                     {k: v for k, v in b.items() if v is not None}, c.benefits_verified_on)
+                     {k: v for k, v in b.items() if v is not None}, c.benefits_verified_on,
+                     c.payer.requires_prior_auth)
 
 
 def _typical_lines(s: Session, patient_id: int) -> tuple[list[dict[str, Any]], bool]:
@@ -197,7 +199,8 @@ def _next_booked(s: Session, patient_id: int, today: date) -> date | None:
         Visit.visit_date >= today).order_by(Visit.visit_date).limit(1)).first()
 
 
-def _counts(panel: PanelView, coverage_id: int, notes: list[str]) -> dict[str, Any]:
+def _counts(panel: PanelView, coverage_id: int, notes: list[str], *,
+            requires_auth: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
     limit = next((x for x in panel.limits if x.coverage_id == coverage_id), None)
     if limit is not None:
@@ -217,6 +220,12 @@ def _counts(panel: PanelView, coverage_id: int, notes: list[str]) -> dict[str, A
         else:
             notes.append(f"Authorization {a.number} counts units: only its end date is used.")
         out["auth_end"] = a.effective_end.isoformat()
+    elif requires_auth:
+        # The payer needs an authorization and none is in force or coming: every visit is
+        # covered only once one is granted (the estimate marks them and prices the refusal).
+        out["auth_visits_left"] = 0
+        notes.append("No authorization in force or coming: the payer requires one, so every "
+                     "visit is covered only once it is authorized.")
     return out
 
 
@@ -267,7 +276,7 @@ class EstimateDeskService:
             benefits = dict(cov.benefits)
             if self._panel is not None and patient_id is not None:
                 benefits.update(_counts(self._panel.panel(patient_id, today, now), cov.id,
-                                        notes))
+                                        notes, requires_auth=cov.requires_auth))
             data["benefits"] = benefits
             if cov.verified_on is not None:
                 data["as_of"] = cov.verified_on.isoformat()

@@ -123,3 +123,21 @@ def test_a_course_into_a_year_without_a_cms_file(session_factory: sessionmaker[S
     assert "aún no está cargado" in (fallback_note(result, "es") or "")
     data["plan_of_care"]["first_visit"] = "2026-03-02"
     assert with_next_year_fallback(data) is data
+
+
+def test_a_payer_needing_an_authorization_with_none_in_force_marks_every_visit(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Seen on the demo: an expired authorization gave "Covered in full" on every visit. With
+    none in force or coming, each visit is covered only once authorized: marked, and priced
+    at what the patient owes if it is refused."""
+    c = make_clinic(session_factory)
+    AuthorizationService(session_factory).add(AuthorizationDraft(  # ended before TODAY
+        c.coverage_id, date(2025, 10, 1), date(2025, 12, 31), 12, number="OLD"))
+    desk = EstimateDesk(session_factory, PanelService(session_factory))
+    p = desk.prefill(c.patient_id, TODAY, NOW, visits=4, per_week=2)
+    assert p.scenario["benefits"]["auth_visits_left"] == 0
+    assert "auth_end" not in p.scenario["benefits"]
+    assert any("requires one" in n for n in p.notes)
+    result = desk.compute(p.scenario)
+    assert all(v.needs_extension for v in result.estimate.visits)
