@@ -58,7 +58,7 @@ def test_stop_then_override_round_trips(session_factory: sessionmaker[Session]) 
     assert o.at.tzinfo is not None
     assert abs((o.at - now).total_seconds()) < 1
     assert svc.patient_overrides(o.patient_id)[vid].by == "JD"
-    board = BoardService(session_factory).board(today, now.replace(tzinfo=None))
+    board = BoardService(session_factory).board(today, now)
     start, end = week_of(today)
     assert start <= today <= end
     assert board.at_risk_week == 1
@@ -103,7 +103,7 @@ def test_medicare_recert_overdue_stops(session_factory: sessionmaker[Session]) -
     d = CheckInService(session_factory).decide(vid, today)
     assert d.outcome is Outcome.STOP
     assert d.stop_rules == (Rule.STOP_RECERT_OVERDUE,)
-    board = BoardService(session_factory).board(today, now.replace(tzinfo=None))
+    board = BoardService(session_factory).board(today, now)
     steps = [p for p in board.plan_steps if p.patient_id == c.medicare_patient_id]
     assert steps
     assert "Recertification overdue" in steps[0].next_step

@@ -50,7 +50,7 @@ def test_every_state_is_in_the_demo(session_factory: sessionmaker[Session]) -> N
            for chart, vid in booked.items() if chart in EXPECTED
            for d in [svc.decide(vid, today)]}
     assert got == EXPECTED
-    board = BoardService(session_factory).board(today, now.replace(tzinfo=None))
+    board = BoardService(session_factory).board(today, now)
     assert board.at_risk_week >= 1
     steps = " ".join(p.next_step for p in board.plan_steps)
     assert "Recertification overdue" in steps

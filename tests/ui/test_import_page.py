@@ -122,10 +122,13 @@ def test_every_table_has_export_in_its_context_menu(
     from ptdesk.app.context import AppContext  # noqa: F401 - the real composition below
     from ptdesk.app.gui import build_main_window
 
+    from ptdesk.app.paths import app_paths
+
     class Ctx:
         session_factory = sqlite_session_factory
         db_label = "test"
         is_demo = False
+        paths = app_paths(str(tmp_path), demo=False)
 
     window = build_main_window(Ctx())  # type: ignore[arg-type]
     qtbot.addWidget(window)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.words import plural
 from ptdesk.services.checkin_dtos import CheckInApi, OverrideView
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.checkin_models import OverridesModel
@@ -110,7 +111,7 @@ class OverridesDialog(QDialog):
         self.model.set_rows(rows)
         n = len(rows)
         self.empty.setText("No visit was checked in over a stop this week." if not n else
-                           f"{n} visit{'s' if n != 1 else ''} checked in over a stop.")
+                           f"{plural(n, 'visit')} checked in over a stop.")
 
     # ---- printing and files ------------------------------------------------------------
     def to_html(self) -> str:

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ptdesk.domain.status import Status
+from ptdesk.domain.words import plural
 from ptdesk.services.checkin_dtos import PlanOfCareView
 from ptdesk.ui.theme import BORDER, STATUS_FILL
 from ptdesk.ui.widgets.date_field import format_date
@@ -64,7 +65,7 @@ class PlanOfCareCard(QFrame):
             ("Certified through", f"{format_date(plan.recert_due)}"
              + (" (overdue)" if plan.recert_overdue else "")),
             ("Progress report", "due now" if left == 0 else
-             f"in {left} visit{'s' if left != 1 else ''} ({plan.treatment_days} of 10 "
+             f"in {plural(left, 'visit')} ({plan.treatment_days} of 10 "
              "treatment days)"),
             ("Physician / NPP", d.certifier or "—"),
             ("Plan", f"{_on(d.plan_date)} – {_on(d.plan_end)}; first treatment "
