@@ -121,7 +121,6 @@ def test_every_table_has_export_in_its_context_menu(
 ) -> None:
     from ptdesk.app.context import AppContext  # noqa: F401 - the real composition below
     from ptdesk.app.gui import build_main_window
-
     from ptdesk.app.paths import app_paths
 
     class Ctx:
