@@ -21,8 +21,9 @@ in `Finding` field order. It never changes `v`. Nothing else is needed: the scre
 audit both see it.
 
 Money is rounded in two places only: `Tables.fee_amount` (fee x units x CQ factor) and the
-share of a given allowed amount in `_bill_code`, both with `Decimal.quantize` to the cent under
-the default context (half-even).
+share of a given allowed amount in `_bill_code`, both half-up to the cent with
+`domain.money.round_cents` (one rounding rule for the whole project, issue 11; until then the
+engine rounded half-even and the rest of ptdesk half-up).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from ptdesk.domain.billing.modifiers import CQ, GP, KX
 from ptdesk.domain.billing.ruleset import RuleSet
 from ptdesk.domain.billing.tables import Tables
 from ptdesk.domain.billing.units import Allocation, ama_units, cms_units
+from ptdesk.domain.money import round_cents
 from ptdesk.domain.payers import PayerKind, UnitMethod
 
 Rule = Callable[[VisitCalc, list[FindingT]], None]
@@ -67,7 +69,6 @@ RULES: tuple[Rule, ...] = (
     edit_checks.authorization,
 )
 
-_CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 _CQ_NOTE = "CQ: paid at 85% of the fee schedule (15% reduction since 2022)"
 _W = Severity.WARNING
@@ -232,7 +233,7 @@ class Evaluator:
                 p_min, p_asst = minutes, asst
             if given is not None:
                 share = given * part_units / units if units else given
-                allowed = share.quantize(_CENT)
+                allowed = round_cents(share)
             else:
                 allowed = self.tables.fee_amount(unit_fee, part_units, is_cq and cq_reduced)
             note = _CQ_NOTE if is_cq and cq_reduced else ""

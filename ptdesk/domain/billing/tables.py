@@ -14,9 +14,9 @@ from ptdesk.domain.billing.assistant import CQ_PAYMENT_FACTOR
 from ptdesk.domain.billing.codes import CodeInfo
 from ptdesk.domain.billing.edits import PtpEdit
 from ptdesk.domain.billing.ruleset import RuleSet
+from ptdesk.domain.money import round_cents
 
 CACHE_MAX = 10_000
-_CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 # Fee statuses that are never paid separately: their allowed amount is 0.
@@ -64,13 +64,14 @@ class Tables:
     def fee_amount(self, unit_fee: Decimal, units: int, cq_reduced: bool) -> Decimal:
         """The fee schedule's allowed amount for `units` units (CQ reduced or not).
 
-        Money is rounded here, to the cent with the Decimal context's rounding (half-even).
+        Money is rounded here, half-up to the cent (`domain.money.round_cents`, the project's
+        one rounding rule).
         """
         key = (unit_fee, units, cq_reduced)
         hit = self._allowed.get(key)
         if hit is None:
             factor = CQ_PAYMENT_FACTOR if cq_reduced else _ONE
-            hit = (unit_fee * units * factor).quantize(_CENT)
+            hit = round_cents(unit_fee * units * factor)
             if len(self._allowed) >= CACHE_MAX:
                 self._allowed.clear()
             self._allowed[key] = hit

@@ -8,7 +8,7 @@ visits count and project exactly like visits entered in the app.
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, insert, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ptdesk.domain.money import to_cents
 from ptdesk.domain.visit_allocation import allocate
 from ptdesk.services.auth_records import (
     PatientData,
@@ -58,7 +59,7 @@ def _iso_time(v: Any) -> object:  # SQLAlchemy's SQLite TIME storage format
 def _cents(v: Any) -> object:
     if v is None:
         return None
-    return int((Decimal(v) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return to_cents(Decimal(v))  # the project's one rounding rule (domain.money)
 
 
 def _converters(rows: Sequence[Sequence[object]], columns: Sequence[str],

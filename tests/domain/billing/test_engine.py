@@ -300,3 +300,20 @@ def test_every_finding_has_source_and_message(rules: RuleSet) -> None:
         assert f.source
         assert f.message
         assert f.severity in (Severity.ERROR, Severity.WARNING)
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "expected"),
+    [
+        # 2025 Medicare 97112 ($32.02), 5 units all by the assistant: 32.02 x 5 x 0.85 =
+        # 136.085 -> 136.09 half-up (half-even gave 136.08 before issue 11's one rounding rule)
+        (ServiceLine("97112", 75, assistant_minutes=75), date(2025, 6, 2), "136.09"),
+        # a given allowed amount with a half cent: 10.125 -> 10.13 (half-even gave 10.12)
+        (ServiceLine("97110", 15, allowed_amount=Decimal("10.125")), D, "10.13"),
+    ],
+)
+def test_money_is_rounded_half_up_to_the_cent(
+    rules: RuleSet, line: ServiceLine, day: date, expected: str
+) -> None:
+    (billed,) = evaluate_visit(visit(line, day=day), rules).lines
+    assert billed.allowed_amount == Decimal(expected)
