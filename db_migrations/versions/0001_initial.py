@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from ptdesk.storage.migration_guard import refuse_if_rows
+
 
 revision: str = '0001_initial'
 down_revision: str | Sequence[str] | None = None
@@ -235,6 +237,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows(op.get_bind(), [
+        "patients", "payers", "providers", "coverages", "fee_schedules", "authorizations",
+        "fee_schedule_entries", "visits", "authorization_codes", "service_lines"],
+        "0001_initial")
     
     with op.batch_alter_table('service_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_service_lines_visit_id'))

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from ptdesk.storage.migration_guard import refuse_if_rows
+
 revision: str = "0002_rule_tables"
 down_revision: str | Sequence[str] | None = "0001_initial"
 branch_labels: str | Sequence[str] | None = None
@@ -76,6 +78,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows(op.get_bind(), ["rule_imports", "imported_mue", "imported_ptp"],
+                   "0002_rule_tables")
     with op.batch_alter_table("imported_ptp", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_imported_ptp_import_id"))
     op.drop_table("imported_ptp")

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from ptdesk.storage.migration_guard import foreign_keys_off, refuse_if_rows
+
 
 revision: str = '0003_authorization_workflow'
 down_revision: str | Sequence[str] | None = '0002_rule_tables'
@@ -17,7 +19,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# visits.authorization_id is derived: ptdesk recomputes it (and the usage tables) after an
+# upgrade that crosses this revision (storage/migrate.py).
+rebuilds_derived_usage = True
+
+
 def upgrade() -> None:
+    foreign_keys_off(op.get_bind(), ["payers", "visits"])  # batch rebuilds of payers and visits below
     
     op.create_table('change_counters',
     sa.Column('name', sa.String(length=40), nullable=False),
@@ -91,6 +99,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    conn = op.get_bind()
+    foreign_keys_off(conn, ["payers", "visits"])
+    refuse_if_rows(conn, ["authorization_requests", "status_band_settings"],
+                   "0003_authorization_workflow")
     
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_visits_authorization_id_authorizations'), type_='foreignkey')

@@ -17,6 +17,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# The usage tables are created empty: ptdesk fills them after the upgrade (storage/migrate.py).
+rebuilds_derived_usage = True
+
+
 def upgrade() -> None:
     op.create_table('patient_changes',
     sa.Column('patient_id', sa.Integer(), nullable=False),

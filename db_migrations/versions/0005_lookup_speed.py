@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from ptdesk.storage.migration_guard import foreign_keys_off
+
 
 revision: str = "0005_lookup_speed"
 down_revision: str | Sequence[str] | None = "0004_derived_usage"
@@ -20,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    foreign_keys_off(op.get_bind(), ["patients"])  # the batch rebuild of patients below
 
     with op.batch_alter_table("patient_search_terms", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_patient_search_terms_kind_term"))
@@ -76,6 +79,7 @@ def _backfill_sort_names() -> None:
 
 
 def downgrade() -> None:
+    foreign_keys_off(op.get_bind(), ["patients"])  # the batch rebuild of patients below
 
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.drop_index("ix_patients_sort_name_id")

@@ -2,10 +2,11 @@
 
 import argparse
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,7 @@ from ptdesk.app.paths import AppPaths, app_paths
 from ptdesk.domain.errors import DomainError
 from ptdesk.storage.engine import create_engine_for, make_session_factory
 from ptdesk.storage.migrate import UpgradeResult, upgrade_to_head
+from ptdesk.storage.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,13 @@ def _has_patients(engine: Engine) -> bool:
         return conn.execute(text("SELECT 1 FROM patients LIMIT 1")).first() is not None
 
 
+def _rebuild_derived(conn: Connection) -> None:
+    # Imported only when an upgrade needs it (the allocation code is not needed to start).
+    from ptdesk.services.derived_usage import rebuild_derived_usage
+
+    rebuild_derived_usage(conn)
+
+
 def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppContext:
     demo = bool(getattr(args, "demo", False))
     paths = app_paths(getattr(args, "data_dir", None), demo=demo)
@@ -58,8 +67,14 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
         except ArgumentError as exc:
             raise DatabaseUnavailable(f"The database address is not valid: {exc}") from None
         url, label = db_url, describe_url(db_url)
+        if make_url(db_url).password:
+            # Any account on the computer can read a command line (ps, /proc).
+            print("ptdesk: warning: a password given in --db-url can be seen by other accounts "
+                  "on this computer; leave it out and put it in ~/.pgpass (or PGPASSWORD)",
+                  file=sys.stderr)
     else:
-        paths.root.mkdir(parents=True, exist_ok=True)
+        private_dir(paths.data_dir)
+        private_dir(paths.root)
         url = f"sqlite:///{paths.database_file}"
         label = "Demo clinic (synthetic data)" if demo else f"file {paths.database_file}"
     try:
@@ -69,7 +84,11 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     from sqlalchemy.exc import OperationalError
 
     try:
-        result = upgrade_to_head(engine, backup_dir=paths.backups_dir)
+        result = upgrade_to_head(engine, backup_dir=paths.backups_dir,
+                                 rebuild_derived=_rebuild_derived)
+    except DomainError:
+        engine.dispose()
+        raise
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseUnavailable(f"Could not open the database ({label}): {exc.orig}") from None

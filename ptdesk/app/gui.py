@@ -139,6 +139,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     _install_menus(window, ctx, find, today_page, patients_page)
     window.add_global_shortcut("Ctrl+K", lambda: patients_page().quick_estimate())
     window.destroyed.connect(runner.shutdown)
+    _start_backups(ctx, window, runner)
     return window
 
 
@@ -175,6 +176,16 @@ def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
                                          lambda: on_today("record_session")),
                   about=about_info(ctx))
     window.restore_state(QSettings("ptdesk", "ptdesk"))
+
+
+def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
+    """The first start of the day backs up (off the GUI thread); the status bar says when the
+    last backup was."""
+    from ptdesk.services.backup import BackupService
+
+    backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
+    runner.submit(backups.start_of_day, on_done=window.set_backup_status,
+                  on_error=lambda exc: window.set_backup_status("Backup failed: see the log"))
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -4,10 +4,13 @@ Patient names, dates of birth and member ids are never logged: code logs ids onl
 filter masks anything shaped like a date or a long digit run in case a message slips through.
 """
 
+import io
 import logging
 import logging.handlers
 import re
 from pathlib import Path
+
+from ptdesk.storage.private_files import private_dir, private_file
 
 _DATE = re.compile(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b")
 _LONG_DIGITS = re.compile(r"\b\d{7,}\b")
@@ -26,10 +29,19 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it opens (the first, and each after a rotation) is owner-only (0600)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def configure_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path:
-    logs_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(logs_dir.parent)  # the data folder
+    private_dir(logs_dir)
     log_file = logs_dir / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(
+    handler = _PrivateRotatingFileHandler(
         log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 # Modules that add a subcommand: each has register(subparsers) and sets `handler`.
 _COMMAND_MODULES: tuple[str, ...] = (
     "ptdesk.app.cli_audit",
+    "ptdesk.app.cli_backup",
     "ptdesk.app.cli_demo",
     "ptdesk.app.cli_estimate",
     "ptdesk.app.cli_rules",

@@ -25,6 +25,7 @@ from ptdesk.domain.visit_allocation import (
     allocate,
 )
 from ptdesk.domain.visit_limits import plan_year
+from ptdesk.storage.concurrency import insert_ignore, lock_patients
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,
@@ -308,7 +309,11 @@ def bump(s: Session, patient_ids: Iterable[int]) -> int:
     res = conn.execute(update(ChangeCounter).where(ChangeCounter.name == COUNTER)
                        .values(value=ChangeCounter.value + 1))
     if res.rowcount == 0:
-        conn.execute(insert(ChangeCounter).values(name=COUNTER, value=1))
+        # Two desks making the very first change at once both find no row: one inserts, the
+        # other's insert is ignored and it bumps the row the first one wrote.
+        insert_ignore(conn, ChangeCounter, {"name": COUNTER, "value": 0})
+        conn.execute(update(ChangeCounter).where(ChangeCounter.name == COUNTER)
+                     .values(value=ChangeCounter.value + 1))
     value = int(conn.execute(select(ChangeCounter.value)
                              .where(ChangeCounter.name == COUNTER)).scalar_one())
     pids = set(patient_ids)
@@ -316,7 +321,7 @@ def bump(s: Session, patient_ids: Iterable[int]) -> int:
         res = conn.execute(update(ChangeCounter).where(ChangeCounter.name == WHOLE_CLINIC)
                            .values(value=value))
         if res.rowcount == 0:
-            conn.execute(insert(ChangeCounter).values(name=WHOLE_CLINIC, value=value))
+            insert_ignore(conn, ChangeCounter, {"name": WHOLE_CLINIC, "value": value})
     for pid in pids:
         res = conn.execute(update(PatientChange).where(PatientChange.patient_id == pid)
                            .values(seq=value))
@@ -332,7 +337,11 @@ def current_token(s: Session) -> int:
 
 
 def refresh_patient(s: Session, patient_id: int) -> tuple[Allocation, int]:
-    """Re-allocate one patient and bump the counter (inside the caller's transaction)."""
+    """Re-allocate one patient and bump the counter (inside the caller's transaction).
+
+    The patient's lock is taken before the patient is read, so a save that waited for another
+    desk's save of the same patient reads what that save wrote (storage/concurrency.py)."""
+    lock_patients(s, (patient_id,))
     alloc = reallocate(s, load_patient(s, patient_id))
     return alloc, bump(s, (patient_id,))
 

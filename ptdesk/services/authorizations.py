@@ -34,6 +34,7 @@ from ptdesk.services.authorization_dtos import (
     AuthorizationSaved,
     OverlapWarning,
 )
+from ptdesk.storage.concurrency import lock_patients, retry_conflicts
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Authorization, AuthorizationCode, Patient
 from ptdesk.storage.rule_tables import read_codes, rules_dir
@@ -152,6 +153,7 @@ class AuthorizationService:
         with session_scope(self._factory) as s:
             return overlaps(s, draft, authorization_id)
 
+    @retry_conflicts
     def add(self, draft: AuthorizationDraft) -> AuthorizationSaved:
         """Add an approved authorization or a pending placeholder; re-allocate the visits."""
         validate(draft)
@@ -167,6 +169,7 @@ class AuthorizationService:
             _, token = refresh_patient(s, pid)
             return AuthorizationSaved(auth.id, warnings, token)
 
+    @retry_conflicts
     def update(self, authorization_id: int, draft: AuthorizationDraft) -> AuthorizationSaved:
         validate(draft)
         with session_scope(self._factory) as s:
@@ -184,6 +187,7 @@ class AuthorizationService:
             _, token = refresh_patient(s, pid)
             return AuthorizationSaved(auth.id, warnings, token)
 
+    @retry_conflicts
     def end(self, authorization_id: int, ended_on: date, reason: str) -> AuthorizationSaved:
         """Close early (discharge, replaced): visits after `ended_on` stop drawing from it."""
         with session_scope(self._factory) as s:
@@ -206,6 +210,7 @@ class AuthorizationService:
         with session_scope(self._factory) as s:
             return draft_of(self._get(s, authorization_id))
 
+    @retry_conflicts
     def reallocate_patient(self, patient_id: int) -> int:
         """Rewrite the patient's stored allocation and usage; returns the new change token."""
         with session_scope(self._factory) as s:
@@ -221,6 +226,7 @@ class AuthorizationService:
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
             with session_scope(self._factory) as s:
+                lock_patients(s, chunk)
                 for data in load_patients(s, chunk).values():
                     reallocate(s, data)
                 bump(s, ())

@@ -31,6 +31,7 @@ from ptdesk.services.authorization_dtos import (
     RequestView,
 )
 from ptdesk.services.patient_dtos import display_name
+from ptdesk.storage.concurrency import retry_conflicts
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
     Authorization,
@@ -129,6 +130,7 @@ class RenewalService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
 
+    @retry_conflicts
     def create(self, draft: RenewalRequestDraft, now: datetime) -> RequestView:
         """A new request; sent already when `draft.sent_at` is given (then pending)."""
         with session_scope(self._factory) as s:
@@ -141,6 +143,7 @@ class RenewalService:
             refresh_patient(s, pid)
             return self._view(s, r.id, now)
 
+    @retry_conflicts
     def update(self, request_id: int, draft: RenewalRequestDraft, now: datetime) -> RequestView:
         with session_scope(self._factory) as s:
             r = self._get(s, request_id)
@@ -156,6 +159,7 @@ class RenewalService:
             refresh_patient(s, pid)
             return self._view(s, r.id, now)
 
+    @retry_conflicts
     def mark_sent(self, request_id: int, sent_at: datetime, now: datetime) -> RequestView:
         with session_scope(self._factory) as s:
             r = self._get(s, request_id)
@@ -167,6 +171,7 @@ class RenewalService:
             refresh_patient(s, self._patient(s, r))
             return self._view(s, r.id, now)
 
+    @retry_conflicts
     def record_decision(
         self, request_id: int, decision: RenewalDecision, now: datetime
     ) -> DecisionRecorded:
@@ -224,6 +229,7 @@ class RenewalService:
             _, token = refresh_patient(s, self._patient(s, r))
             return DecisionRecorded(self._view(s, r.id, now), auth_id, sentence, token)
 
+    @retry_conflicts
     def appeal(self, request_id: int, appealed_at: datetime, now: datetime) -> RequestView:
         with session_scope(self._factory) as s:
             r = self._get(s, request_id)

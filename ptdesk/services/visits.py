@@ -15,6 +15,7 @@ from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.services.auth_records import coverage_patient, refresh_patient
 from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft, VisitView
+from ptdesk.storage.concurrency import retry_conflicts
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, ServiceLine, Visit
 
@@ -30,6 +31,7 @@ class VisitService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
 
+    @retry_conflicts
     def book(self, draft: VisitDraft) -> VisitView:
         with session_scope(self._factory) as s:
             if s.get(Patient, draft.patient_id) is None:
@@ -46,6 +48,7 @@ class VisitService:
             s.flush()
             return self._done(s, v)
 
+    @retry_conflicts
     def check_in(self, visit_id: int, at: datetime) -> VisitView:
         with session_scope(self._factory) as s:
             v = self._get(s, visit_id, allow=(VisitStatus.BOOKED,))
@@ -53,6 +56,7 @@ class VisitService:
             v.checked_in_at = at
             return self._done(s, v)
 
+    @retry_conflicts
     def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView:
         """Completed with its service lines (replacing any); booked visits may skip check-in."""
         errors: dict[str, str] = {}
@@ -83,6 +87,7 @@ class VisitService:
     def no_show(self, visit_id: int) -> VisitView:
         return self._set(visit_id, VisitStatus.NO_SHOW, (VisitStatus.BOOKED,))
 
+    @retry_conflicts
     def void(self, visit_id: int, reason: str) -> VisitView:
         """A visit recorded in error (wrong patient or date): it stops counting."""
         if not reason.strip():
@@ -98,6 +103,7 @@ class VisitService:
         with session_scope(self._factory) as s:
             return _view(self._get(s, visit_id, allow=tuple(VisitStatus)), 0)
 
+    @retry_conflicts
     def _set(self, visit_id: int, status: VisitStatus,
              allow: tuple[VisitStatus, ...]) -> VisitView:
         with session_scope(self._factory) as s:

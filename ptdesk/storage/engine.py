@@ -2,15 +2,36 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from ptdesk.storage.concurrency import forget_locks, lock_before_flush, translate
+from ptdesk.storage.private_files import private_file
+
+# How long a save waits for another desk's write on SQLite before the desk is told (in words)
+# that another desk is saving. Was 15 s: a person at the desk gave up long before.
+SQLITE_BUSY_TIMEOUT_S = 2.0
+# A dead or unreachable server must not hang start-up (libpq's default is to wait for ever).
+PG_CONNECT_TIMEOUT_S = 5
 
 
 def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def connect_args_for(url: URL) -> dict[str, Any]:
+    """Driver arguments besides the URL's own query (where sslmode, sslrootcert ... stay, and
+    libpq reads them as they are)."""
+    if url.get_backend_name() == "sqlite":
+        return {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        return {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    return {}
 
 
 def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
@@ -20,9 +41,14 @@ def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": True}
     if url.get_backend_name() == "sqlite":
         # Worker threads share the engine; each connection is used by one thread at a time.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        kwargs["connect_args"] = connect_args_for(url)
     else:
         kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = connect_args_for(url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not url.database.startswith("file:") and Path(url.database).parent.is_dir():
+        # Owner-only before SQLite creates it; its -wal and -shm files take the same mode.
+        private_file(Path(url.database))
     engine = create_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
@@ -41,16 +67,32 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: services copy rows into frozen dataclasses after commit.
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    # Per-patient locks before the first write of a save (storage/concurrency.py).
+    event.listen(factory, "before_flush", lock_before_flush)
+    event.listen(factory, "after_commit", forget_locks)
+    event.listen(factory, "after_rollback", forget_locks)
+    return factory
 
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error, always close."""
+    """One unit of work: commit on success, roll back on any error, always close.
+
+    A database error a person can act on (another desk holds the file, the database is
+    read-only, the server broke a tie between two desks) leaves as a `DomainError` in words;
+    `concurrency.retry_conflicts` around a service method retries the last kind.
+    """
     session = factory()
     try:
         yield session
         session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        words = translate(exc)
+        if words is None:
+            raise
+        raise words from exc
     except BaseException:
         session.rollback()
         raise

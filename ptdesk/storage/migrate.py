@@ -15,14 +15,19 @@ import logging
 import re
 import shutil
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
+from ptdesk import __version__
+from ptdesk.domain.errors import DomainError
 from ptdesk.storage.bundled import migrations_dir
+from ptdesk.storage.private_files import private_dir, private_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VERSION_TABLE = "alembic_version"  # Alembic's default, which db_migrations/env.py keeps
+WRITTEN_BY_KEY = "ptdesk.schema_written_by"  # app_settings: the version that last upgraded
+SCHEMA_LOCK_KEY = 0x7074_6465_736B  # pg_advisory_xact_lock key of schema upgrades ("ptdesk")
 
 # `revision: str = "0005_x"` / `down_revision: str | Sequence[str] | None = "0004_y"` (or None),
 # as Alembic's script template writes them, at the start of a line.
@@ -46,6 +53,7 @@ class UpgradeResult:
     from_revision: str | None
     to_revision: str | None
     backup: Path | None
+    rebuilt_derived: bool = False
 
     @property
     def changed(self) -> bool:
@@ -128,12 +136,7 @@ def head_revision() -> str | None:
 def current_revision(engine: Engine) -> str | None:
     """The database's revision, read the way Alembic does: None when it has no version table."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table(VERSION_TABLE):
-            return None
-        rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
-    if len(rows) > 1:
-        raise RuntimeError(f"the database has several schema heads: {', '.join(rows)}")
-    return rows[0] if rows else None
+        return _read_revision(conn)
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -149,9 +152,9 @@ def backup_sqlite_file(engine: Engine, backup_dir: Path, label: str) -> Path | N
     source = sqlite_file(engine)
     if source is None or not source.exists():
         return None
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(backup_dir)
     stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir / f"{source.stem}-{stamp}-{label}{source.suffix}"
+    target = private_file(backup_dir / f"{source.stem}-{stamp}-{label}{source.suffix}")
     raw = engine.raw_connection()
     try:
         import sqlite3
@@ -168,20 +171,158 @@ def backup_sqlite_file(engine: Engine, backup_dir: Path, label: str) -> Path | N
     return target
 
 
-def upgrade_to_head(engine: Engine, *, backup_dir: Path | None = None) -> UpgradeResult:
-    """Bring the schema to the newest revision; back up an existing file database first."""
+class SchemaTooNew(DomainError):
+    """The database was upgraded by a newer ptdesk: this one opens nothing."""
+
+
+class UpgradeFailed(DomainError):
+    """The upgrade stopped; the database is as it was (one transaction) and a copy exists."""
+
+
+def known_revisions(versions_dir: Path | None = None) -> set[str]:
+    """Every revision this ptdesk ships, read from the revision files (no Alembic import)."""
+    folder = versions_dir or migrations_dir() / "versions"
+    found: set[str] = set()
+    for path in folder.glob("*.py"):
+        try:
+            match = _REVISION.search(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if match and (rev := _unquote(match.group("value"))):
+            found.add(rev)
+    return found
+
+
+def _read_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(rows) > 1:
+        raise RuntimeError(f"the database has several schema heads: {', '.join(rows)}")
+    return rows[0] if rows else None
+
+
+def _written_by(conn: Connection) -> str | None:
+    """The ptdesk version that last upgraded this database (app_settings), if recorded."""
+    if not inspect(conn).has_table("app_settings"):
+        return None
+    value = conn.execute(text("SELECT value FROM app_settings WHERE key = :k"),
+                         {"k": WRITTEN_BY_KEY}).scalar()
+    return str(value) if value else None
+
+
+def _record_written_by(conn: Connection) -> None:
+    params = {"k": WRITTEN_BY_KEY, "v": __version__}
+    if conn.execute(text("UPDATE app_settings SET value = :v WHERE key = :k"), params).rowcount:
+        return
+    conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"), params)
+
+
+def check_not_newer(conn: Connection, revision: str | None) -> None:
+    """Refuse a database whose revision this ptdesk does not know (a newer desk upgraded it):
+    opening it would write rows an older program does not understand."""
+    if revision is None or revision in known_revisions():
+        return
+    version = _written_by(conn)
+    need = f"install ptdesk version {version} or newer" if version else "install a newer ptdesk"
+    raise SchemaTooNew(f"This database was upgraded by a newer ptdesk (revision {revision}); "
+                       f"{need}. This ptdesk is version {__version__}; nothing was opened.")
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection and one transaction for a whole schema change, made safe for it.
+
+    SQLite: `PRAGMA foreign_keys` is a no-op inside a transaction, so it is turned off before
+    an explicit BEGIN on a driver connection in autocommit mode (the pysqlite driver would
+    otherwise commit DDL piecemeal); the batch rebuilds then cannot cascade into child tables,
+    and `PRAGMA foreign_key_check` must find nothing before COMMIT, or everything is rolled
+    back. The connection is thrown away afterwards (foreign keys off must not leak into the
+    pool). PostgreSQL: DDL is transactional already; an advisory lock makes two desks
+    upgrading at once take turns (the caller re-reads the revision after it).
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            raw = conn.connection.driver_connection
+            raw.isolation_level = None  # type: ignore[union-attr]
+            raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            # another desk upgrading the same file: wait for it (then find the schema current)
+            raw.execute("PRAGMA busy_timeout=120000")  # type: ignore[union-attr]
+            raw.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK_KEY})
+                yield conn
+                if sqlite:
+                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if bad:
+                        tables = sorted({str(r[0]) for r in bad})
+                        raise RuntimeError(f"{len(bad)} rows would refer to missing rows "
+                                           f"({', '.join(tables)}); upgrade rolled back")
+        finally:
+            if sqlite:
+                conn.invalidate()
+
+
+def _crossed_derived(cfg: "Config", before: str | None) -> bool:
+    """Did the upgrade pass a revision that changes what the usage tables derive from?
+    (A revision says so with `rebuilds_derived_usage = True`; future ones are picked up.)"""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(cfg)
+    return any(getattr(rev.module, "rebuilds_derived_usage", False)
+               for rev in script.iterate_revisions("heads", before or "base")
+               if rev.revision != before)
+
+
+def upgrade_to_head(
+    engine: Engine,
+    *,
+    backup_dir: Path | None = None,
+    rebuild_derived: Callable[[Connection], object] | None = None,
+) -> UpgradeResult:
+    """Bring the schema to the newest revision; back up an existing file database first.
+
+    `rebuild_derived(conn)` recomputes the derived usage rows inside the upgrade's transaction
+    when the upgrade crossed a revision that changes what they derive from (the services own
+    that computation; storage cannot import them).
+    """
     before = current_revision(engine)
     head = head_revision()
+    if before == head:
+        return UpgradeResult(before, before, None)
+    if before is not None:
+        with engine.connect() as conn:
+            check_not_newer(conn, before)
     backup = None
-    if before != head and before is not None and backup_dir is not None:
+    if before is not None and backup_dir is not None:
         backup = backup_sqlite_file(engine, backup_dir, f"before-upgrade-from-{before}")
         log.info("database backed up before upgrade to %s", backup)
-    if before != head:
-        from alembic import command
+    from alembic import command
 
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-        log.info("database schema upgraded from %s to %s", before, head)
-    return UpgradeResult(before, current_revision(engine), backup)
+    cfg = alembic_config()
+    rebuilt = False
+    try:
+        with migration_connection(engine) as conn:
+            before = _read_revision(conn)  # another desk may have upgraded while we waited
+            if before != head:
+                check_not_newer(conn, before)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if rebuild_derived is not None and _crossed_derived(cfg, before):
+                    rebuild_derived(conn)
+                    rebuilt = True
+                _record_written_by(conn)
+    except (SchemaTooNew, UpgradeFailed):
+        raise
+    except Exception as exc:
+        log.exception("schema upgrade from %s failed", before)
+        where = (f" A copy of the database from before the upgrade is at {backup}."
+                 if backup else "")
+        raise UpgradeFailed(f"The database could not be upgraded from {before} to {head} "
+                            f"({type(exc).__name__}: {exc}); it was left as it was.{where}"
+                            ) from exc
+    log.info("database schema upgraded from %s to %s", before, head)
+    return UpgradeResult(before, current_revision(engine), backup, rebuilt)

@@ -67,7 +67,15 @@ class MainWindow(QMainWindow):
         self.db_status = QLabel(f"Database: {db_label}")
         self.db_status.setAccessibleName("Database in use")
         self.statusBar().addPermanentWidget(self.db_status)
+        self.backup_status = QLabel("")
+        self.backup_status.setAccessibleName("Last backup")
+        self.backup_status.setContentsMargins(24, 0, 6, 0)  # apart from the database name
+        self.statusBar().addPermanentWidget(self.backup_status)
         self.resize(1280, 800)
+
+    def set_backup_status(self, text: str) -> None:
+        """When the last backup was (the app fills it in after the daily backup)."""
+        self.backup_status.setText(text)
 
     def _connect(self) -> None:
         self.nav.currentRowChanged.connect(self._row_changed)

@@ -19,6 +19,7 @@ from ptdesk.storage.migrate import (
     alembic_head_revision,
     current_revision,
     head_revision,
+    migration_connection,
     plain_chain_head,
     upgrade_to_head,
 )
@@ -55,7 +56,7 @@ def test_alembic_check_command(engine: Engine) -> None:
 
 def test_downgrade_to_base_and_back(engine: Engine) -> None:
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with migration_connection(engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "base")
     assert current_revision(engine) is None

@@ -4,13 +4,16 @@ and the save round trip through the task runner, so every dialog saves the same 
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm, enter_pressed
+
+BUSY_TRIES = 5  # automatic tries while another desk holds the database, then it is said
 
 
 class SavingDialog(QDialog):
@@ -69,16 +72,33 @@ class SavingDialog(QDialog):
 
     def submit_save(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run the save on the worker; `_saved` gets the result, `_failed` any error."""
+        self._pending: tuple[Callable[..., Any], tuple[Any, ...]] = (fn, args)
+        self._busy_tries = 0
         self._set_busy(True)
+        self._runner.submit(fn, *args, on_done=self._saved, on_error=self._failed)
+
+    def _try_again(self) -> None:
+        fn, args = self._pending
         self._runner.submit(fn, *args, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, result: Any) -> None:
         raise NotImplementedError
 
     def _failed(self, exc: BaseException) -> None:
+        if getattr(exc, "retryable", False) and self._busy_tries < BUSY_TRIES:
+            # Another desk holds the database (each try waits up to its busy timeout): say so
+            # within that time, keep the form as typed, and try the same save again.
+            self._busy_tries += 1
+            self.status.setText("Another desk is saving; trying again…")
+            QTimer.singleShot(300, self._try_again)
+            return
         self._set_busy(False)
         if isinstance(exc, ValidationErrors):
             self.show_errors(exc.errors)
+        elif isinstance(exc, DomainError):
+            # e.g. another desk is saving, the database is read-only: said next to the form,
+            # which stays open with everything typed
+            self.status.setText(exc.message)
         else:
             report_unexpected(type(exc), exc, exc.__traceback__, self)
 
