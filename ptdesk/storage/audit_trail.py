@@ -146,7 +146,7 @@ def _event_for(obj: Any, kind: str) -> Event | None:
     after: dict[str, object] = {}
     for key, column in _columns(obj):
         if kind == "create":
-            value = getattr(obj, key, None)
+            value = state.dict.get(key)  # loaded values only: no SELECT inside a flush
             if value is not None:
                 after[column] = _NOT_RECORDED if column in SECRET_COLUMNS else value
         elif kind == "delete":
