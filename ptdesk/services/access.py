@@ -43,3 +43,20 @@ def record_event(factory: sessionmaker[Session], action: str, *, table_name: str
         append(s.connection(), [Event(action, table_name,
                                       None if row_id is None else str(row_id), patient_id,
                                       None, details)], actor_name)
+
+
+# The screens record prints and exports through this (one line at each print path); the app
+# points it at the clinic's database at start. Unset (a page built alone in a test): no-op.
+_event_factory: sessionmaker[Session] | None = None
+
+
+def set_event_database(factory: sessionmaker[Session] | None) -> None:
+    global _event_factory
+    _event_factory = factory
+
+
+def record_ui_event(action: str, *, patient_id: int | None = None,
+                    **details: object) -> None:
+    """A print or export done on a screen, recorded for the signed-in person."""
+    if _event_factory is not None:
+        record_event(_event_factory, action, patient_id=patient_id, details=details or None)

@@ -5,6 +5,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, distinct, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -81,8 +82,9 @@ class AuditLogService:
         """The actors, actions and tables that occur, for the page's filter boxes."""
         require(Permission.VIEW_AUDIT)
         with session_scope(self._factory) as s:
-            def values(col: object) -> tuple[str, ...]:
-                return tuple(sorted(v for v in s.scalars(select(distinct(col))) if v))  # type: ignore[call-overload]
+            def values(col: Any) -> tuple[str, ...]:
+                return tuple(sorted(str(v) for v in s.scalars(select(distinct(col))) if v))
+
             return (values(AuditEntry.actor), values(AuditEntry.action),
                     values(AuditEntry.table_name))
 

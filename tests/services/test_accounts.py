@@ -44,7 +44,8 @@ def test_first_manager_then_sign_in_and_failures_recorded(
         svc.create_first_manager(NewUser("Maria", frozenset(), PW, "other one", "12"))
     assert set(bad.value.errors) == {"password", "pin"}
     actor = svc.create_first_manager(NewUser("Maria  Lopez", frozenset(), PW, PW, "4321"))
-    assert actor.name == "Maria Lopez" and actor.roles == {Role.MANAGER}
+    assert actor.name == "Maria Lopez"
+    assert actor.roles == {Role.MANAGER}
     svc.sign_out()
     with pytest.raises(SignInRefused):
         svc.sign_in("maria lopez", "wrong password")
@@ -58,9 +59,13 @@ def test_first_manager_then_sign_in_and_failures_recorded(
         stored = s.scalars(select(User)).one()
     text = " ".join(f"{e.before} {e.after}" for e in _entries(session_factory))
     assert stored.password_hash.startswith("$argon2id$")
-    assert stored.password_hash not in text and PW not in text and "$argon2" not in text
+    assert stored.password_hash not in text
+    assert PW not in text
+    assert "$argon2" not in text
     # Unlock with the PIN or the password, not with anything else.
-    assert svc.unlock("4321") and svc.unlock(PW) and not svc.unlock("1111")
+    assert svc.unlock("4321")
+    assert svc.unlock(PW)
+    assert not svc.unlock("1111")
 
 
 def test_rehash_on_sign_in_when_parameters_changed(
@@ -73,7 +78,8 @@ def test_rehash_on_sign_in_when_parameters_changed(
     svc.sign_in("Theo", PW)
     with session_scope(session_factory) as s:
         now = s.scalars(select(User.password_hash).where(User.name == "Theo")).one()
-    assert now != weak and not PasswordHasher().check_needs_rehash(now)
+    assert now != weak
+    assert not PasswordHasher().check_needs_rehash(now)
 
 
 def test_only_a_manager_manages_users(session_factory: sessionmaker[Session]) -> None:
@@ -101,7 +107,7 @@ def test_front_desk_cannot_change_fees_bands_or_clinic(
             replace(default_draft(), red_visits=3))
     with pytest.raises(NotPermitted, match="clinic's details"):
         ClinicDetailsService(session_factory).save(ClinicDetailsDraft(name="X"))
-    with pytest.raises(NotPermitted, match="lock time|clinic's details"):
+    with pytest.raises(NotPermitted, match="clinic's details"):
         AccountService(session_factory).set_idle_minutes(5)
     _as(Role.MANAGER)
     assert AccountService(session_factory).set_idle_minutes(5) == 5

@@ -48,9 +48,11 @@ def test_create_change_delete_recorded_with_only_changed_columns(
     assert (change.table_name, change.row_id, change.patient_id) == (
         "patients", str(clinic.patient_id), clinic.patient_id)
     assert '"phone_mobile":"555-0101"' in (change.after or "")
-    assert "last_name" not in (change.after or "") and "Rivera" not in (change.before or "")
+    assert "last_name" not in (change.after or "")
+    assert "Rivera" not in (change.before or "")
     delete = trail[-1]
-    assert delete.action == "delete" and '"chart_number":"C9"' in (delete.before or "")
+    assert delete.action == "delete"
+    assert '"chart_number":"C9"' in (delete.before or "")
     with session_scope(session_factory) as s:
         assert verify_chain(s.connection()).intact
 
@@ -58,9 +60,9 @@ def test_create_change_delete_recorded_with_only_changed_columns(
 def test_the_database_refuses_update_and_delete(session_factory: sessionmaker[Session]) -> None:
     make_clinic(session_factory)
     for sql in ("UPDATE audit_entries SET actor = 'someone else'", "DELETE FROM audit_entries"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with session_scope(session_factory) as s:
-                s.execute(text(sql))
+        with pytest.raises(DBAPIError, match="append-only"), \
+                session_scope(session_factory) as s:
+            s.execute(text(sql))
 
 
 def _drop_guard(engine: Engine) -> None:
@@ -101,10 +103,13 @@ def test_audit_page_service_filters_and_export_is_recorded(
     clinic = make_clinic(session_factory)
     svc = AuditLogService(session_factory)
     rows = svc.entries(AuditFilter(patient_id=clinic.patient_id))
-    assert rows and all(r.patient_id == clinic.patient_id for r in rows)
+    assert rows
+    assert all(r.patient_id == clinic.patient_id for r in rows)
     assert svc.entries(AuditFilter(table_name="payers", action="create"))
     actors, actions, tables = svc.choices()
-    assert actors == ("Test manager",) and "create" in actions and "patients" in tables
+    assert actors == ("Test manager",)
+    assert "create" in actions
+    assert "patients" in tables
     csv_text = svc.export_csv(AuditFilter(table_name="patients"))
     assert csv_text.splitlines()[0].startswith("id,at_utc,actor,action")
     assert svc.entries(AuditFilter(action="export"))
@@ -124,4 +129,6 @@ def test_two_desks_appending_at_once_keep_one_chain(
         check = verify_chain(conn)
         forks = conn.execute(text("SELECT prev_hash FROM audit_entries GROUP BY prev_hash "
                                   "HAVING count(*) > 1")).all()
-    assert check.intact and check.entries == 180 and not forks
+    assert check.intact
+    assert check.entries == 180
+    assert not forks
