@@ -124,10 +124,11 @@ def _columns(obj: Any) -> Iterator[tuple[str, str]]:
 
 
 def _row_id(obj: Any) -> str | None:
-    ident = inspect(obj).identity
-    if not ident:
+    # The identity key is set only after the flush ends; the primary key is there already.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    if not key or all(p is None for p in key):
         return None
-    return "/".join(str(p) for p in ident)
+    return "/".join(str(p) for p in key)
 
 
 def _patient(obj: Any) -> int | None:

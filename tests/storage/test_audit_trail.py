@@ -43,6 +43,7 @@ def test_create_change_delete_recorded_with_only_changed_columns(
     trail = _trail(session_factory)
     assert {e.actor for e in trail} == {"Test manager"}
     creates = [e for e in trail if e.action == "create"]
+    assert all(e.row_id for e in creates)  # the new row's id, known after the flush
     assert {e.table_name for e in creates} >= {"payers", "patients", "coverages"}
     change = next(e for e in trail if e.action == "change")
     assert (change.table_name, change.row_id, change.patient_id) == (

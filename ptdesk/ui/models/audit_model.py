@@ -49,7 +49,7 @@ class AuditTableModel(QAbstractTableModel):
         r = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (r.at.strftime("%b %d, %Y %I:%M:%S %p"), r.actor,
+            values = (f"{r.at:%b} {r.at.day}, {r.at:%Y  %I:%M:%S %p}", r.actor,
                       ACTION_WORDS.get(r.action, r.action), r.table_name, r.row_id,
                       "" if r.patient_id is None else str(r.patient_id), _short(r.before),
                       _short(r.after))

@@ -43,15 +43,18 @@ class AuditPage(QWidget):
         lay = QVBoxLayout(self)
         title = QLabel("Audit trail")
         title.setStyleSheet("font-size: 18px; font-weight: 600;")
-        lay.addWidget(title)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        lay.addLayout(head)
         bar = QHBoxLayout()
         self.user = self._combo("User")
         self.action = self._combo("Action")
         self.table = self._combo("Table")
         self.patient = QLineEdit()
-        self.patient.setPlaceholderText("Patient #")
+        self.patient.setPlaceholderText("#")
         self.patient.setAccessibleName("Patient number")
-        self.patient.setMaximumWidth(90)
+        self.patient.setFixedWidth(70)
         self.since = self._day("From", today() - timedelta(days=30))
         self.until = self._day("To", today())
         for label, w in (("User", self.user), ("Action", self.action), ("Table", self.table),
@@ -62,7 +65,7 @@ class AuditPage(QWidget):
         self.export_button = QPushButton("&Export CSV…")
         bar.addWidget(self.apply_button)
         bar.addStretch(1)
-        bar.addWidget(self.export_button)
+        head.addWidget(self.export_button)  # on the title row: the filter row fits 1280 px
         lay.addLayout(bar)
         self.model = AuditTableModel()
         self.view = QTableView()
@@ -74,7 +77,7 @@ class AuditPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((190, 150, 110, 130, 60, 80, 260)):
+        for col, width in enumerate((200, 130, 120, 120, 50, 80, 200)):
             self.view.setColumnWidth(col, width)
         lay.addWidget(self.view, 1)
         self.status = QLabel("")
@@ -88,7 +91,7 @@ class AuditPage(QWidget):
         c = QComboBox()
         c.setAccessibleName(name)
         c.addItem(_ANY, None)
-        c.setMinimumWidth(120)
+        c.setMinimumWidth(110)
         return c
 
     def _day(self, name: str, day: date) -> QDateEdit:

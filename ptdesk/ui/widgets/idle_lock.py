@@ -68,7 +68,7 @@ class LockScreen(QDialog):
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QWidget()
-        box.setMaximumWidth(440)
+        box.setFixedWidth(480)  # a fixed width lets the wrapped lines take their height
         col = QVBoxLayout(box)
         title = QLabel("ptdesk is locked")
         title.setStyleSheet("font-size: 26px; font-weight: 600;")
@@ -91,10 +91,11 @@ class LockScreen(QDialog):
         self.problem.setObjectName("lockProblem")
         self.problem.setAccessibleName("Problem")
         col.addWidget(self.problem)
-        note = QLabel(f"Not {user_name}? Only {user_name} can unlock. To use this desk, ask "
-                      f"them to unlock, save or close their work and choose File → Switch "
-                      f"user." + (f"<br><br>{hint}" if hint else ""))
+        note = QLabel(f"Not {user_name}? Only {user_name} can unlock. To use this desk, "
+                      f"they unlock, save or close their work, then choose File → Switch "
+                      f"user." + (f"\n\n{hint}" if hint else ""))
         note.setWordWrap(True)
+        note.setMinimumHeight(note.heightForWidth(480) + 8)  # wrapped lines are not cut
         note.setStyleSheet("color: #dfe8f2;")
         col.addWidget(note)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
