@@ -18,8 +18,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, insert, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Result, Table, insert, inspect, select, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ptdesk.storage.actor import current_actor
 from ptdesk.storage.models.accounts import AuditEntry
@@ -230,3 +230,25 @@ def verify_chain(conn: Connection, batch: int = 2000) -> ChainCheck:
                 return ChainCheck(count, r["id"], "this entry was changed")
             prev, last_id = r["hash"], r["id"]
             count += 1
+
+
+def record_bulk_delete(state: ORMExecuteState) -> Result[Any] | None:
+    """`do_orm_execute`: a `session.execute(delete(Model).where(...))` removes rows without
+    the flush seeing them; read them first, then record each as deleted. (Bulk UPDATEs in
+    the code only rewrite derived columns - sort names, allocation - and are not recorded.)"""
+    if not state.is_delete or state.bind_mapper is None:
+        return None
+    table = state.bind_mapper.local_table
+    if not isinstance(table, Table) or table.name in UNAUDITED_TABLES:
+        return None
+    where = getattr(state.statement, "whereclause", None)
+    query = select(table) if where is None else select(table).where(where)
+    conn = state.session.connection()
+    rows = conn.execute(query).mappings().all()
+    result = state.invoke_statement()
+    pk = [c.name for c in table.primary_key.columns]
+    append(conn, [Event("delete", table.name, "/".join(str(r[c]) for c in pk),
+                        r.get("patient_id"),
+                        {k: v for k, v in r.items() if v is not None and k not in SECRET_COLUMNS})
+                  for r in rows])
+    return result

@@ -10,7 +10,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.storage.audit_trail import collect_changes, forget_pending, record_changes
+from ptdesk.storage.audit_trail import (
+    collect_changes,
+    forget_pending,
+    record_bulk_delete,
+    record_changes,
+)
 from ptdesk.storage.concurrency import forget_locks, lock_before_flush, translate
 from ptdesk.storage.private_files import private_file
 
@@ -77,6 +82,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     event.listen(factory, "before_flush", collect_changes)
     event.listen(factory, "after_flush", record_changes)
     event.listen(factory, "after_rollback", forget_pending)
+    event.listen(factory, "do_orm_execute", record_bulk_delete)
     return factory
 
 

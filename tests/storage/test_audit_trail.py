@@ -133,3 +133,19 @@ def test_two_desks_appending_at_once_keep_one_chain(
     assert check.intact
     assert check.entries == 180
     assert not forks
+
+
+def test_a_bulk_delete_is_recorded_row_by_row(session_factory: sessionmaker[Session]) -> None:
+    from dataclasses import replace
+
+    from ptdesk.services.status_settings import StatusSettingsService, default_draft
+
+    clinic = make_clinic(session_factory)
+    svc = StatusSettingsService(session_factory)
+    svc.save_payer(clinic.payer_id, replace(default_draft(), red_visits=1))
+    svc.reset_payer(clinic.payer_id)  # session.execute(delete(...)): no flush sees it
+    last = _trail(session_factory)[-1]
+    assert (last.action, last.table_name) == ("delete", "status_band_settings")
+    assert f'"payer_id":{clinic.payer_id}' in (last.before or "")
+    with session_scope(session_factory) as s:
+        assert verify_chain(s.connection()).intact
