@@ -1,7 +1,9 @@
 """The audit trail: every ORM write recorded by a session event, chained by sha256.
 
-`record_changes` runs in `after_flush` on the project's session factory (storage/engine.py),
-so every service's creates, changes and deletes are recorded without the service knowing.
+Session events on the project's session factory (storage/engine.py) note every ORM create,
+change and delete (`collect_changes`, `record_changes`, `record_bulk_delete`) and chain them
+onto the trail just before the commit (`append_before_commit`), so every service's writes
+are recorded without the service knowing.
 Sign-ins, locks, prints and exports are not row writes: `append_event` records them.
 
 Chain: hash = sha256(previous hash + canonical JSON of the entry). Appends take a lock first
@@ -36,6 +38,7 @@ UNAUDITED_TABLES = frozenset({
 SECRET_COLUMNS = frozenset({"password_hash", "pin_hash"})
 _NOT_RECORDED = "(changed, not recorded)"
 _PENDING_KEY = "ptdesk.audit_pending"
+_EVENTS_KEY = "ptdesk.audit_events"
 
 
 @dataclass(frozen=True)
@@ -188,15 +191,31 @@ def collect_changes(session: Session, _context: object, _instances: object) -> N
 
 
 def record_changes(session: Session, _context: object) -> None:
-    """`after_flush`: chain the flushed writes onto the trail in the same transaction."""
+    """`after_flush`: the flushed writes become events (new rows have their ids now); they
+    are chained onto the trail just before the commit (`append_before_commit`)."""
     pending = session.info.pop(_PENDING_KEY, [])
-    events = [ev if kind != "create" else _event_for(obj, "create")
-              for obj, kind, ev in pending]
-    append(session.connection(), (e for e in events if e is not None))
+    events: list[Event] = session.info.setdefault(_EVENTS_KEY, [])
+    for obj, kind, ev in pending:
+        ev = ev if kind != "create" else _event_for(obj, "create")
+        if ev is not None:
+            events.append(ev)
+
+
+def append_before_commit(session: Session) -> None:
+    """`before_commit`: flush what is left, then append this transaction's events.
+
+    Why at the end and not at each flush: the append takes the trail's lock (PostgreSQL: an
+    advisory lock held to the commit). Taken last, no desk ever holds it while waiting for a
+    patient's lock, so two desks cannot wait on each other (a deadlock)."""
+    session.flush()
+    events = session.info.pop(_EVENTS_KEY, [])
+    if events:
+        append(session.connection(), events)
 
 
 def forget_pending(session: Session, *_args: object) -> None:
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_EVENTS_KEY, None)
 
 
 @dataclass(frozen=True)
@@ -243,12 +262,13 @@ def record_bulk_delete(state: ORMExecuteState) -> Result[Any] | None:
         return None
     where = getattr(state.statement, "whereclause", None)
     query = select(table) if where is None else select(table).where(where)
-    conn = state.session.connection()
-    rows = conn.execute(query).mappings().all()
+    rows = state.session.connection().execute(query).mappings().all()
     result = state.invoke_statement()
     pk = [c.name for c in table.primary_key.columns]
-    append(conn, [Event("delete", table.name, "/".join(str(r[c]) for c in pk),
-                        r.get("patient_id"),
-                        {k: v for k, v in r.items() if v is not None and k not in SECRET_COLUMNS})
-                  for r in rows])
+    events: list[Event] = state.session.info.setdefault(_EVENTS_KEY, [])
+    for r in rows:
+        events.append(Event("delete", table.name, "/".join(str(r[c]) for c in pk),
+                            r.get("patient_id"),
+                            {k: v for k, v in r.items()
+                             if v is not None and k not in SECRET_COLUMNS}))
     return result

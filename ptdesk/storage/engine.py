@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.storage.audit_trail import (
+    append_before_commit,
     collect_changes,
     forget_pending,
     record_bulk_delete,
@@ -83,6 +84,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     event.listen(factory, "after_flush", record_changes)
     event.listen(factory, "after_rollback", forget_pending)
     event.listen(factory, "do_orm_execute", record_bulk_delete)
+    event.listen(factory, "before_commit", append_before_commit)
     return factory
 
 
