@@ -9,7 +9,12 @@ from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext
 from ptdesk.domain.permissions import ROLE_LABELS, Permission, Role, allows
 from ptdesk.services.access import set_event_database
-from ptdesk.services.accounts import DEMO_PASSWORD, DEMO_PIN, AccountService
+from ptdesk.services.accounts import (
+    DEFAULT_IDLE_MINUTES,
+    DEMO_PASSWORD,
+    DEMO_PIN,
+    AccountService,
+)
 from ptdesk.storage.actor import command_line_actor, current_actor, set_actor
 
 _MANAGER_PAGES = (("users", Permission.MANAGE_USERS), ("audit", Permission.VIEW_AUDIT))
@@ -44,9 +49,6 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel
 
-    from ptdesk.services.audit_log import AuditLogService
-    from ptdesk.ui.pages.audit_page import AuditPage
-    from ptdesk.ui.pages.users_page import UsersPage
     from ptdesk.ui.widgets.idle_lock import IdleLock
 
     accounts = AccountService(ctx.session_factory)
@@ -59,12 +61,25 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
             if ctx.is_demo else "")
     window.idle_lock = IdleLock(window, accounts, lambda: (current_actor() or
                                                            command_line_actor()).name,
-                                accounts.idle_minutes(), hint)
-    window.add_page("users", "Users",
-                    lambda: UsersPage(accounts, window.idle_lock.set_minutes))
-    window.add_page("audit", "Audit",
-                    lambda: AuditPage(AuditLogService(ctx.session_factory), runner,
-                                      today=local_today, now=local_now))
+                                DEFAULT_IDLE_MINUTES, hint)
+    # The clinic's own time, read off the GUI thread (nothing slows the first page).
+    runner.submit(accounts.idle_minutes, on_done=window.idle_lock.set_minutes)
+
+    def build_users_page() -> Any:
+        from ptdesk.ui.pages.users_page import UsersPage
+
+        return UsersPage(accounts, window.idle_lock.set_minutes)
+
+    def build_audit_page() -> Any:
+        from ptdesk.services.audit_log import AuditLogService
+        from ptdesk.ui.pages.audit_page import AuditPage
+
+        return AuditPage(AuditLogService(ctx.session_factory), runner, today=local_today,
+                         now=local_now)
+
+    # Built the first time they are shown (start-up time, issue 3).
+    window.add_page("users", "Users", build_users_page)
+    window.add_page("audit", "Audit", build_audit_page)
 
     def show_for_actor() -> None:
         actor = current_actor()
