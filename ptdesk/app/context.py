@@ -96,7 +96,9 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     if demo and not _has_patients(engine):
         # The generator (and its plans, people and rule tables) is imported only to create it.
         from ptdesk.services.demo_clinic import ensure_demo_clinic
+        from ptdesk.storage.actor import acting_as, demo_setup_actor
 
-        ensure_demo_clinic(factory, today=today or local_today())
+        with acting_as(demo_setup_actor()):  # the audit trail names who created it
+            ensure_demo_clinic(factory, today=today or local_today())
     log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
     return AppContext(paths, engine, factory, demo, label, result)

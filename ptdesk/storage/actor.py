@@ -7,6 +7,8 @@ the holder is process-wide (not a context variable, which a thread would not inh
 
 import getpass
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ptdesk.domain.permissions import Role
@@ -42,3 +44,19 @@ def command_line_actor() -> Actor:
     except (KeyError, OSError):  # no passwd entry (a container)
         who = "unknown account"
     return Actor(f"command line: {who}", frozenset(Role))
+
+
+def demo_setup_actor() -> Actor:
+    """Creating the synthetic demo clinic (no person, no real patient)."""
+    return Actor("demo set-up", frozenset(Role))
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Act as `actor` for a block, then whoever acted before again."""
+    before = current_actor()
+    set_actor(actor)
+    try:
+        yield
+    finally:
+        set_actor(before)
