@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.permissions import Role
+from ptdesk.services.access import Actor
 from ptdesk.services.accounts import NewUser
-from ptdesk.storage.actor import Actor
 from ptdesk.ui.theme import MUTED
 
 _PROBLEM_STYLE = "color: #a4262c; font-weight: 600;"
