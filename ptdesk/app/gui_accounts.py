@@ -9,12 +9,7 @@ from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext
 from ptdesk.domain.permissions import ROLE_LABELS, Permission, Role, allows
 from ptdesk.services.access import set_event_database
-from ptdesk.services.accounts import (
-    DEFAULT_IDLE_MINUTES,
-    DEMO_PASSWORD,
-    DEMO_PIN,
-    AccountService,
-)
+from ptdesk.services.accounts import DEMO_PASSWORD, DEMO_PIN, AccountService
 from ptdesk.storage.actor import command_line_actor, current_actor, set_actor
 
 _MANAGER_PAGES = (("users", Permission.MANAGE_USERS), ("audit", Permission.VIEW_AUDIT))
@@ -61,9 +56,7 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
             if ctx.is_demo else "")
     window.idle_lock = IdleLock(window, accounts, lambda: (current_actor() or
                                                            command_line_actor()).name,
-                                DEFAULT_IDLE_MINUTES, hint)
-    # The clinic's own time, read off the GUI thread (nothing slows the first page).
-    runner.submit(accounts.idle_minutes, on_done=window.idle_lock.set_minutes)
+                                accounts.idle_minutes(), hint)
 
     def build_users_page() -> Any:
         from ptdesk.ui.pages.users_page import UsersPage
@@ -86,11 +79,20 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
         roles = actor.roles if actor else frozenset()
         keys = [e.key for e in window._pages]
         for key, permission in _MANAGER_PAGES:
-            window.nav.item(keys.index(key)).setHidden(not allows(roles, permission))
+            allowed = allows(roles, permission)
+            window.nav.item(keys.index(key)).setHidden(not allowed)
+            window.page_actions[keys.index(key)].setVisible(allowed)  # Go menu and Ctrl+5/6
+            window.page_actions[keys.index(key)].setEnabled(allowed)
         window.user_status.setText(_who())
 
+    menus = [a.menu() for a in window.menuBar().actions()]
+    if len(menus) > 1:  # Go: the two pages after Settings, before "Find a patient"
+        go = menus[1]
+        before = next((a for a in go.actions() if a.isSeparator()), None)
+        for a in window.page_actions[-2:]:
+            go.insertAction(before, a)
     show_for_actor()
-    file_menu = window.menuBar().actions()[0].menu() if window.menuBar().actions() else None
+    file_menu = menus[0] if menus else None
     switch = QAction("S&witch user…", window)
     sign_out = QAction("Sign &out", window)
     lock_now = QAction("&Lock now", window)

@@ -50,7 +50,8 @@ class AuditTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             values = (f"{r.at:%b} {r.at.day}, {r.at:%Y  %I:%M:%S %p}", r.actor,
-                      ACTION_WORDS.get(r.action, r.action), r.table_name, r.row_id,
+                      ACTION_WORDS.get(r.action, r.action), r.table_name.replace("_", " "),
+                      r.row_id,
                       "" if r.patient_id is None else str(r.patient_id), _short(r.before),
                       _short(r.after))
             return values[col]

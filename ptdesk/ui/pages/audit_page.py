@@ -77,7 +77,7 @@ class AuditPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((200, 130, 120, 120, 50, 80, 200)):
+        for col, width in enumerate((195, 120, 115, 165, 50, 75, 190)):
             self.view.setColumnWidth(col, width)
         lay.addWidget(self.view, 1)
         self.status = QLabel("")
