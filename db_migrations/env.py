@@ -43,7 +43,11 @@ def run_migrations_online() -> None:
     if not url:
         raise SystemExit("Give a database: alembic -x url=sqlite:///path.db ... or PTDESK_DB_URL")
     engine = create_engine(url)
-    with engine.begin() as conn:
+    # The same safe connection ptdesk uses: SQLite foreign keys off outside the transaction,
+    # foreign_key_check before COMMIT, one transaction; PostgreSQL advisory lock.
+    from ptdesk.storage.migrate import migration_connection
+
+    with migration_connection(engine) as conn:
         _run(conn)
 
 

@@ -265,3 +265,19 @@ def test_each_downgrade_keeps_the_rows_or_refuses(new_db: Callable[[], Engine]) 
             return
         after = {t: len(rows) for t, rows in _snapshot(engine).items()}
         assert {t: n for t, n in after.items() if n != before[t] and t not in _DERIVED} == {}
+
+
+def test_alembic_from_its_own_url_is_as_safe(
+    new_db: Callable[[], Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`alembic -x url=...` / PTDESK_DB_URL (env.py builds its own engine) goes through the
+    same safe connection: one step down from head keeps every clinic row."""
+    engine = new_db()
+    upgrade_to_head(engine)
+    _populate_at_head(engine)
+    before = {t: len(rows) for t, rows in _snapshot(engine).items() if t not in _DERIVED}
+    engine.dispose()
+    monkeypatch.setenv("PTDESK_DB_URL", engine.url.render_as_string(hide_password=False))
+    command.downgrade(alembic_config(), "-1")
+    after = {t: len(rows) for t, rows in _snapshot(engine).items() if t not in _DERIVED}
+    assert after == before
