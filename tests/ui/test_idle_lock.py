@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -62,7 +62,12 @@ def test_idle_lock_keeps_the_open_form_and_unlocks_with_the_pin(
     qtbot.waitUntil(lambda: _lock_screen() is not None, timeout=5000)
     screen = _lock_screen()
     assert screen is not None
-    assert form.isVisible()  # kept, only covered
+    assert form.isVisible()  # kept, only covered: nothing of it or the window shows
+    for covered in (form, window):
+        cover = covered.findChild(QWidget, "lockCover")
+        assert cover is not None
+        assert cover.isVisible()
+        assert cover.geometry() == covered.rect()
     # A wrong PIN is refused; the right one, typed and Enter, unlocks.
     qtbot.keyClicks(screen.secret, "1111")
     qtbot.keyClick(screen.secret, Qt.Key.Key_Return)
@@ -75,6 +80,8 @@ def test_idle_lock_keeps_the_open_form_and_unlocks_with_the_pin(
     assert not window.idle_lock.locked
     assert form.isVisible()
     assert form.last_name.text() == "Okonkwo"
+    assert form.findChild(QWidget, "lockCover") is None or not form.findChild(
+        QWidget, "lockCover").isVisible()
     with session_scope(ctx.session_factory) as s:
         actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions[-3:] == ["lock", "unlock_failed", "unlock"]

@@ -40,6 +40,8 @@ class _Cover(QWidget):
         super().__init__(parent)
         self.setObjectName("lockCover")
         self.setAutoFillBackground(True)
+        # A plain QWidget paints a style-sheet background only with this attribute.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#lockCover {{ background: {ACCENT}; }}")
         self.setGeometry(parent.rect())
         parent.installEventFilter(self)
@@ -159,7 +161,7 @@ class IdleLock(QObject):
             return
         self._covers = [_Cover(w) for w in QApplication.topLevelWidgets()
                         if w.isVisible() and not isinstance(w, LockScreen)
-                        and not w.windowFlags() & Qt.WindowType.Popup]
+                        and w.windowType() != Qt.WindowType.Popup]
         self.screen = LockScreen(self._window, self._user_name(), self._unlocker, self._hint)
         self.screen.sig_unlocked.connect(self._unlocked)
         self._unlocker.record_lock()
@@ -171,6 +173,7 @@ class IdleLock(QObject):
 
     def _unlocked(self) -> None:
         for c in self._covers:
+            c.hide()  # at once; the widget itself goes when the event loop gets to it
             c.deleteLater()
         self._covers = []
         self.screen = None
