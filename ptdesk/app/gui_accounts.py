@@ -83,6 +83,8 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
             window.nav.item(keys.index(key)).setHidden(not allowed)
             window.page_actions[keys.index(key)].setVisible(allowed)  # Go menu and Ctrl+5/6
             window.page_actions[keys.index(key)].setEnabled(allowed)
+            if not allowed and window.current_page_key() == key:
+                window.show_page(keys[0])  # the next person does not land on it
         window.user_status.setText(_who())
 
     menus = [a.menu() for a in window.menuBar().actions()]

@@ -58,3 +58,32 @@ def test_front_desk_neither_sees_nor_reads_the_trail(qtbot: QtBot, ctx: AppConte
     assert window.nav.item(keys.index("audit")).isHidden()
     with pytest.raises(NotPermitted, match="see the audit trail"):
         AuditLogService(ctx.session_factory).entries(AuditFilter())
+
+
+def test_switch_user_signs_the_next_person_in(qtbot: QtBot, ctx: AppContext,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ptdesk.storage.actor import current_actor
+    from ptdesk.ui.dialogs.sign_in_dialogs import SignInDialog
+
+    def dana_types(self: SignInDialog) -> int:
+        self.name.setText("Dana")
+        self.password.setText(PW)
+        self.try_sign_in()
+        return self.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", dana_types)
+    window: Any = build_main_window(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("audit")
+    window.account_actions["switch_user"].trigger()
+    actor = current_actor()
+    assert actor is not None
+    assert actor.name == "Dana"
+    assert "Dana (Front desk)" in window.user_status.text()
+    assert window.current_page_key() == "today"  # not left on the manager's page
+    assert window.centralWidget().isVisible()
+    set_actor(Actor("Maria", frozenset({Role.MANAGER})))  # to read the trail
+    recent = [(r.actor, r.action) for r in
+              AuditLogService(ctx.session_factory).entries(AuditFilter(), limit=2)]
+    assert recent == [("Dana", "sign_in"), ("Maria", "sign_out")]
