@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from ptdesk.storage.migration_guard import MigrationRefused
 from ptdesk.storage.types import Instant
 
 revision: str = "0011_accounts_audit"
@@ -76,8 +77,9 @@ def downgrade() -> None:
     bind = op.get_bind()
     for table in ("audit_entries", "users"):
         if bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
-            raise RuntimeError(f"0011_accounts_audit cannot be downgraded: {table} holds rows "
-                               "that would be lost. Restore a backup taken before the upgrade.")
+            raise MigrationRefused(f"0011_accounts_audit cannot be downgraded: {table} holds "
+                                   "rows that would be lost. Restore a backup taken before the "
+                                   "upgrade.")
     if bind.dialect.name == "postgresql":
         op.execute("DROP TRIGGER audit_entries_no_truncate ON audit_entries")
         op.execute("DROP TRIGGER audit_entries_no_change ON audit_entries")

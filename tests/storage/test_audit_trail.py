@@ -149,3 +149,22 @@ def test_a_bulk_delete_is_recorded_row_by_row(session_factory: sessionmaker[Sess
     assert f'"payer_id":{clinic.payer_id}' in (last.before or "")
     with session_scope(session_factory) as s:
         assert verify_chain(s.connection()).intact
+
+
+def test_a_downgrade_refuses_to_drop_users_or_the_trail(
+        engine: Engine, session_factory: sessionmaker[Session]) -> None:
+    from alembic import command
+
+    from ptdesk.storage.migrate import alembic_config, current_revision, migration_connection
+    from ptdesk.storage.migration_guard import MigrationRefused
+
+    make_clinic(session_factory)
+    revision = current_revision(engine)
+    count = len(_trail(session_factory))
+    cfg = alembic_config()
+    with migration_connection(engine) as conn:
+        cfg.attributes["connection"] = conn
+        with pytest.raises(MigrationRefused, match="audit_entries holds rows"):
+            command.downgrade(cfg, "0008_estimates_desk")
+    assert current_revision(engine) == revision
+    assert len(_trail(session_factory)) == count
