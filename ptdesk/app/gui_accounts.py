@@ -8,7 +8,7 @@ from typing import Any
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext
 from ptdesk.domain.permissions import ROLE_LABELS, Permission, Role, allows
-from ptdesk.services.access import set_event_database
+from ptdesk.services.access import forget_event_database, set_event_database
 from ptdesk.services.accounts import DEMO_PASSWORD, DEMO_PIN, AccountService
 from ptdesk.storage.actor import command_line_actor, current_actor, set_actor
 
@@ -48,6 +48,8 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
 
     accounts = AccountService(ctx.session_factory)
     set_event_database(ctx.session_factory)
+    factory = ctx.session_factory
+    window.destroyed.connect(lambda: forget_event_database(factory))
     window.user_status = QLabel(_who())
     window.user_status.setAccessibleName("Signed-in user")
     window.user_status.setContentsMargins(6, 0, 24, 0)

@@ -6,6 +6,7 @@ Other services call `require(Permission.X)` first thing in a method that changes
 refusal is a `NotPermitted` DomainError in words, shown like any other input problem.
 """
 
+import logging
 from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,8 @@ from ptdesk.domain.permissions import NotPermitted, NotSignedIn, Permission, Rol
 from ptdesk.storage.actor import Actor, command_line_actor, current_actor, set_actor
 from ptdesk.storage.audit_trail import Event, append
 from ptdesk.storage.engine import session_scope
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Actor", "NotPermitted", "NotSignedIn", "Permission", "Role", "command_line_actor",
            "current_actor", "record_event", "require", "set_actor", "signed_in"]
@@ -55,8 +58,19 @@ def set_event_database(factory: sessionmaker[Session] | None) -> None:
     _event_factory = factory
 
 
+def forget_event_database(factory: sessionmaker[Session]) -> None:
+    """The window of `factory`'s database closed (a newer one may have taken its place)."""
+    global _event_factory
+    if _event_factory is factory:
+        _event_factory = None
+
+
 def record_ui_event(action: str, *, patient_id: int | None = None,
                     **details: object) -> None:
     """A print or export done on a screen, recorded for the signed-in person."""
-    if _event_factory is not None:
+    if _event_factory is None:
+        return
+    try:
         record_event(_event_factory, action, patient_id=patient_id, details=details or None)
+    except Exception:  # the page is already printed: say so in the log, never break the print
+        log.exception("could not record a %s in the audit trail", action)

@@ -87,3 +87,12 @@ def test_switch_user_signs_the_next_person_in(qtbot: QtBot, ctx: AppContext,
     recent = [(r.actor, r.action) for r in
               AuditLogService(ctx.session_factory).entries(AuditFilter(), limit=2)]
     assert recent == [("Dana", "sign_in"), ("Maria", "sign_out")]
+
+
+def test_a_board_pdf_is_recorded(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    window: Any = build_main_window(ctx)
+    qtbot.addWidget(window)
+    board = window.show_page("board")
+    board.print_to_pdf(str(tmp_path / "board.pdf"))
+    exports = AuditLogService(ctx.session_factory).entries(AuditFilter(action="export"))
+    assert [(e.actor, e.after) for e in exports] == [("Maria", '{"what":"board PDF"}')]
