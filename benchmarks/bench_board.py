@@ -23,6 +23,7 @@ from ptdesk.services.board import BoardService
 from ptdesk.services.demo_clinic import generate_clinic
 from ptdesk.services.panel import PanelService
 from ptdesk.services.visits import VisitService
+from ptdesk.storage.actor import command_line_actor, set_actor
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import Authorization, AuthorizationUsage, Coverage, Visit
@@ -62,6 +63,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--regenerate", action="store_true")
     args = ap.parse_args()
+    set_actor(command_line_actor())  # services check who may complete or void (issue 12)
     if args.regenerate or not args.db.exists():
         build(args.db)
     url = f"sqlite:///{args.db}"

@@ -35,6 +35,18 @@ def _own_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
 
 
+@pytest.fixture(autouse=True)
+def _signed_in() -> Iterator[None]:
+    """Every test acts as a signed-in person holding every role (services check permissions,
+    issue 12); tests of refusals and of sign-in set their own actor."""
+    from ptdesk.domain.permissions import Role
+    from ptdesk.storage.actor import Actor, set_actor
+
+    set_actor(Actor("Test manager", frozenset(Role)))
+    yield
+    set_actor(None)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster | None]:
     """The suite's own PostgreSQL, or None. PTDESK_TEST_PG_URL points at an existing one."""

@@ -98,10 +98,12 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
         from ptdesk.app.clock import local_now
         from ptdesk.services.demo_checkin import add_check_in_showcase
         from ptdesk.services.demo_clinic import ensure_demo_clinic
+        from ptdesk.storage.actor import acting_as, demo_setup_actor
 
         day = today or local_today()
-        ensure_demo_clinic(factory, today=day)
-        # A patient in every check-in state, visits booked today (issue 10).
-        add_check_in_showcase(factory, today=day, now=local_now)
+        with acting_as(demo_setup_actor()):  # the audit trail names who created it
+            ensure_demo_clinic(factory, today=day)
+            # A patient in every check-in state, visits booked today (issue 10).
+            add_check_in_showcase(factory, today=day, now=local_now)
     log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
     return AppContext(paths, engine, factory, demo, label, result)

@@ -161,6 +161,9 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     window.add_global_shortcut("Ctrl+K", lambda: patients_page().quick_estimate())
     window.destroyed.connect(runner.shutdown)
     _start_backups(ctx, window, runner)
+    from ptdesk.app.gui_accounts import install_accounts  # issue 12
+
+    install_accounts(window, ctx, runner)
     return window
 
 
@@ -227,6 +230,11 @@ def run_gui(args: argparse.Namespace) -> int:
     except DomainError as exc:
         QMessageBox.critical(None, "ptdesk cannot open the database", exc.message)
         return 2
+    from ptdesk.app.gui_accounts import sign_in_at_start  # issue 12
+
+    if not sign_in_at_start(ctx, args):
+        ctx.close()
+        return 0
     window = build_main_window(ctx)
     window.show()
     if args.smoke_test:

@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "ptdesk.app.cli_export",
     "ptdesk.app.cli_import",
     "ptdesk.app.cli_rules",
+    "ptdesk.app.cli_verify_audit",
 )
 
 
@@ -99,7 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(handler: object, args: argparse.Namespace) -> int:
     """Run a subcommand; a user never sees a traceback, only one clear line."""
     from ptdesk.domain.errors import DomainError
+    from ptdesk.storage.actor import command_line_actor, set_actor
 
+    # A command that writes the clinic's database is recorded in the audit trail as
+    # "command line: <os account>" (issue 12); nobody signs in on a command line.
+    set_actor(command_line_actor())
     try:
         result = handler(args)  # type: ignore[operator]
         return int(result)

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.business_days import BusinessCalendar
 from ptdesk.domain.clinic_identity import clean_tin, npi_problem, tin_problem
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.access import require
 from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import ClinicDetails
@@ -71,6 +73,7 @@ class ClinicDetailsService:
             return load_details(s)
 
     def save(self, draft: ClinicDetailsDraft) -> ClinicDetailsDraft:
+        require(Permission.EDIT_CLINIC)
         clean = validate(draft)
         with session_scope(self._factory) as s:
             row = s.get(ClinicDetails, _ROW) or ClinicDetails(id=_ROW)

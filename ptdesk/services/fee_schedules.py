@@ -24,6 +24,8 @@ from ptdesk.domain.billing.ruleset import FeeEntry
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.fee_amounts import parse_amount
 from ptdesk.domain.money import round_cents
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.access import require
 from ptdesk.services.clinic_details import load_details
 from ptdesk.services.fee_schedule_dtos import (
     FeeRow,
@@ -130,6 +132,7 @@ class FeeScheduleService:
     def save(self, scope: ScheduleScope, year: int,
              rows: Sequence[tuple[str, Decimal]]) -> FeeScheduleView:
         """Replaces the year's list with `rows` (what the table shows)."""
+        require(Permission.EDIT_FEE_SCHEDULES)
         kind = _kind(scope)
         errors: dict[str, str] = {}
         seen: dict[str, Decimal] = {}
@@ -153,6 +156,7 @@ class FeeScheduleService:
                    source: str = "") -> ImportReport:
         """Adds or replaces the rows a CSV file lists (columns `code` and `amount`, or
         `allowed` / `price` / `fee`); other rows of the list stay as they are."""
+        require(Permission.EDIT_FEE_SCHEDULES)
         kind = _kind(scope)
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
         headers = {(h or "").strip().lower(): h for h in reader.fieldnames or ()}

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.kx_status import KxBands
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.renewal import RenewalTiming
 from ptdesk.domain.status import StatusBands
+from ptdesk.services.access import require
 from ptdesk.services.auth_records import bump
 from ptdesk.services.authorization_dtos import BandDefaultView, BandSettingsDraft, BandSettingsView
 from ptdesk.storage.engine import session_scope
@@ -145,6 +147,7 @@ class StatusSettingsService:
 
     def reset_payer(self, payer_id: int) -> BandSettingsView:
         """Drop the payer's own row: it inherits the clinic's settings again."""
+        require(Permission.EDIT_STATUS_BANDS)
         with session_scope(self._factory) as s:
             s.execute(delete(StatusBandSetting).where(StatusBandSetting.payer_id == payer_id))
             bump(s, ())
@@ -152,6 +155,7 @@ class StatusSettingsService:
             return _payer_view(s, payer_id)
 
     def _save(self, payer_id: int | None, draft: BandSettingsDraft) -> BandSettingsView:
+        require(Permission.EDIT_STATUS_BANDS)
         to_bands(draft)
         with session_scope(self._factory) as s:
             if payer_id is not None and s.get(Payer, payer_id) is None:

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.access import require
 from ptdesk.services.auth_records import coverage_patient, refresh_patient
 from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft, VisitView
 from ptdesk.storage.concurrency import retry_conflicts
@@ -59,6 +61,7 @@ class VisitService:
     @retry_conflicts
     def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView:
         """Completed with its service lines (replacing any); booked visits may skip check-in."""
+        require(Permission.COMPLETE_SESSION)
         errors: dict[str, str] = {}
         for i, ln in enumerate(lines, 1):
             if not ln.code.strip():
@@ -90,6 +93,7 @@ class VisitService:
     @retry_conflicts
     def void(self, visit_id: int, reason: str) -> VisitView:
         """A visit recorded in error (wrong patient or date): it stops counting."""
+        require(Permission.VOID_VISIT)
         if not reason.strip():
             raise ValidationErrors({"void_reason": "Say why the visit is voided."})
         with session_scope(self._factory) as s:

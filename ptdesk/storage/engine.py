@@ -10,6 +10,13 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ptdesk.storage.audit_trail import (
+    append_before_commit,
+    collect_changes,
+    forget_pending,
+    record_bulk_delete,
+    record_changes,
+)
 from ptdesk.storage.concurrency import forget_locks, lock_before_flush, translate
 from ptdesk.storage.private_files import private_file
 
@@ -72,6 +79,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     event.listen(factory, "before_flush", lock_before_flush)
     event.listen(factory, "after_commit", forget_locks)
     event.listen(factory, "after_rollback", forget_locks)
+    # The audit trail: every ORM write, who made it, before and after (storage/audit_trail.py).
+    event.listen(factory, "before_flush", collect_changes)
+    event.listen(factory, "after_flush", record_changes)
+    event.listen(factory, "after_rollback", forget_pending)
+    event.listen(factory, "do_orm_execute", record_bulk_delete)
+    event.listen(factory, "before_commit", append_before_commit)
     return factory
 
 

@@ -37,6 +37,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Ctrl+F", "Find a patient", "Everywhere"),
     Shortcut("F1", "This list of keyboard shortcuts", "Everywhere"),
     Shortcut("Ctrl+Q", "Quit ptdesk", "Everywhere"),
+    Shortcut("Ctrl+L", "Lock the desk now (your password or PIN opens it)", "Everywhere"),
+    Shortcut("Ctrl+6, Ctrl+7", "Go to Users, Audit (office manager)", "Everywhere"),
     Shortcut("Ctrl+K", "Quick estimate for someone who is not a patient yet", "Everywhere"),
     Shortcut("↑ ↓", "Choose a visit or a patient", "Today, Patients"),
     Shortcut("Enter", "Open the chosen patient", "Today, Patients"),

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.app.main import main, parse_args
+from ptdesk.domain.permissions import Role
 from ptdesk.ui.main_window import MainWindow
 
 # --- The window builds a page handed in as a factory when it is first shown.
@@ -217,6 +218,12 @@ def _exec_once(*_args):
     QTimer.singleShot(0, report)
     return _exec()
 QApplication.exec = _exec_once
+from ptdesk.ui.dialogs.sign_in_dialogs import SignInDialog
+def _sign_in(self):  # a person types their name and password (issue 12)
+    self.name.setText("Tess Start"); self.password.setText("start-up pw")
+    self.try_sign_in()
+    return self.result()
+SignInDialog.exec = _sign_in
 from ptdesk.app.main import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -254,7 +261,12 @@ def _loaded(modules: list[str]) -> list[str]:
 
 
 def test_an_everyday_start_imports_only_what_the_first_page_needs(tmp_path: Path) -> None:
-    open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=False)).close()
+    ctx = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=False))
+    from ptdesk.services.accounts import AccountService, NewUser
+
+    AccountService(ctx.session_factory).create_user(
+        NewUser("Tess Start", frozenset({Role.FRONT_DESK}), "start-up pw", "start-up pw"))
+    ctx.close()
     report = _start("--data-dir", str(tmp_path))
     assert report["usable"]
     assert report["built"] == [report["page"]]

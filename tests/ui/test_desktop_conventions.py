@@ -48,11 +48,12 @@ def test_menu_bar_lists_the_pages_and_actions_with_their_keys(
     w = _window(qtbot, ctx)
     menus = _menus(w)
     assert list(menus) == ["File", "Go", "Patient", "Help"]
-    assert menus["File"] == ["Quit"]
-    assert menus["Go"] == ["Today", "Patients", "Board", "Settings", "Import", "Find a patient"]
+    assert menus["File"] == ["Lock now", "Switch user…", "Sign out", "Quit"]
+    assert menus["Go"] == ["Today", "Patients", "Board", "Settings", "Import", "Users", "Audit",
+                           "Find a patient"]
     go = [a for a in w.menuBar().actions()[1].menu().actions() if not a.isSeparator()]
     assert [a.shortcut().toString() for a in go] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4",
-                                                     "Ctrl+5", "Ctrl+F"]
+                                                     "Ctrl+5", "Ctrl+6", "Ctrl+7", "Ctrl+F"]
     assert [t.split("\t")[1] for t in menus["Patient"]] == ["Ctrl+N", "Ctrl+I", "Ctrl+R"]
     assert menus["Help"] == ["Keyboard shortcuts", "About ptdesk"]
     w.close()

@@ -1,5 +1,6 @@
 """All mapped classes, imported here so `Base.metadata` knows every table (Alembic needs it)."""
 
+from ptdesk.storage.models.accounts import AuditEntry, User
 from ptdesk.storage.models.authorizations import (
     Authorization,
     AuthorizationCode,
@@ -24,6 +25,7 @@ from ptdesk.storage.models.visits import ServiceLine, Visit
 
 __all__ = [
     "AppSetting",
+    "AuditEntry",
     "Authorization",
     "AuthorizationCode",
     "AuthorizationRequest",
@@ -48,6 +50,7 @@ __all__ = [
     "RuleImport",
     "ServiceLine",
     "StatusBandSetting",
+    "User",
     "Visit",
     "VisitOverride",
 ]

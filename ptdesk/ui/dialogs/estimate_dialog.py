@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.services.access import record_ui_event
 from ptdesk.services.estimate_desk import fallback_note
 from ptdesk.services.estimate_dtos import (
     EstimatePrefill,
@@ -226,6 +227,7 @@ class EstimateDialog(QDialog):
         preview.setWindowTitle("Print the estimate")
         preview.paintRequested.connect(lambda p: paint_pdf(p, pdf))
         if preview.exec() == QDialog.DialogCode.Accepted:
+            record_ui_event("print", patient_id=self.prefill.patient_id, what="estimate")
             self.record()
 
     def choose_pdf_path(self) -> str:
@@ -250,6 +252,7 @@ class EstimateDialog(QDialog):
             self.problem.setText(f"Could not save the PDF: {exc.strerror or exc}")
             self.problem.setVisible(True)
             return
+        record_ui_event("export", patient_id=self.prefill.patient_id, what="estimate PDF")
         self.record()
 
     def record(self) -> StoredEstimate | None:

@@ -31,6 +31,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.status import Status
 from ptdesk.domain.words import plural
+from ptdesk.services.access import record_ui_event
 from ptdesk.services.authorization_api import BoardApi
 from ptdesk.services.authorization_dtos import BoardView, WeekOutcome
 from ptdesk.services.checkin_dtos import CheckInApi
@@ -403,13 +405,15 @@ class BoardPage(QWidget):
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
         printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         self.document().print_(printer)
+        record_ui_event("export", what="board PDF")  # the audit trail (issue 12)
 
     def print_preview(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         dialog = QPrintPreviewDialog(printer, self)
         dialog.paintRequested.connect(lambda pr: self.document().print_(pr))
-        dialog.exec()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            record_ui_event("print", what="board")  # the audit trail (issue 12)
 
     def shutdown(self) -> None:
         self.timer.stop()
