@@ -24,6 +24,7 @@ from ptdesk.domain.patient_status import CoverageRule, patient_panel
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
+from ptdesk.services.access import Permission, require
 from ptdesk.services.auth_records import load_patient, patient_records, refresh_patient
 from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.checkin_dtos import (
@@ -162,8 +163,9 @@ class CheckInService:
     def check_in(self, visit_id: int, at: datetime,
                  override: OverrideDraft | None = None) -> CheckInResult:
         """Check the visit in. A stop raises `CheckInStopped` unless `override` gives a reason
-        (checked by `domain.overrides.check_override`); `by` is typed at the desk until ptdesk
-        has accounts (the signed-in user then fills it)."""
+        (checked by `domain.overrides.check_override`). Overriding a stop needs the
+        `override_checkin` permission (issue 12: a manager's decision); the override is recorded
+        under the signed-in person's name, whatever was typed."""
         when = to_utc(at)
         clean = check_override(override) if override is not None else None
         with session_scope(self._factory) as s:
@@ -178,8 +180,9 @@ class CheckInService:
             if d.outcome is Outcome.STOP:
                 if clean is None or clean.reason is None:
                     raise CheckInStopped(view)
+                actor = require(Permission.OVERRIDE_CHECKIN)
                 o = VisitOverride(visit_id=v.id, kind=OverrideKind.CHECK_IN, reason=clean.reason,
-                                  detail=clean.detail, by=clean.by, at=when,
+                                  detail=clean.detail, by=actor.name[:80], at=when,
                                   rules=" ".join(d.stop_rules)[:200], words=d.line)
                 s.add(o)
                 s.flush()

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from PySide6.QtWidgets import QWidget
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.services.access import current_actor
 from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.checkin_dtos import CheckInApi, CheckInResult, CheckInStopped, CheckInView
 from ptdesk.ui.dialogs.override_dialog import OverrideDialog
@@ -30,7 +31,7 @@ class CheckInFlow:
         now: Callable[[], datetime],
         show: ShowLine,
         on_checked_in: Callable[[CheckInResult], None],
-        current_user: Callable[[], str] = lambda: "",
+        current_user: Callable[[], str] | None = None,
     ) -> None:
         self._api = api
         self._runner = runner
@@ -39,8 +40,8 @@ class CheckInFlow:
         self._now = now
         self._show = show
         self._done = on_checked_in
-        # Until ptdesk has accounts: the last initials typed at this desk pre-fill "By".
-        self._user = current_user
+        # "By" is the signed-in person (the service records the override under their name).
+        self._user = current_user or _signed_in_name
         self._last_by = ""
 
     def run(self, visit_id: int) -> None:
@@ -83,3 +84,8 @@ class CheckInFlow:
         if not isinstance(exc, DomainError):
             raise exc
         self._show(None, exc.message)
+
+
+def _signed_in_name() -> str:
+    actor = current_actor()
+    return actor.name if actor is not None else ""

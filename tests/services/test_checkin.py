@@ -51,13 +51,14 @@ def test_stop_then_override_round_trips(session_factory: sessionmaker[Session]) 
     assert len(rows) == 1
     o = rows[0]
     assert (o.visit_id, o.reason, o.detail, o.by) == (vid, OverrideReason.PHONE_CONFIRMED,
-                                                       "12345", "JD")
+                                                       "12345", "Test manager")
     assert o.reason_words == "Payer confirmed by phone: ref 12345"
     assert o.rules == (Rule.STOP_AUTH_EXPIRED,)
     # The aware clock, stored in UTC, reads back as the same instant (to the second).
     assert o.at.tzinfo is not None
     assert abs((o.at - now).total_seconds()) < 1
-    assert svc.patient_overrides(o.patient_id)[vid].by == "JD"
+    # recorded under the signed-in person's name (tests/conftest.py signs in a manager)
+    assert svc.patient_overrides(o.patient_id)[vid].by == "Test manager"
     board = BoardService(session_factory).board(today, now)
     start, end = week_of(today)
     assert start <= today <= end
@@ -158,3 +159,21 @@ def _medicare_payer(factory: sessionmaker[Session]) -> list[int]:
 
     with session_scope(factory) as s:
         return list(s.scalars(select(Payer.id).where(Payer.kind == PayerKind.MEDICARE)))
+
+
+
+def test_only_a_manager_may_check_in_over_a_stop(session_factory: sessionmaker[Session]) -> None:
+    """Issue 12: overriding a stop is the office manager's decision; the service refuses a
+    front desk in words, and nothing is checked in."""
+    from ptdesk.domain.permissions import Role
+    from ptdesk.services.access import NotPermitted
+    from ptdesk.storage.actor import Actor, acting_as
+
+    now = local_now()
+    vid = _expired_visit(session_factory, now.date())
+    svc = CheckInService(session_factory)
+    with acting_as(Actor("Dana", frozenset({Role.FRONT_DESK}))), \
+            pytest.raises(NotPermitted) as refused:
+        svc.check_in(vid, now, OverrideDraft(OverrideReason.AT_RISK, "", "Dana"))
+    assert "Dana" in refused.value.message
+    assert VisitService(session_factory).get(vid).status is VisitStatus.BOOKED

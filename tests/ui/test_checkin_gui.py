@@ -121,7 +121,7 @@ def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path,
         _row_of(today, "Albright"), COL_VISIT).data() or ""), timeout=10000)
     tip = today.proxy.index(_row_of(today, "Albright"), COL_VISIT).data(
         Qt.ItemDataRole.ToolTipRole)
-    assert "Payer confirmed by phone: ref REF-4471, by JD" in tip
+    assert "Payer confirmed by phone: ref REF-4471, by Test manager" in tip
     assert "checked in at risk" in today.outcome.text()
     shot(window, "today_overridden")
 
@@ -172,12 +172,12 @@ def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path,
     report = OverridesDialog(checkin, board._runner, local_now().date(), window)
     qtbot.addWidget(report)
     qtbot.waitUntil(lambda: len(report.rows) >= 2, timeout=10000)
-    assert any(r.detail == "REF-4471" and r.by == "JD" for r in report.rows)
+    assert any(r.detail == "REF-4471" and r.by == "Test manager" for r in report.rows)
     shot(report, "overrides_report")
     out = tmp_path / "overrides.csv"
     report.save_csv(str(out))
     text = out.read_text(encoding="utf-8")
-    assert "phone_confirmed,REF-4471,JD" in text
+    assert "phone_confirmed,REF-4471,Test manager" in text
     assert "stop.auth_expired" in text
     report.save_pdf(str(tmp_path / "overrides.pdf"))
     assert (tmp_path / "overrides.pdf").read_bytes().startswith(b"%PDF")
