@@ -55,6 +55,12 @@ def turnaround_of(days: int | None, hours: int | None) -> Turnaround:
     )
 
 
+def desk_now(now: datetime) -> datetime:
+    """The desk's clock as an aware instant: request times are stored as `Instant` (UTC, read
+    back aware, migration 0006_times_utc), so `now` must be aware too to compare with them."""
+    return now if now.tzinfo is not None else now.astimezone()
+
+
 def domain_request(r: AuthorizationRequest, payer_name: str = "") -> RenewalRequest:
     return RenewalRequest(
         r.id, r.coverage_id, r.authorization_id, r.status, r.method, r.urgency, r.sent_at,
@@ -70,6 +76,7 @@ def request_views(
     request_ids: Iterable[int] | None = None,
 ) -> tuple[RequestView, ...]:
     """Views of the given coverages' (or given) requests: open ones first, then newest."""
+    now = desk_now(now)
     q = (select(AuthorizationRequest, Coverage.patient_id, Patient.last_name,
                 Patient.first_name, Patient.preferred_name, Payer.name,
                 Payer.decision_days_standard, Payer.decision_hours_expedited,
