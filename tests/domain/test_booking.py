@@ -41,8 +41,10 @@ def statuses(out: tuple[ProposedVisit, ...]) -> list[tuple[date, Coverage, str]]
 
 def test_six_weeks_mon_thu_is_twelve_dates() -> None:
     days, skipped = series_dates(SeriesPlan(date(2026, 3, 2), (MON, THU), NINE, weeks=6))
-    assert len(days) == 12 and not skipped
-    assert days[0] == date(2026, 3, 2) and days[-1] == date(2026, 4, 9)
+    assert len(days) == 12
+    assert not skipped
+    assert days[0] == date(2026, 3, 2)
+    assert days[-1] == date(2026, 4, 9)
     assert {d.weekday() for d in days} == {MON, THU}
 
 
@@ -120,8 +122,8 @@ TERMS = CoverageTerms(COV, requires_auth=True)
                      CoverageTerms(COV, False, VisitLimit(COV, 20)),
                      {d: "plan-year limit of 20 visits reached" for d in SERIES[2:]},
                      id="past-plan-year-limit"),
-        pytest.param([], [], CoverageTerms(COV, False, VisitLimit(COV, 20, used_elsewhere=15,
-                                                                  used_elsewhere_as_of=date(2026, 1, 20))),
+        pytest.param([], [], CoverageTerms(COV, False, VisitLimit(
+                         COV, 20, used_elsewhere=15, used_elsewhere_as_of=date(2026, 1, 20))),
                      {d: "plan-year limit of 20 visits reached" for d in SERIES[5:]},
                      id="visits-elsewhere-count"),
         pytest.param([], [], TERMS, {}, id="self-pay-is-not-checked"),
