@@ -98,6 +98,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def build_patients_page() -> "PatientsPage":
         from ptdesk.services.authorization_api import AuthorizationApis
         from ptdesk.services.authorizations import AuthorizationService
+        from ptdesk.services.booking import BookingService
         from ptdesk.services.estimate_desk import EstimateDesk
         from ptdesk.services.panel import PanelService
         from ptdesk.services.patients import PatientService
@@ -109,7 +110,8 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         panel = PanelService(factory)
         auth = AuthorizationApis(panel, AuthorizationService(factory),
                                  RenewalService(factory), _visit_service(factory),
-                                 checkin=checkin, plans=PlanOfCareService(factory))
+                                 checkin=checkin, plans=PlanOfCareService(factory),
+                                 booking=BookingService(factory))
         return PatientsPage(PatientService(factory), runner, today=local_today,
                             reference=ReferenceService(factory), auth=auth, now=local_now,
                             estimates=EstimateDesk(factory, panel))

@@ -28,6 +28,7 @@ from ptdesk.domain.visit_allocation import (
 from ptdesk.domain.visit_limits import VisitLimit, plan_year
 
 MAX_VISITS = 120  # a series longer than this is a typo (120 = 5 a week for 24 weeks)
+OUTSIDE_MARK = "booked outside the authorization"  # the words on the visit, Today, record
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 

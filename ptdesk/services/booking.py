@@ -7,6 +7,7 @@ the change counter, so the panel, Today's chips and every desk's board re-projec
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,8 +40,6 @@ from ptdesk.services.visits import VisitNotFound, _view
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
 
-OUTSIDE_MARK = "booked outside the authorization"
-
 
 @dataclass(frozen=True, slots=True)
 class SeriesRequest:
@@ -71,6 +70,16 @@ class SeriesBooked:
     change_token: int
 
 
+class BookingApi(Protocol):
+    """What the booking dialog and the week view use (the UI imports no SQLAlchemy)."""
+
+    def preview(self, req: SeriesRequest) -> SeriesPreview: ...
+
+    def book(self, req: SeriesRequest, anyway: bool = False) -> SeriesBooked: ...
+
+    def move(self, visit_id: int, day: date, at: time | None) -> VisitView: ...
+
+
 _ACTIVE = (VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED)
 
 
@@ -91,7 +100,7 @@ class BookingService:
                 raise ValidationErrors({"repeat": "No dates to book: every day is closed."})
             if p.outside_count and not anyway:
                 raise ValidationErrors({"outside": "Not covered: " + "; ".join(p.outside)})
-            _refuse_clashes(s, req.provider_id, p.visits)
+            _refuse_clashes(s, req.patient_id, p.visits)
             rows = [Visit(patient_id=req.patient_id, coverage_id=req.coverage_id,
                           visit_date=v.day, scheduled_time=v.at, provider_id=req.provider_id,
                           notes=req.notes, status=VisitStatus.BOOKED,
@@ -115,7 +124,7 @@ class BookingService:
             others = tuple(x for x in data.visits if x.visit_id != visit_id)
             terms = _terms(data, v.coverage_id, day)
             (proj,) = project_series((day,), at, terms, others, patient_records(data))
-            _refuse_clashes(s, v.provider_id, (proj,), ignore=visit_id)
+            _refuse_clashes(s, v.patient_id, (proj,), ignore=visit_id)
             v.visit_date, v.scheduled_time = day, at
             v.outside_reason = proj.why[:200] if proj.coverage is Coverage.OUTSIDE else ""
             s.flush()
@@ -146,19 +155,18 @@ def _preview(s: Session, req: SeriesRequest) -> SeriesPreview:
     return SeriesPreview(req, visits, skipped, outside_summary(visits), plan_words(req.plan))
 
 
-def _refuse_clashes(s: Session, provider_id: int | None, visits: Sequence[ProposedVisit],
+def _refuse_clashes(s: Session, patient_id: int, visits: Sequence[ProposedVisit],
                     ignore: int | None = None) -> None:
-    """A provider cannot be booked twice at the same date and time: one clash refuses the
-    whole series (nothing is saved) and names every clashing date."""
-    timed = {(v.day, v.at) for v in visits if v.at is not None}
-    if provider_id is None or not timed:
+    """A patient is not booked twice on one day (a double click, a series typed twice): one
+    such date refuses the whole series (nothing is saved) and names every such date. A
+    provider may see several patients at once (a PT gym does), so that is not refused."""
+    days = sorted({v.day for v in visits})
+    if not days:
         return
-    days = sorted({d for d, _ in timed})
-    q = (select(Visit.id, Visit.visit_date, Visit.scheduled_time)
-         .where(Visit.provider_id == provider_id, Visit.visit_date.in_(days),
+    q = (select(Visit.id, Visit.visit_date)
+         .where(Visit.patient_id == patient_id, Visit.visit_date.in_(days),
                 Visit.status.in_(_ACTIVE)))
-    clash = sorted({(d, t) for vid, d, t in s.execute(q) if (d, t) in timed and vid != ignore})
-    if clash:
-        when = ", ".join(f"{short_date(d)} {t:%H:%M}" for d, t in clash)
-        raise ValidationErrors({"scheduled_time": f"The provider is already booked: {when}. "
-                                                  "Nothing was booked."})
+    twice = sorted({d for vid, d in s.execute(q) if vid != ignore})
+    if twice:
+        when = ", ".join(short_date(d) for d in twice)
+        raise ValidationErrors({"day": f"Already booked that day: {when}. Nothing was booked."})
