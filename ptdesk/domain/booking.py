@@ -156,6 +156,28 @@ def project_series(
     return tuple(out)
 
 
+def displaced(
+    days: Sequence[date], terms: CoverageTerms | None, existing: Sequence[VisitRecord],
+    records: Sequence[AuthorizationRecord],
+) -> tuple[date, ...]:
+    """Visits ALREADY booked that the authorization covers now but will not once these days
+    are booked: booked visits draw in date order, so new earlier dates take their room."""
+    if terms is None or not terms.requires_auth or not days:
+        return ()
+    mine = [r for r in records if r.coverage_id == terms.coverage_id]
+    first_id = max((v.visit_id for v in existing), default=0) + 1
+    proposed = [VisitRecord(first_id + i, d, VisitStatus.BOOKED, terms.coverage_id)
+                for i, d in enumerate(days)]
+
+    def covered(visits: Sequence[VisitRecord]) -> set[int]:
+        return {va.visit.visit_id for va in allocate(visits, mine).visits
+                if va.draws and all(d.within for d in va.draws)}
+
+    before, after = covered(existing), covered((*existing, *proposed))
+    return tuple(sorted(v.day for v in existing if v.status in PROJECTED_STATUSES
+                        and v.visit_id in before and v.visit_id not in after))
+
+
 def _units_only(records: Sequence[AuthorizationRecord], day: date) -> bool:
     """A units-counted authorization covers the visit's codes, which a booking does not know
     yet: such a visit is checked when its lines are entered, not flagged now."""
@@ -210,10 +232,11 @@ def outside_summary(visits: Sequence[ProposedVisit]) -> tuple[str, ...]:
     for v in visits:
         if v.coverage is Coverage.OUTSIDE:
             groups.setdefault(v.why, []).append(v.day)
-    return tuple(f"{_dates(ds)}: {why}" for why, ds in groups.items())
+    return tuple(f"{dates_words(ds)}: {why}" for why, ds in groups.items())
 
 
-def _dates(ds: Sequence[date]) -> str:
+def dates_words(ds: Sequence[date]) -> str:
+    """'Mar 30', 'Mar 30 and Apr 2', 'Mar 26, Mar 30 and Apr 2'."""
     words = [short_date(d) for d in ds]
     if len(words) == 1:
         return words[0]

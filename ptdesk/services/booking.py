@@ -18,6 +18,7 @@ from ptdesk.domain.booking import (
     ProposedVisit,
     SeriesPlan,
     SkippedDay,
+    displaced,
     outside_summary,
     plan_words,
     project_series,
@@ -57,6 +58,9 @@ class SeriesPreview:
     skipped: tuple[SkippedDay, ...]
     outside: tuple[str, ...]  # "Mar 30 and Apr 2: past the authorization's 12 visits"
     words: str  # "2 a week for 6 weeks, Mon/Thu"
+    # Visits already booked that these would push past the authorization (earlier dates
+    # draw first).
+    displaced: tuple[date, ...] = ()
 
     @property
     def outside_count(self) -> int:
@@ -151,8 +155,10 @@ def _preview(s: Session, req: SeriesRequest) -> SeriesPreview:
     days, skipped = series_dates(req.plan, closed)
     data = load_patient(s, req.patient_id)
     terms = _terms(data, req.coverage_id, req.plan.start)
-    visits = project_series(days, req.plan.at, terms, data.visits, patient_records(data))
-    return SeriesPreview(req, visits, skipped, outside_summary(visits), plan_words(req.plan))
+    records = patient_records(data)
+    visits = project_series(days, req.plan.at, terms, data.visits, records)
+    return SeriesPreview(req, visits, skipped, outside_summary(visits), plan_words(req.plan),
+                         displaced(days, terms, data.visits, records))
 
 
 def _refuse_clashes(s: Session, patient_id: int, visits: Sequence[ProposedVisit],

@@ -173,3 +173,16 @@ def test_plan_words() -> None:
     assert plan_words(SeriesPlan(date(2026, 3, 2), (THU, MON), weeks=6)) == \
         "2 a week for 6 weeks, Mon/Thu"
     assert plan_words(SeriesPlan(date(2026, 3, 2), (MON,), count=1)) == "1 visit, Mon"
+
+
+def test_earlier_dates_push_visits_already_booked_outside() -> None:
+    from ptdesk.domain.booking import displaced
+
+    records = [auth(date(2026, 3, 1), date(2026, 6, 30), 3)]
+    booked = [VisitRecord(1, date(2026, 3, 10), VisitStatus.BOOKED, COV),
+              VisitRecord(2, date(2026, 3, 12), VisitStatus.BOOKED, COV)]
+    # Two new visits on Mar 2 and 5 take the room first: Mar 12 is the 4th of 3.
+    assert displaced((date(2026, 3, 2), date(2026, 3, 5)), TERMS, booked, records) == (
+        date(2026, 3, 12),)
+    assert displaced((date(2026, 3, 20),), TERMS, booked, records) == ()
+    assert displaced((date(2026, 3, 2),), None, booked, records) == ()

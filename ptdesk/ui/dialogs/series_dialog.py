@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.domain.booking import OUTSIDE_MARK, WEEKDAY_NAMES, Coverage, SeriesPlan
+from ptdesk.domain.booking import (
+    OUTSIDE_MARK,
+    WEEKDAY_NAMES,
+    Coverage,
+    SeriesPlan,
+    dates_words,
+)
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.status import Status, plural
 from ptdesk.services.authorization_api import VisitsApi
@@ -211,17 +217,23 @@ class BookSeriesDialog(BookVisitDialog):
         n = len(p.visits)
         head = f"{plural(n, 'visit')} ({p.words})" if n > 1 else "1 visit"
         if p.skipped:
-            head += f"; {plural(len(p.skipped), 'day')} skipped (clinic closed)"
+            whys = " or ".join(sorted({s.why for s in p.skipped}))
+            head += f"; {plural(len(p.skipped), 'day')} skipped ({whys})"
+        moved = ""
+        if p.displaced:
+            moved = (f"<br>&#9888; {plural(len(p.displaced), 'visit')} already booked will then "
+                     f"fall outside: {dates_words(p.displaced)} (earlier dates use the "
+                     "authorization first)")
         if p.outside_count:
-            lines = "<br>".join(f"&#9888; {x}" for x in p.outside)
+            lines = "<br>".join(f"&#9888; {x}" for x in p.outside) + moved
             self.summary.setText(f"<b>{head}. {plural(p.outside_count, 'visit')} will not be "
                                  f"covered:</b><br>{lines}")
             self.anyway.setText(f"&Book the {plural(p.outside_count, 'uncovered visit')} anyway, "
                                 f"marked “{OUTSIDE_MARK}”")
             self.anyway.setVisible(True)
         else:
-            self.summary.setText(f"{head}: all covered." if p.visits and not all(
-                v.coverage is Coverage.SELF_PAY for v in p.visits) else f"{head}.")
+            self.summary.setText((f"{head}: all covered." if p.visits and not all(
+                v.coverage is Coverage.SELF_PAY for v in p.visits) else f"{head}.") + moved)
             self.anyway.setChecked(False)
             self.anyway.setVisible(False)
         self._label_save()
