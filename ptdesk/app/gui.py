@@ -4,6 +4,7 @@ import argparse
 import sys
 import threading
 from collections.abc import Callable
+from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
 from ptdesk.app.clock import local_now, local_today
@@ -93,6 +94,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                            now=local_now, open_patient=open_patient_record,
                            change_token=lambda: tokens.change_token(), checkin=checkin)
     window.add_page("today", "Today", today_page)
+    _add_week(window, today_page, runner, factory, open_patient_record)
     # --- end of Today ----------------------------------------------------------------------
 
     def build_patients_page() -> "PatientsPage":
@@ -217,3 +219,36 @@ def run_gui(args: argparse.Namespace) -> int:
     window.close()
     ctx.close()
     return int(code)
+
+
+def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
+              open_patient: Callable[[int], None]) -> None:
+    """The Today page's week view (issue 10 #2, Ctrl+Shift+W). Enter on a free slot books
+    there for the patient whose record is open (the booking dialog, pre-filled)."""
+    from ptdesk.ui.pages.today_week import WeekPanel, add_week_view
+
+    week_service = _OnFirstUse(lambda: _week_service(factory))
+
+    def book_at(day: date, at: time | None, provider_id: int | None) -> bool:
+        from ptdesk.ui.dialogs.series_dialog import book_for_record
+
+        if not window.is_built("patients"):
+            return False  # no record was ever opened: nobody to book for
+        view = panel.model.view
+        providers = view.providers if view is not None else ()
+        if not book_for_record(window.page("patients").record_view, runner, local_today(), day,
+                               at, provider_id, providers, window):
+            return False
+        panel.refresh()
+        return True
+
+    panel = WeekPanel(week_service, runner, today=local_today, open_patient=open_patient,
+                      book_at=book_at)
+    today_page.week = panel
+    add_week_view(today_page, today_page.table, panel, today_page.sig_loaded)
+
+
+def _week_service(factory: Any) -> Any:
+    from ptdesk.services.week import WeekService
+
+    return WeekService(factory)

@@ -8,7 +8,7 @@ transaction. When some dates fall outside, Save is refused until the person tick
 anyway", and those visits are stored marked with why.
 """
 
-from datetime import date
+from datetime import date, time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -275,3 +275,24 @@ class BookSeriesDialog(BookVisitDialog):
         dialog = cls(booking, service, runner, today, patient_id, coverages, providers, parent)
         dialog.exec()
         return dialog.booked
+
+
+def book_for_record(record_view: QWidget, runner: TaskRunner, today: date, day: date,
+                    at: time | None, provider_id: int | None,
+                    providers: tuple[ProviderOption, ...], parent: QWidget | None) -> bool:
+    """The week view's Enter on a free slot: the booking dialog for the patient whose record
+    is open, pre-filled with the slot. False when no record is open (nothing to book for)."""
+    record = getattr(record_view, "record", None)
+    auth = getattr(record_view, "_auth", None)  # the record's own service bundle
+    if record is None or auth is None or auth.booking is None:
+        return False
+    d = BookSeriesDialog(auth.booking, auth.visits, runner, today, record.patient.id,
+                         record.coverages, providers, parent)
+    d.setWindowTitle(f"Book visits: {record.patient.last_name}, {record.patient.first_name}")
+    d.day.set_value(day)
+    d.at.setText(format_time(at))
+    d.provider.setCurrentIndex(max(0, d.provider.findData(provider_id)))
+    d.exec()
+    if d.booked is not None:
+        record_view.sig_record_changed.emit()  # type: ignore[attr-defined]
+    return True
