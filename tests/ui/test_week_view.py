@@ -27,8 +27,8 @@ from ptdesk.ui.pages.today_page import TodayPage
 from ptdesk.ui.pages.today_week import WeekPanel
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
-KEY, CTRL_SHIFT, ALT = Qt.Key, (Qt.KeyboardModifier.ControlModifier
-                                | Qt.KeyboardModifier.ShiftModifier), Qt.KeyboardModifier.AltModifier
+KEY, ALT = Qt.Key, Qt.KeyboardModifier.AltModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
