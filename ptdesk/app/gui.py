@@ -138,9 +138,14 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         from ptdesk.ui.pages.settings_page import SettingsPage
         from ptdesk.ui.pages.settings_tabs import SettingsTabs
 
-        return SettingsTabs(SettingsPage(StatusSettingsService(factory), runner),
+        tabs = SettingsTabs(SettingsPage(StatusSettingsService(factory), runner),
                             ClinicDetailsService(factory), FeeScheduleService(factory), runner,
                             this_year=local_today().year)
+        from ptdesk.ui.pages.clinic_hours import ClinicHoursSection  # issue 10: the week view
+
+        tabs.hours = ClinicHoursSection(_week_service(factory), runner)  # type: ignore[attr-defined]
+        tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
+        return tabs
 
     window.add_page("patients", "Patients", build_patients_page)
     window.add_page("board", "Board", build_board_page)

@@ -7,6 +7,7 @@ at or after closing in the last, so no visit is ever hidden. Pure.
 
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 
 from ptdesk.domain.errors import ValidationErrors
 
@@ -27,13 +28,18 @@ class ClinicHours:
             raise ValidationErrors(errors)
 
     def slots(self) -> tuple[time, ...]:
-        start, end = _minutes(self.opens), _minutes(self.closes)
-        return tuple(time(m // 60, m % 60) for m in range(start, end, self.slot_minutes))
+        return _slots(self.opens, self.closes, self.slot_minutes)
 
     def slot_of(self, at: time) -> int:
         n = len(self.slots())
         i = (_minutes(at) - _minutes(self.opens)) // self.slot_minutes
         return min(max(i, 0), n - 1)
+
+
+@lru_cache(maxsize=16)  # asked for every visit and every cell painted
+def _slots(opens: time, closes: time, minutes: int) -> tuple[time, ...]:
+    start, end = _minutes(opens), _minutes(closes)
+    return tuple(time(m // 60, m % 60) for m in range(start, end, minutes))
 
 
 def _minutes(t: time) -> int:

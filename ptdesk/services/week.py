@@ -73,6 +73,28 @@ class WeekService:
                  with_status: bool = True) -> None:
         self._factory = session_factory
         self._with_status = with_status
+        # Chips by patient for one (change counter, day): see `_chips`. The worker pool may
+        # run two loads at once; a lost update only costs a recomputation.
+        self._chip_key: tuple[int, date] | None = None
+        self._chip_cache: dict[int, StatusChipView | None] = {}
+
+    def _chips(self, s: Session, patient_ids: list[int],
+               today: date) -> dict[int, StatusChipView | None]:
+        """The patients' status chips, remembered until the change counter moves (flicking
+        through providers and weeks asks for the same patients again)."""
+        if not self._with_status:
+            return {}
+        from ptdesk.services.auth_records import current_token
+        from ptdesk.services.board import statuses_for
+
+        key = (current_token(s), today)
+        if self._chip_key != key:
+            self._chip_key, self._chip_cache = key, {}
+        missing = [p for p in patient_ids if p not in self._chip_cache]
+        if missing:
+            got = statuses_for(s, missing, today)
+            self._chip_cache.update({p: got.get(p) for p in missing})
+        return {p: self._chip_cache[p] for p in patient_ids}
 
     def hours(self) -> ClinicHours:
         with session_scope(self._factory) as s:
@@ -113,11 +135,7 @@ class WeekService:
                 .where(Visit.provider_id == provider_id, Visit.visit_date >= days[0],
                        Visit.visit_date <= days[-1], Visit.status.in_(_SHOWN))
             ).all()
-            chips: dict[int, StatusChipView] = {}
-            if self._with_status and rows:
-                from ptdesk.services.board import statuses_for
-
-                chips = statuses_for(s, sorted({r[1] for r in rows}), today)
+            chips = self._chips(s, sorted({r[1] for r in rows}), today) if rows else {}
         slots = hours.slots()
         grid: list[list[list[WeekVisit]]] = [[[] for _ in days] for _ in slots]
         untimed: list[list[WeekVisit]] = [[] for _ in days]

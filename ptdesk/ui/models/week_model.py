@@ -3,10 +3,11 @@ columns Monday to Saturday. A cell shows its visits (short name; the first visit
 colour + icon, words in the tooltip), "free" in muted ink, or why the day is closed."""
 
 from datetime import date, time
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.domain.payers import VisitStatus
@@ -94,7 +95,7 @@ class WeekModel(QAbstractTableModel):
             return "" if untimed_row else "free"
         if role == Qt.ItemDataRole.DecorationRole and visits:
             chip = visits[0].chip
-            return status_icon(chip.status if chip is not None else Status.NOT_TRACKED)
+            return _icon(chip.status if chip is not None else Status.NOT_TRACKED)
         if role == Qt.ItemDataRole.BackgroundRole and visits:
             chip = visits[0].chip
             if chip is not None and chip.status is not Status.GREEN:
@@ -118,6 +119,11 @@ class WeekModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+@lru_cache(maxsize=16)  # one icon per status: drawing it for every cell painted was most of a paint
+def _icon(status: Status) -> QIcon:
+    return status_icon(status)
 
 
 def _tooltip(visits: tuple[WeekVisit, ...], closed: str) -> str:
