@@ -228,29 +228,40 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
               open_patient: Callable[[int], None]) -> None:
-    """The Today page's week view (issue 10 #2, Ctrl+Shift+W). Enter on a free slot books
+    """The Today page's week view (issue 10 #2, Ctrl+Shift+W), built the first time the key
+    is pressed (start-up imports only what the day list needs). Enter on a free slot books
     there for the patient whose record is open (the booking dialog, pre-filled)."""
-    from ptdesk.ui.pages.today_week import WeekPanel, add_week_view
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence, QShortcut
 
-    week_service = _OnFirstUse(lambda: _week_service(factory))
+    key = QShortcut(QKeySequence("Ctrl+Shift+W"), today_page)
+    key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def book_at(day: date, at: time | None, provider_id: int | None) -> bool:
         from ptdesk.ui.dialogs.series_dialog import book_for_record
 
         if not window.is_built("patients"):
             return False  # no record was ever opened: nobody to book for
-        view = panel.model.view
+        view = today_page.week.model.view
         providers = view.providers if view is not None else ()
         if not book_for_record(window.page("patients").record_view, runner, local_today(), day,
                                at, provider_id, providers, window):
             return False
-        panel.refresh()
+        today_page.week.refresh()
         return True
 
-    panel = WeekPanel(week_service, runner, today=local_today, open_patient=open_patient,
-                      book_at=book_at)
-    today_page.week = panel
-    add_week_view(today_page, today_page.table, panel, today_page.sig_loaded)
+    def first_time() -> None:
+        from ptdesk.ui.pages.today_week import WeekPanel, add_week_view
+
+        panel = WeekPanel(_OnFirstUse(lambda: _week_service(factory)), runner,
+                          today=local_today, open_patient=open_patient, book_at=book_at)
+        today_page.week = panel
+        toggle = add_week_view(today_page, today_page.table, panel, today_page.sig_loaded)
+        key.activated.disconnect(first_time)
+        key.activated.connect(toggle)
+        toggle()
+
+    key.activated.connect(first_time)
 
 
 def _week_service(factory: Any) -> Any:

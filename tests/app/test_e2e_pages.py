@@ -104,7 +104,7 @@ def test_today_check_in_by_ctrl_i(qtbot: QtBot, window: MainWindow, ctx: AppCont
         assert v.status is VisitStatus.CHECKED_IN
         assert v.checked_in_at is not None
         assert before - timedelta(seconds=1) <= v.checked_in_at <= local_now()
-    qtbot.waitUntil(lambda: "checked in" in page.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "checked in" in page.outcome.text(), timeout=WAIT)
 
 
 def _patient_with_request(ctx: AppContext, status: RequestStatus) -> tuple[int, str]:
@@ -173,7 +173,7 @@ def test_settings_loads(qtbot: QtBot, window: MainWindow) -> None:
     assert page.current() is not None
     assert page.defaults
     assert [tabs.tabs.tabText(i) for i in range(tabs.tabs.count())] == [
-        "Status bands", "Clinic details", "Fee schedules"]
+        "Status bands", "Clinic details", "Fee schedules", "Clinic hours"]
 
 
 def test_renewal_recorded_and_decided_from_the_panel_then_the_board(

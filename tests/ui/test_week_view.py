@@ -55,10 +55,11 @@ def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     today = window.show_page("today")
     assert isinstance(today, TodayPage)
-    week = today.week  # type: ignore[attr-defined]
-    assert isinstance(week, WeekPanel)
+    assert not hasattr(today, "week")  # built on first use (start-up time)
     today.table.setFocus()
     qtbot.keyClick(today.table, KEY.Key_W, CTRL_SHIFT)
+    week = today.week  # type: ignore[attr-defined]
+    assert isinstance(week, WeekPanel)
     qtbot.waitUntil(lambda: week.isVisible() and week.model.view is not None, timeout=10000)
     assert not today.table.isVisible()
     view = week.model.view

@@ -187,9 +187,10 @@ class WeekPanel(QWidget):
 
 
 def add_week_view(page: QWidget, table: QWidget, panel: WeekPanel,
-                  reloaded: SignalInstance | None = None) -> QShortcut:
-    """Put the week under the day list of the Today page (hidden) and the key that switches
-    between them; the week reloads whenever the page reloads (`reloaded`)."""
+                  reloaded: SignalInstance | None = None) -> Callable[[], None]:
+    """Put the week under the day list of the Today page (hidden); returns what switches
+    between them (the TOGGLE_KEY shortcut calls it); the week reloads whenever the page
+    reloads (`reloaded`)."""
     lay = page.layout()
     assert isinstance(lay, QVBoxLayout)
     lay.insertWidget(lay.indexOf(table) + 1, panel, 1)
@@ -205,9 +206,6 @@ def add_week_view(page: QWidget, table: QWidget, panel: WeekPanel,
         else:
             table.setFocus()
 
-    sc = QShortcut(QKeySequence(TOGGLE_KEY), page)
-    sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    sc.activated.connect(toggle)
     if reloaded is not None:
         reloaded.connect(lambda _v: panel.refresh() if panel.isVisible() else None)
-    return sc
+    return toggle
