@@ -91,8 +91,11 @@ def add_booking_showcase(factory: sessionmaker[Session], *, today: date) -> int:
             auths.add(AuthorizationDraft(cov.id, today - D(days=14), end, x.auth_visits,
                                          number=f"A-{x.chart[2:]}"))
         if x.chart == "BK0001":
-            for i in range(4):  # four visits already done under the authorization
-                v = visits.book(VisitDraft(p.id, today - D(days=12 - 3 * i), cov.id, x.at, prov))
+            # Four visits already done under the authorization, on its Mondays and Thursdays.
+            done_days = [today - D(days=i) for i in range(1, 15)
+                         if (today - D(days=i)).weekday() in x.weekdays][:4]
+            for day in sorted(done_days):
+                v = visits.book(VisitDraft(p.id, day, cov.id, x.at, prov))
                 visits.complete(v.id, [_LINE])
         done = booking.book(SeriesRequest(p.id, cov.id, prov, SeriesPlan(
             monday, x.weekdays, x.at, weeks=x.weeks)), anyway=True)
