@@ -105,5 +105,9 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
             ensure_demo_clinic(factory, today=day)
             # A patient in every check-in state, visits booked today (issue 10).
             add_check_in_showcase(factory, today=day, now=local_now)
+            from ptdesk.services.demo_booking import add_booking_showcase
+
+            # Series booked for the next weeks, one past its authorization (issue 10 #2).
+            add_booking_showcase(factory, today=day)
     log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
     return AppContext(paths, engine, factory, demo, label, result)

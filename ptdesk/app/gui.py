@@ -4,6 +4,7 @@ import argparse
 import sys
 import threading
 from collections.abc import Callable
+from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
 from ptdesk.app.clock import local_now, local_today
@@ -93,11 +94,13 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                            now=local_now, open_patient=open_patient_record,
                            change_token=lambda: tokens.change_token(), checkin=checkin)
     window.add_page("today", "Today", today_page)
+    _add_week(window, today_page, runner, factory, open_patient_record)
     # --- end of Today ----------------------------------------------------------------------
 
     def build_patients_page() -> "PatientsPage":
         from ptdesk.services.authorization_api import AuthorizationApis
         from ptdesk.services.authorizations import AuthorizationService
+        from ptdesk.services.booking import BookingService
         from ptdesk.services.estimate_desk import EstimateDesk
         from ptdesk.services.panel import PanelService
         from ptdesk.services.patients import PatientService
@@ -109,7 +112,8 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         panel = PanelService(factory)
         auth = AuthorizationApis(panel, AuthorizationService(factory),
                                  RenewalService(factory), _visit_service(factory),
-                                 checkin=checkin, plans=PlanOfCareService(factory))
+                                 checkin=checkin, plans=PlanOfCareService(factory),
+                                 booking=BookingService(factory))
         return PatientsPage(PatientService(factory), runner, today=local_today,
                             reference=ReferenceService(factory), auth=auth, now=local_now,
                             estimates=EstimateDesk(factory, panel))
@@ -136,11 +140,16 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         from ptdesk.ui.pages.settings_page import SettingsPage
         from ptdesk.ui.pages.settings_tabs import SettingsTabs
 
-        return SettingsTabs(SettingsPage(StatusSettingsService(factory), runner,
+        tabs = SettingsTabs(SettingsPage(StatusSettingsService(factory), runner,
                                          charts=PatientService(factory),
                                          plan_rules=PlanOfCareService(factory)),
                             ClinicDetailsService(factory), FeeScheduleService(factory), runner,
                             this_year=local_today().year)
+        from ptdesk.ui.pages.clinic_hours import ClinicHoursSection  # issue 10: the week view
+
+        tabs.hours = ClinicHoursSection(_week_service(factory), runner)  # type: ignore[attr-defined]
+        tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
+        return tabs
 
     def build_import_page() -> "QWidget":
         from ptdesk.services.imports.service import ImportService
@@ -245,3 +254,47 @@ def run_gui(args: argparse.Namespace) -> int:
     window.close()
     ctx.close()
     return int(code)
+
+
+def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
+              open_patient: Callable[[int], None]) -> None:
+    """The Today page's week view (issue 10 #2, Ctrl+Shift+W), built the first time the key
+    is pressed (start-up imports only what the day list needs). Enter on a free slot books
+    there for the patient whose record is open (the booking dialog, pre-filled)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    key = QShortcut(QKeySequence("Ctrl+Shift+W"), today_page)
+    key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def book_at(day: date, at: time | None, provider_id: int | None) -> bool:
+        from ptdesk.ui.dialogs.series_dialog import book_for_record
+
+        if not window.is_built("patients"):
+            return False  # no record was ever opened: nobody to book for
+        view = today_page.week.model.view
+        providers = view.providers if view is not None else ()
+        if not book_for_record(window.page("patients").record_view, runner, local_today(), day,
+                               at, provider_id, providers, window):
+            return False
+        today_page.week.refresh()
+        return True
+
+    def first_time() -> None:
+        from ptdesk.ui.pages.today_week import WeekPanel, add_week_view
+
+        panel = WeekPanel(_OnFirstUse(lambda: _week_service(factory)), runner,
+                          today=local_today, open_patient=open_patient, book_at=book_at)
+        today_page.week = panel
+        toggle = add_week_view(today_page, today_page.table, panel, today_page.sig_loaded)
+        key.activated.disconnect(first_time)
+        key.activated.connect(toggle)
+        toggle()
+
+    key.activated.connect(first_time)
+
+
+def _week_service(factory: Any) -> Any:
+    from ptdesk.services.week import WeekService
+
+    return WeekService(factory)

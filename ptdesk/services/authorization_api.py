@@ -8,7 +8,7 @@ real services (`PanelService`, `AuthorizationService`, `RenewalService`, `VisitS
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ptdesk.services.authorization_dtos import (
     AuthorizationDraft,
@@ -29,6 +29,9 @@ from ptdesk.services.authorization_dtos import (
     VisitView,
 )
 from ptdesk.services.checkin_dtos import CheckInApi, PlanOfCareApi
+
+if TYPE_CHECKING:
+    from ptdesk.services.booking import BookingApi
 
 
 class PanelApi(Protocol):
@@ -110,3 +113,5 @@ class AuthorizationApis:
     # Issue 10: check-in decides (None: the old direct check-in) and the plan of care.
     checkin: CheckInApi | None = None
     plans: PlanOfCareApi | None = None
+    # Issue 10 #2: book a series and see the dates outside before saving (None: one visit).
+    booking: "BookingApi | None" = None

@@ -171,6 +171,8 @@ class VisitInfo:
     payer_name: str
     # A stop overridden at check-in: "Evaluation only, by JD" ("" when none; issue 10).
     override: str = ""
+    # Booked although the authorization or limit will not cover it: why ("" = covered; #2).
+    outside: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -321,6 +321,7 @@ def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tupl
                 payer_name=payer_name or "Self-pay",
                 override=(f"{OverrideDraft(reason, detail).words()}, by {by}"
                           if reason is not None else ""),
+                outside=visit.outside_reason,
             )
         )
     return tuple(out)

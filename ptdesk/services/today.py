@@ -38,7 +38,7 @@ class TodayService:
                    Patient.preferred_name, Patient.chart_number, Visit.scheduled_time,
                    Provider.first_name, Provider.last_name, Provider.credentials,
                    Payer.name, Payer.kind, Visit.status, lines.c.n, VisitOverride.reason,
-                   VisitOverride.detail, VisitOverride.by)
+                   VisitOverride.detail, VisitOverride.by, Visit.outside_reason)
             .join(Patient, Patient.id == Visit.patient_id)
             .outerjoin(Provider, Provider.id == Visit.provider_id)
             .outerjoin(Coverage, Coverage.id == Visit.coverage_id)
@@ -64,6 +64,7 @@ class TodayService:
                 status=r[12], chip=chips.get(r[1]), lines=int(r[13] or 0),
                 override=(f"{OverrideDraft(r[14], r[15]).words()}, by {r[16]}"
                           if r[14] is not None else ""),
+                outside=r[17] or "",
             )
             for r in raw
         ]

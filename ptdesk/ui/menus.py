@@ -46,6 +46,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Ctrl+R", "Record (or edit) the visit's session", "Today"),
     Shortcut("Alt+← / Alt+→", "Previous day / next day", "Today"),
     Shortcut("Alt+Home", "Back to today", "Today"),
+    Shortcut("Ctrl+Shift+W", "Switch between the day's list and the week view", "Today"),
+    Shortcut("← ↑ ↓ →", "Move between time slots", "Today: week view"),
+    Shortcut("Enter", "Open the visit's patient, or book the free slot for the patient "
+             "whose record is open", "Today: week view"),
+    Shortcut("PgUp / PgDn", "Previous week / next week", "Today: week view"),
+    Shortcut("Alt+Up / Alt+Down", "Previous provider / next provider", "Today: week view"),
     Shortcut("Ctrl+N", "Add a new patient", "Patients"),
     Shortcut("Esc", "Clear the search", "Patients"),
     Shortcut("Esc or Alt+←", "Back to the results", "A patient's record"),

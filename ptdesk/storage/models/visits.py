@@ -50,6 +50,9 @@ class Visit(Timestamps, Base):
     checked_in_at: Mapped[datetime | None] = mapped_column(Instant)
     void_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Booked although the authorization or plan-year limit will not cover it (issue 10 #2):
+    # why, in the desk's words ("past the authorization's 12 visits"); "" = booked covered.
+    outside_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     lines: Mapped[list["ServiceLine"]] = relationship(
         back_populates="visit",

@@ -5,7 +5,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.domain.dates import weekday
+from ptdesk.domain.payers import VisitStatus
 from ptdesk.services.patient_dtos import CoverageInfo, CoverageState, VisitInfo
 from ptdesk.ui.theme import MUTED
 from ptdesk.ui.widgets.date_field import format_date
@@ -126,7 +128,11 @@ class VisitTableModel(_RowsModel):
             return f"{weekday(v.visit_date)} {format_date(v.visit_date)}"
         if col == self.COL_STATUS:
             # Checked in over a stop: the reason and who, on the visit itself (issue 10).
-            return f"{v.status.label} · ⚠ at risk: {v.override}" if v.override else v.status.label
+            if v.override:
+                return f"{v.status.label} · ⚠ at risk: {v.override}"
+            if v.outside and v.status is VisitStatus.BOOKED:  # booked anyway (issue 10 #2)
+                return f"{v.status.label} · ⚠ {OUTSIDE_MARK}: {v.outside}"
+            return v.status.label
         if col == self.COL_PROVIDER:
             return v.provider_name or "—"
         if col == self.COL_PAYER:

@@ -5,6 +5,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.words import plural
 from ptdesk.services.session_dtos import TodayVisitRow
@@ -49,6 +50,8 @@ def visit_text(row: TodayVisitRow) -> str:
         words += f" · {plural(row.lines, 'line')}"
     if row.override:
         words += " · ⚠ at risk"  # checked in over a stop (issue 10); the tooltip says why
+    elif row.outside and row.status is VisitStatus.BOOKED:
+        words += f" · ⚠ {OUTSIDE_MARK}"  # booked anyway (issue 10 #2); the tooltip says why
     return words
 
 
@@ -115,6 +118,8 @@ class TodayModel(QAbstractTableModel):
                 return f"Checked in over a stop: {r.override}"
             if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
                 return self._text(r, col) or None
+            if col == COL_VISIT and r.outside:
+                return f"Booked outside the authorization: {r.outside}"
             return None
         if role == Qt.ItemDataRole.FontRole and col == COL_TIME:
             if self._numbers_font is None:

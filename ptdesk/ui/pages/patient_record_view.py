@@ -512,6 +512,13 @@ class PatientRecordView(QWidget):
     def _book(self, providers: tuple[ProviderOption, ...]) -> None:
         if self._auth is None or self._runner is None or self.record is None:
             return
+        if self._auth.booking is not None:  # issue 10 #2: a series, dates outside shown
+            from ptdesk.ui.dialogs.series_dialog import BookSeriesDialog
+
+            self._visit_done(BookSeriesDialog.ask_series(
+                self, self._auth.booking, self._auth.visits, self._runner, self._today(),
+                self.record.patient.id, self.record.coverages, providers))
+            return
         self._visit_done(BookVisitDialog.ask(self, self._auth.visits, self._runner,
                                              self._today(), self.record.patient.id,
                                              self.record.coverages, providers))

@@ -1,0 +1,139 @@
+"""The Today page's week view on the window built as `ptdesk --demo` builds it, by keyboard:
+Ctrl+Shift+W switches to it, arrows move between slots, PgDn/PgUp change the week, Alt+Down
+the provider, Enter on a visit opens the patient, Enter on a free slot opens the booking
+dialog for the patient whose record is open, pre-filled with the slot. Screenshot to
+$PTDESK_SHOTS when set."""
+
+import argparse
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from ptdesk.app.clock import local_today
+from ptdesk.app.context import AppContext, open_context
+from ptdesk.app.gui import build_main_window
+from ptdesk.storage.engine import session_scope
+from ptdesk.storage.models import Patient, Visit
+from ptdesk.ui.dialogs.series_dialog import BookSeriesDialog
+from ptdesk.ui.pages.patients_page import PatientsPage
+from ptdesk.ui.pages.today_page import TodayPage
+from ptdesk.ui.pages.today_week import WeekPanel
+
+SHOTS = os.environ.get("PTDESK_SHOTS")
+KEY, ALT = Qt.Key, Qt.KeyboardModifier.AltModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[AppContext]:
+    context = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=True))
+    yield context
+    context.close()
+
+
+def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
+    with session_scope(ctx.session_factory) as s:
+        pid, prov = s.execute(select(Patient.id, Visit.provider_id).join(Visit)
+                              .where(Patient.chart_number == "BK0001",
+                                     Visit.visit_date > local_today())).first()  # type: ignore[misc]
+    window = build_main_window(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    today = window.show_page("today")
+    assert isinstance(today, TodayPage)
+    assert not hasattr(today, "week")  # built on first use (start-up time)
+    today.table.setFocus()
+    qtbot.keyClick(today.table, KEY.Key_W, CTRL_SHIFT)
+    week = today.week  # type: ignore[attr-defined]
+    assert isinstance(week, WeekPanel)
+    qtbot.waitUntil(lambda: week.isVisible() and week.model.view is not None, timeout=10000)
+    assert not today.table.isVisible()
+    view = week.model.view
+    assert view is not None
+    assert [d.weekday() for d in view.days] == [0, 1, 2, 3, 4, 5]
+    assert week.model.rowCount() == len(view.hours.slots()) + 1  # + "No time"
+
+    # Arrows move between slots.
+    t = week.table
+    t.setCurrentIndex(week.model.index(0, 0))
+    qtbot.keyClick(t, KEY.Key_Down)
+    qtbot.keyClick(t, KEY.Key_Right)
+    assert (t.currentIndex().row(), t.currentIndex().column()) == (1, 1)
+
+    # PgDn / PgUp: next and previous week.
+    monday = view.monday
+    qtbot.keyClick(t, KEY.Key_PageDown)
+    qtbot.waitUntil(lambda: week.model.view is not None
+                    and week.model.view.monday == monday + timedelta(days=7), timeout=10000)
+    qtbot.keyClick(t, KEY.Key_PageUp)
+    qtbot.waitUntil(lambda: week.model.view is not None
+                    and week.model.view.monday == monday, timeout=10000)
+    # Next week, with the provider of the demo's series (Alt+Down through the list).
+    qtbot.keyClick(t, KEY.Key_PageDown)
+    for _ in range(week.provider.count()):
+        if week.provider_id == prov and week.model.view.monday > monday:  # type: ignore[union-attr]
+            break
+        before = week.provider_id
+        qtbot.keyClick(t, KEY.Key_Down, ALT)
+        qtbot.waitUntil(lambda b=before: week.model.view is not None  # type: ignore[misc]
+                        and week.model.view.provider_id != b, timeout=10000)
+    qtbot.waitUntil(lambda: week.model.view is not None and week.model.view.provider_id == prov
+                    and week.model.view.monday > monday, timeout=10000)
+    cells = [(r, c) for r in range(week.model.rowCount()) for c in range(6)
+             if "Quintero R." in (week.model.index(r, c).data() or "")]
+    assert cells, "the demo series shows in its provider's week"
+    free = next((r, c) for r in range(week.model.rowCount() - 1) for c in range(5)
+                if week.model.index(r, c).data() == "free")
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(Path(SHOTS) / "week_view.png"))
+
+    # Enter on a visit opens the patient.
+    t.setCurrentIndex(week.model.index(*cells[0]))
+    qtbot.keyClick(t, KEY.Key_Return)
+    patients = window.show_page("patients")
+    assert isinstance(patients, PatientsPage)
+    rv = patients.record_view
+    # a slot may hold several patients' visits: Enter opens the slot's first
+    first = week.model.visits_at(*cells[0])[0].patient_id
+    assert pid in {v.patient_id for v in week.model.visits_at(*cells[0])}
+    qtbot.waitUntil(lambda: rv.record is not None and rv.record.patient.id == first,
+                    timeout=10000)
+
+    # Back on Today, Enter on a free slot: the booking dialog for that patient, pre-filled.
+    asked: list[BookSeriesDialog] = []
+    monkeypatch.setattr(BookSeriesDialog, "exec", lambda d: asked.append(d) or 0)
+    window.show_page("today")
+    qtbot.waitUntil(lambda: week.isVisible() and t.isVisible(), timeout=5000)
+    t.setCurrentIndex(week.model.index(*free))
+    qtbot.keyClick(t, KEY.Key_Return)
+    assert len(asked) == 1
+    d = asked[0]
+    day, at = week.model.slot_at(*free)
+    assert d.day.value() == day
+    assert d.provider.currentData() == prov
+    assert d.at.text().startswith(f"{(at.hour % 12) or 12}:{at.minute:02d}")  # type: ignore[union-attr]
+    assert rv.record is not None and rv.record.patient.last_name in d.windowTitle()
+
+    # Ctrl+Shift+W back to the day's list.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    t.setFocus()
+    qtbot.keyClick(t, KEY.Key_W, CTRL_SHIFT)
+    assert today.table.isVisible()
+    assert not week.isVisible()
+    assert not errors
