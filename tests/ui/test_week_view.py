@@ -127,7 +127,8 @@ def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
     assert d.day.value() == day
     assert d.provider.currentData() == prov
     assert d.at.text().startswith(f"{(at.hour % 12) or 12}:{at.minute:02d}")  # type: ignore[union-attr]
-    assert rv.record is not None and rv.record.patient.last_name in d.windowTitle()
+    assert rv.record is not None
+    assert rv.record.patient.last_name in d.windowTitle()
 
     # Ctrl+Shift+W back to the day's list.
     window.activateWindow()
