@@ -30,7 +30,7 @@ class KxBands:
     approaching_within: Decimal = Decimal("400.00")
 
     def __post_init__(self) -> None:
-        if self.approaching_within < 0:
+        if not self.approaching_within.is_finite() or self.approaching_within < 0:
             raise ValidationErrors({"approaching_within": "The KX margin cannot be negative."})
 
 

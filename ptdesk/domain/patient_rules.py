@@ -179,7 +179,10 @@ def patient_errors(draft: PatientDraft, today: date) -> dict[str, str]:
         problem = _phone_problem(getattr(draft, name))
         if problem:
             errors[name] = problem
-    if draft.email and not _EMAIL.match(draft.email):
+    # The length first: a very long text would make the pattern backtrack for a long time.
+    if draft.email and len(draft.email) <= _PATIENT_LENGTHS["email"] and not _EMAIL.match(
+        draft.email
+    ):
         errors["email"] = "This does not look like an email address (name@example.com)."
     if draft.state and draft.state.upper() not in US_STATES:
         errors["state"] = "Use the 2-letter state code, e.g. TX."
@@ -196,12 +199,14 @@ def _money_errors(draft: CoverageDraft, errors: dict[str, str]) -> None:
         value: Decimal | None = getattr(draft, name)
         if value is None:
             continue
-        if value < 0:
+        if not value.is_finite():
+            errors[name] = "Enter an amount in dollars, e.g. 120.00."
+        elif value < 0:
             errors[name] = "An amount cannot be negative."
         elif value >= MAX_AMOUNT:
             errors[name] = "This amount is too large: check the figure."
     pct = draft.coinsurance_pct
-    if pct is not None and not Decimal(0) <= pct <= Decimal(100):
+    if pct is not None and not (pct.is_finite() and Decimal(0) <= pct <= Decimal(100)):
         errors["coinsurance_pct"] = "Coinsurance is a percentage from 0 to 100."
     pairs = (("deductible_met", "deductible", "deductible"), ("oop_met", "oop_max", "maximum"))
     for met, total, word in pairs:
@@ -222,7 +227,7 @@ def _plan_year_errors(draft: CoverageDraft, errors: dict[str, str]) -> None:
         return
     try:
         date(2001, month, day)  # a common year: a plan year cannot start on Feb 29
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day past the C int range
         errors["plan_year_start_day"] = "That day does not exist in that month."
 
 

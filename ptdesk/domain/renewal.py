@@ -240,7 +240,7 @@ def approval_change(
               if req.status is RequestStatus.PARTLY_APPROVED else "")
     if current is not None and current_id is not None and (
         req.number_approved in ("", current.number)
-        and start <= current.end + timedelta(days=1)
+        and (start - current.end).days <= 1  # no later than the day after the end
     ):
         terms = AuthorizationTerms(
             start=current.start, end=max(current.end, end),

@@ -48,6 +48,8 @@ def plan_year(today: date, start_month: int = 1, start_day: int = 1) -> PlanYear
     """The plan year that contains `today` (cached: the board asks for thousands)."""
     if not 1 <= start_month <= 12 or not 1 <= start_day <= 31:
         raise ValidationErrors({"plan_year_start": "The plan-year start is not a valid date."})
+    if not date.min.year < today.year < date.max.year:  # a plan year either side must exist
+        raise ValidationErrors({"today": "That date is outside the years ptdesk can count."})
     this = _anniversary(today.year, start_month, start_day)
     start = this if this <= today else _anniversary(today.year - 1, start_month, start_day)
     nxt = _anniversary(start.year + 1, start_month, start_day)

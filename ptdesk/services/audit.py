@@ -1,204 +1,169 @@
 """`ptdesk audit`: recompute past service lines and report every difference, streaming.
 
 Rows are read one at a time and grouped into visits by *consecutive* `visit_id`: a visit is
-finished as soon as a row with another id arrives, evaluated, written out and forgotten, so
-memory stays flat however long the file is. If a visit's rows are not contiguous (the id comes
-back after other visits), the later rows are audited as a separate visit and carry a
+finished as soon as a row with another id arrives. If a visit's rows are not contiguous (the id
+comes back after other visits), the later rows are audited as a separate visit and carry a
 `VISIT_ROWS_NOT_CONTIGUOUS` warning: merging them would need the whole file in memory, and
 auditing them apart can misstate units (sort the file by visit_id to fix it). Ids already seen
 are remembered in a fixed 16 MB Bloom filter: exact in practice for a few million visits, with a
 tiny chance of a false warning beyond that, never of a missed merge.
+
+Memory stays flat whatever the file holds: a line longer than `MAX_LINE` characters is skipped
+unread, a field longer than the csv module's limit is an unreadable row, and a visit keeps at
+most `MAX_ROWS_PER_VISIT` rows (the rest become one INVALID_ROW finding).
+
+Finished visits are gathered into chunks; each chunk is audited (rows parsed, the billing
+engine run, the output text rendered) by `ChunkAuditor`, in this process or, for a large file,
+in a pool of worker processes. Chunks are written in the order they were read, and every
+answer is a pure function of the chunk's rows, so the output is the same bytes either way.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date
-from decimal import Decimal
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
 from typing import TextIO
 
-from ptdesk.domain.auth_terms import AuthorizationTerms
-from ptdesk.domain.billing.engine import ServiceLine, VisitInput, VisitResult, evaluate_visit
-from ptdesk.domain.billing.findings import SRC_INPUT, Finding, RuleId, Severity
-from ptdesk.domain.billing.modifiers import parse_modifiers
 from ptdesk.domain.billing.ruleset import RuleSet
-from ptdesk.domain.payers import PayerKind, UnitMethod
-from ptdesk.services.audit_fast import audit_fast
-from ptdesk.services.audit_rows import (
-    _METHODS,
-    _PAYERS,
-    MINUTES_PER_DAY,
-    AuditInputError,
-    AuditSummary,
-    _auth,
-    _int,
-    _invalid,
-    _money,
-    _Parser,
-    _SeenIds,
-    open_audit_file,
-)
+from ptdesk.services.audit_chunks import ChunkAuditor, ChunkStats, Item
+from ptdesk.services.audit_rows import AuditInputError, AuditSummary, _Parser, _Rows, _SeenIds
+from ptdesk.services.audit_rows import open_audit_file as open_audit_file
 
 __all__ = ["AuditInputError", "AuditSummary", "audit_stream", "open_audit_file"]
 
-
-@dataclass(frozen=True, slots=True)
-class VisitRecord:
-    visit_id: str
-    day: date | None
-    patient_id: str
-    result: VisitResult | None  # None when no row of the visit could be audited
-    findings: list[Finding]  # `line` holds the file's row number
-    line_rows: list[int]
+MAX_LINE = 1 << 20  # characters in one physical line of the file
+MAX_ROWS_PER_VISIT = 1_000
+FIELD_LIMIT = 1 << 17  # characters in one CSV field (the csv module's default, made explicit)
+CHUNK_VISITS = 2_000  # visits handed to a worker at a time
+_SKIPPED_LINE = "\x00"  # stands for an over-long line in the row stream
 
 
-@dataclass
-class _Visit:
-    visit_id: str
-    first_row: int
-    day: date | None = None
-    patient_id: str = ""
-    payer: PayerKind | None = None
-    method: UnitMethod = UnitMethod.CMS
-    ytd: Decimal | None = None
-    auth: AuthorizationTerms | None = None
-    visit_number: int | None = None
-    minutes: int = 0
-    lines: list[ServiceLine] = field(default_factory=list)
-    line_rows: list[int] = field(default_factory=list)
-    problems: list[Finding] = field(default_factory=list)
-    repeated: bool = False
+def _lines(f: TextIO) -> Iterator[str]:
+    """The file's lines, each at most MAX_LINE characters: a longer one is read through in
+    pieces and replaced by a marker line (so memory stays bounded)."""
+    readline = f.readline
+    while True:
+        line = readline(MAX_LINE)
+        if not line:
+            return
+        if len(line) == MAX_LINE and not line.endswith(("\n", "\r")):
+            while True:
+                rest = readline(MAX_LINE)
+                if not rest or len(rest) < MAX_LINE or rest.endswith(("\n", "\r")):
+                    break
+            yield _SKIPPED_LINE + "\n"
+            continue
+        yield line
 
 
-def _add_row(v: _Visit, row: list[str], row_no: int, p: _Parser) -> None:
-    idx = p.idx
-
-    def get(name: str) -> str:
-        i = idx[name]
-        return row[i] if 0 <= i < len(row) else ""
-
-    code = get("code").strip().upper()
-    try:
-        if not code:
-            raise ValueError("code is empty")
-        day = p.date(get("date"), "date")
-        payer_text = get("payer_type").strip().lower()
-        payer = _PAYERS.get(payer_text)
-        if payer is None:
-            raise ValueError(f"payer_type '{payer_text}' is not one of {', '.join(_PAYERS)}")
-        method = _METHODS.get(get("unit_method").strip().lower())
-        if method is None:
-            raise ValueError(f"unit_method '{get('unit_method')}' is not cms or ama")
-        minutes = _int(get("minutes"), "minutes", required=True) or 0
-        assistant = _int(get("assistant_minutes"), "assistant_minutes") or 0
-        if assistant > minutes:
-            raise ValueError(f"assistant_minutes {assistant} is more than minutes {minutes}")
-        if v.minutes + minutes > MINUTES_PER_DAY:
-            raise ValueError("the visit's minutes would pass 24 hours in one day")
-        billed_units = _int(get("billed_units"), "billed_units")
-        mods = parse_modifiers(get("billed_modifiers")) if idx["billed_modifiers"] >= 0 else None
-        allowed = _money(get("allowed_amount"), "allowed_amount")
-        if not v.lines:
-            ytd = _money(get("ytd_allowed_before"), "ytd_allowed_before")
-            auth = _auth(get, p)
-            visit_number = _int(get("visit_number"), "visit_number")
-        elif day != v.day or payer is not v.payer or method is not v.method:
-            raise ValueError(
-                "its date, payer_type or unit_method differs from the visit's first row"
-            )
-    except ValueError as exc:
-        v.problems.append(_invalid(row_no, str(exc), code))
-        return
-    if not v.lines:
-        v.day, v.payer, v.method, v.ytd, v.auth, v.visit_number = (
-            day,
-            payer,
-            method,
-            ytd,
-            auth,
-            visit_number,
-        )
-        v.patient_id = get("patient_id").strip()
-    v.minutes += minutes
-    v.lines.append(ServiceLine(code, minutes, assistant, billed_units, mods, allowed))
-    v.line_rows.append(row_no)
-
-
-def _finish(v: _Visit, rules: RuleSet) -> VisitRecord:
-    findings = list(v.problems)
-    if v.repeated:
-        findings.insert(
-            0,
-            Finding(
-                RuleId.VISIT_ROWS_NOT_CONTIGUOUS,
-                Severity.WARNING,
-                None,
-                f"Rows for this visit_id appeared earlier in the file; rows from {v.first_row} on "
-                "were audited as a separate visit, so units may be misstated. Sort the file by "
-                "visit_id.",
-                SRC_INPUT,
-                "",
-                v.first_row,
-            ),
-        )
-    if not v.lines or v.day is None or v.payer is None:
-        return VisitRecord(v.visit_id, v.day, v.patient_id, None, findings, v.line_rows)
-    result = evaluate_visit(
-        VisitInput(v.day, v.payer, v.method, tuple(v.lines), v.ytd, v.auth, v.visit_number),
-        rules,
-    )
-    rows = v.line_rows
-    findings.extend(f if f.line is None else replace(f, line=rows[f.line]) for f in result.findings)
-    return VisitRecord(v.visit_id, v.day, v.patient_id, result, findings, v.line_rows)
-
-
-def iter_visits(
-    f: TextIO, rules: RuleSet, progress: Callable[[int], None] | None = None
-) -> Iterator[VisitRecord]:
-    reader = csv.reader(f)
+def _items(f: TextIO, progress: Callable[[int], None] | None) -> tuple[list[str], Iterator[Item]]:
+    csv.field_size_limit(FIELD_LIMIT)
+    reader = csv.reader(_lines(f))
     try:
         header = next(reader)
     except StopIteration:
         raise AuditInputError("the file is empty (no header row)") from None
     except (csv.Error, UnicodeDecodeError) as exc:
         raise AuditInputError(f"the file is not readable CSV text ({exc})") from None
-    parser = _Parser(header)
+    _Parser(header)  # checks the columns now, before anything is written
+    return header, _gather(reader, _Rows(header), progress)
+
+
+def _gather(reader: Iterator[list[str]], rows_in: _Rows,
+            progress: Callable[[int], None] | None) -> Iterator[Item]:
+    """Visits (and rows that belong to none) in file order, as `audit_chunks.Item`s."""
+    fields, vid_i = rows_in.fields, rows_in.vid_i
     seen = _SeenIds()
-    current: _Visit | None = None
-    vid_i = parser.idx["visit_id"]
-    rows = 0
+    cur: str | None = None
+    first_row = 0
+    repeated = False
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    dropped = (0, 0)  # rows of the visit past MAX_ROWS_PER_VISIT, and the first one's number
+    n_rows = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
         except (csv.Error, UnicodeDecodeError) as exc:
-            rows += 1
-            yield VisitRecord(
-                "", None, "", None, [_invalid(reader.line_num, f"unreadable CSV ({exc})")], []
-            )
+            n_rows += 1
+            yield ("bad", reader.line_num, f"unreadable CSV ({exc})")  # type: ignore[attr-defined]
             continue
-        rows += 1
-        if progress is not None and rows % 10_000 == 0:
-            progress(rows)
+        n_rows += 1
+        if progress is not None and n_rows % 10_000 == 0:
+            progress(n_rows)
         if not row:
             continue
-        row_no = reader.line_num
+        row_no = reader.line_num  # type: ignore[attr-defined]
+        if row[0] == _SKIPPED_LINE and len(row) == 1:
+            yield ("bad", row_no, f"the line is longer than {MAX_LINE:,} characters")
+            continue
         vid = row[vid_i].strip() if vid_i < len(row) else ""
         if not vid:
-            yield VisitRecord("", None, "", None, [_invalid(row_no, "visit_id is empty")], [])
+            yield ("bad", row_no, "visit_id is empty")
             continue
-        if current is None or vid != current.visit_id:
-            if current is not None:
-                yield _finish(current, rules)
-            current = _Visit(vid, row_no, repeated=seen.add_and_check(vid))
-        _add_row(current, row, row_no, parser)
-    if current is not None:
-        yield _finish(current, rules)
+        if len(vid) > 256:
+            yield ("bad", row_no, "visit_id is longer than 256 characters")
+            continue
+        if vid != cur:
+            if cur is not None:
+                yield ("visit", cur, first_row, repeated, rows, dropped)
+            cur, first_row, repeated = vid, row_no, seen.add_and_check(vid)
+            rows, dropped = [], (0, 0)
+        if len(rows) < MAX_ROWS_PER_VISIT:
+            rows.append((row_no, fields(row)))
+        else:
+            dropped = (dropped[0] + 1, dropped[1] or row_no)
+    if cur is not None:
+        yield ("visit", cur, first_row, repeated, rows, dropped)
+
+
+def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= CHUNK_VISITS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ---- worker processes ------------------------------------------------------------------------
+
+_WORKER: ChunkAuditor | None = None
+
+
+def _init_worker(rules: RuleSet, fmt: str, header: list[str]) -> None:
+    global _WORKER
+    _WORKER = ChunkAuditor(rules, fmt, header)
+
+
+def _run_chunk(items: list[Item]) -> tuple[str, ChunkStats]:
+    assert _WORKER is not None
+    return _WORKER.run(items)
+
+
+def _results(chunks: Iterator[list[Item]], rules: RuleSet, fmt: str, header: list[str],
+             workers: int) -> Iterator[tuple[str, ChunkStats]]:
+    """Each chunk's text and counts, in order; through `workers` processes when more than 1."""
+    if workers <= 1:
+        auditor = ChunkAuditor(rules, fmt, header)
+        for chunk in chunks:
+            yield auditor.run(chunk)
+        return
+    # fork: the workers inherit the rule tables instead of receiving them pickled.
+    ctx = get_context("fork")
+    with ProcessPoolExecutor(workers, ctx, _init_worker, (rules, fmt, header)) as pool:
+        pending: list[Future[tuple[str, ChunkStats]]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(_run_chunk, chunk))
+            if len(pending) > 2 * workers:  # a bounded number in flight: memory stays flat
+                yield pending.pop(0).result()
+        for fut in pending:
+            yield fut.result()
 
 
 def audit_stream(
@@ -207,167 +172,20 @@ def audit_stream(
     fmt: str,
     rules: RuleSet,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> AuditSummary:
     """Audit the CSV text `f` into `out` as JSON or CSV; returns the summary."""
-    return audit_fast(f, out, fmt, rules, progress)
-
-
-def audit_stream_reference(
-    f: TextIO,
-    out: TextIO,
-    fmt: str,
-    rules: RuleSet,
-    progress: Callable[[int], None] | None = None,
-) -> AuditSummary:
-    """The plain path (evaluate_visit per visit, dataclasses, json.dumps): the oracle that
-    tests hold `audit_stream` to, byte for byte."""
-    writer: AuditWriter = make_writer(fmt, out)
-    counts: Counter[str] = Counter()
-    visits = lines = invalid = over = under = 0
-    for record in iter_visits(f, rules, progress):
-        if record.result is not None:
-            visits += 1
-            over += record.result.units_overbilled
-            under += record.result.units_underbilled
-        lines += len(record.line_rows)
-        for finding in record.findings:
-            counts[finding.rule] += 1
-            if finding.rule is RuleId.INVALID_ROW:
-                invalid += 1
-                lines += 1
-        writer.write(record)
-    summary = AuditSummary(visits, lines, invalid, dict(sorted(counts.items())), over, under)
-    writer.close(summary)
+    header, items = _items(f, progress)
+    auditor = ChunkAuditor(rules, fmt, header)  # validates fmt before anything is written
+    out.write(auditor.renderer.head())
+    total = ChunkStats()
+    first = fmt == "json"
+    for text, stats in _results(_chunks(items), rules, fmt, header, workers):
+        if first and text:
+            text = text[1:]  # the first JSON visit has no comma before it
+            first = False
+        out.write(text)
+        total.add(stats)
+    summary = total.summary()
+    out.write(auditor.renderer.tail(summary))
     return summary
-
-
-# ---- output ---------------------------------------------------------------------------------
-
-_UNIT_RULES = (RuleId.UNITS_OVERBILLED, RuleId.UNITS_UNDERBILLED)
-
-
-def _finding_dict(f: Finding) -> dict[str, object]:
-    return {
-        "rule": f.rule.value,
-        "severity": f.severity.value,
-        "code": f.code,
-        "message": f.message,
-        "source": f.source,
-        "table_version": f.table_version,
-        "row": f.line,
-    }
-
-
-def visit_dict(r: VisitRecord) -> dict[str, object]:
-    res = r.result
-    lines: list[dict[str, object]] = []
-    if res is not None:
-        for b in res.lines:
-            line: dict[str, object] = {
-                "code": b.code,
-                "minutes": b.minutes,
-                "units": b.units,
-                "modifiers": list(b.modifiers),
-                "allowed_amount": str(b.allowed_amount),
-            }
-            if b.assistant_minutes:
-                line["assistant_minutes"] = b.assistant_minutes
-            if b.note:
-                line["note"] = b.note
-            lines.append(line)
-    out: dict[str, object] = {
-        "visit_id": r.visit_id,
-        "date": r.day.isoformat() if r.day else None,
-        "patient_id": r.patient_id,
-        "total_timed_minutes": res.total_timed_minutes if res else 0,
-        "total_timed_units": res.total_timed_units if res else 0,
-        "lines": lines,
-        "findings": [_finding_dict(f) for f in r.findings],
-    }
-    if res is not None and (res.ties or any(f.rule in _UNIT_RULES for f in r.findings)):
-        out["explanation"] = res.explanation()
-    return out
-
-
-class AuditWriter:
-    def write(self, record: VisitRecord) -> None:
-        raise NotImplementedError
-
-    def close(self, summary: AuditSummary) -> None:
-        raise NotImplementedError
-
-
-class JsonWriter(AuditWriter):
-    """{"visits": [...], "summary": {...}}, written visit by visit."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.first = True
-        self.encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        out.write('{"visits":[')
-
-    def write(self, record: VisitRecord) -> None:
-        self.out.write(("\n" if self.first else ",\n") + self.encode(visit_dict(record)))
-        self.first = False
-
-    def close(self, summary: AuditSummary) -> None:
-        body = {
-            "visits": summary.visits,
-            "lines": summary.lines,
-            "findings_by_rule": summary.findings_by_rule,
-            "units_overbilled": summary.units_overbilled,
-            "units_underbilled": summary.units_underbilled,
-            "invalid_rows": summary.invalid_rows,
-        }
-        self.out.write('\n],"summary":' + self.encode(body) + "}\n")
-
-
-CSV_COLUMNS = (
-    "visit_id",
-    "date",
-    "patient_id",
-    "row",
-    "rule",
-    "severity",
-    "code",
-    "message",
-    "source",
-    "table_version",
-)
-
-
-class CsvWriter(AuditWriter):
-    """One row per finding; visits without findings write nothing."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.w = csv.writer(out, lineterminator="\n")
-        self.w.writerow(CSV_COLUMNS)
-
-    def write(self, record: VisitRecord) -> None:
-        day = record.day.isoformat() if record.day else ""
-        for f in record.findings:
-            self.w.writerow(
-                (
-                    record.visit_id,
-                    day,
-                    record.patient_id,
-                    f.line or "",
-                    f.rule.value,
-                    f.severity.value,
-                    f.code or "",
-                    f.message,
-                    f.source,
-                    f.table_version,
-                )
-            )
-
-    def close(self, summary: AuditSummary) -> None:
-        pass
-
-
-def make_writer(fmt: str, out: TextIO) -> AuditWriter:
-    if fmt == "json":
-        return JsonWriter(out)
-    if fmt == "csv":
-        return CsvWriter(out)
-    raise ValueError(f"unknown output format {fmt!r}")

@@ -66,9 +66,9 @@ from ptdesk.services.authorization_dtos import (
     StatusChipView,
     WeekOutcome,
 )
-from ptdesk.services.panel import chip, kx_input, medicare_coverage, visit_limit
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.renewals import domain_request, turnaround_of
+from ptdesk.services.status_inputs import chip, kx_input, medicare_coverage, visit_limit
 from ptdesk.services.status_settings import default_value, load_bands
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (

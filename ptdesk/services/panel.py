@@ -8,25 +8,22 @@ the lookup's column uses the board's stored counts for a page of patients.
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.authorization import AuthorizationStatus
-from ptdesk.domain.billing.kx import KxThreshold
-from ptdesk.domain.kx_status import REVIEW_THRESHOLD_THROUGH_2027, KxInput, KxStatus
+from ptdesk.domain.kx_status import KxStatus
 from ptdesk.domain.patient_status import (
     CoverageRule,
     Panel,
     patient_panel,
     relevant_authorizations,
 )
-from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.renewal import send_advice
-from ptdesk.domain.status import ReasonCode, Status, StatusReason
+from ptdesk.domain.status import ReasonCode, StatusReason
 from ptdesk.domain.visit_allocation import USED_STATUSES
-from ptdesk.domain.visit_limits import LimitStatus, VisitLimit
+from ptdesk.domain.visit_limits import LimitStatus
 from ptdesk.services.auth_records import (
     AuthRow,
     CoverageRow,
@@ -50,48 +47,10 @@ from ptdesk.services.authorization_dtos import (
 )
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.renewals import request_views, turnaround_of
+from ptdesk.services.status_inputs import chip, kx_input, medicare_coverage, visit_limit
 from ptdesk.services.status_settings import BandTable, load_bands
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient
-from ptdesk.storage.rule_tables import load_bundled_ruleset
-
-
-@lru_cache(maxsize=1)
-def kx_thresholds() -> dict[int, KxThreshold]:
-    """KX thresholds by year from the billing rule tables (read once)."""
-    return dict(load_bundled_ruleset().kx)
-
-
-def kx_input(c: CoverageRow, year: int, own: Decimal) -> KxInput:
-    t = kx_thresholds().get(year)
-    return KxInput(
-        year=year, threshold=t.pt_slp if t else None, own_amount=own,
-        elsewhere_amount=c.therapy_amount_elsewhere or Decimal("0"),
-        elsewhere_year=c.therapy_amount_elsewhere_year,
-        review_threshold=(t.review if t and t.review is not None
-                          else REVIEW_THRESHOLD_THROUGH_2027),
-        threshold_note=t.confidence if t and t.confidence != "high" else "",
-    )
-
-
-def visit_limit(c: CoverageRow) -> VisitLimit | None:
-    if c.visit_limit is None:
-        return None
-    return VisitLimit(c.id, c.visit_limit, c.plan_year_start_month, c.plan_year_start_day,
-                      c.visits_used_elsewhere, c.visits_used_elsewhere_as_of, c.payer_name)
-
-
-def medicare_coverage(covs: Iterable[CoverageRow], today: date) -> CoverageRow | None:
-    return next((c for c in covs if c.payer_kind is PayerKind.MEDICARE and c.in_force(today)),
-                None)
-
-
-def chip(status: Status, reasons: tuple[StatusReason, ...]) -> StatusChipView:
-    """"Red · 2 visits left" from the worst reason that has the same status."""
-    head = next((r for r in reasons if r.status is status), None)
-    text = head.chip if head is not None else status.label
-    tip = " ".join(x for x in (head.sentence, head.next_step) if x) if head else ""
-    return StatusChipView(status, status.icon_name, text, tip)
 
 
 def reason_views(reasons: Iterable[StatusReason]) -> tuple[ReasonView, ...]:

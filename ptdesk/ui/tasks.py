@@ -3,8 +3,10 @@
 A single worker thread serialises all database work (sessions are not thread-safe, and SQLite
 prefers one writer); results come back to the GUI thread through a queued Qt signal. Work
 functions receive plain arguments and return plain frozen dataclasses; they never touch widgets.
-A task submitted with a `key` supersedes older ones with the same key: search-as-you-type only
-ever shows the answer to the latest keystroke.
+A task submitted with a `key` supersedes older ones with the same key: one still queued when a
+newer one arrives is dropped without running (a search superseded by the next keystroke costs
+nothing), and one already running has its answer ignored. Search-as-you-type only ever runs
+and shows the latest keystroke's search.
 """
 
 import itertools
@@ -21,6 +23,10 @@ Callback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 
 
+class _Superseded(Exception):
+    """A keyed task that a newer one with the same key replaced before it started."""
+
+
 class TaskRunner(QObject):
     sig_finished = Signal(int, object)  # task id, result
     sig_failed = Signal(int, object)  # task id, exception
@@ -31,6 +37,7 @@ class TaskRunner(QObject):
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Callback, ErrorCallback | None, str | None]] = {}
         self._latest: dict[str, int] = {}
+        self.skipped = 0  # keyed tasks dropped unrun because a newer one replaced them
         self.sig_finished.connect(self._deliver)
         self.sig_failed.connect(self._fail)
 
@@ -46,9 +53,20 @@ class TaskRunner(QObject):
         self._callbacks[task_id] = (on_done, on_error, key)
         if key is not None:
             self._latest[key] = task_id
-        future = self._pool.submit(fn, *args)
+            future = self._pool.submit(self._run_latest, key, task_id, fn, args)
+        else:
+            future = self._pool.submit(fn, *args)
         future.add_done_callback(lambda f: self._relay(task_id, f))
         return task_id
+
+    def _run_latest(
+        self, key: str, task_id: int, fn: Callable[..., Any], args: tuple[Any, ...]
+    ) -> Any:  # worker thread
+        # A plain dict read: the GUI thread replaces the value atomically under the GIL.
+        if self._latest.get(key) != task_id:
+            self.skipped += 1
+            raise _Superseded
+        return fn(*args)
 
     @property
     def pending(self) -> int:

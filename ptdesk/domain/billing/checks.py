@@ -1,190 +1,105 @@
-"""The findings of one visit beyond the units themselves: billed vs expected, edits, auth."""
+"""Rules on what was billed: units billed against units supported, and the therapy modifiers.
+
+Each rule is one function `rule(v: VisitCalc, findings: list[FindingT]) -> None` that reads the
+visit's working state and appends its findings; `core.RULES` lists them in the order their
+findings are reported. Messages are the words the session form and the audit both show.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
-from typing import TYPE_CHECKING
-
-from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.billing.assistant import CQ_REQUIRED_FROM
-from ptdesk.domain.billing.codes import CodeInfo
-from ptdesk.domain.billing.edits import MAI_MEANING
+from ptdesk.domain.billing.calc import FindingT, VisitCalc, money_text
 from ptdesk.domain.billing.findings import (
-    SRC_AUTH,
     SRC_CQ,
     SRC_GP,
     SRC_KX,
-    SRC_MUE,
-    SRC_NCCI,
-    SRC_PFS,
     SRC_UNITS_AMA,
     SRC_UNITS_CMS,
-    Finding,
     RuleId,
     Severity,
 )
-from ptdesk.domain.billing.kx import KxThreshold
-from ptdesk.domain.billing.modifiers import (
-    CQ,
-    DISTINCT_SERVICE,
-    GP,
-    KX,
-    WRONG_DISCIPLINE,
-    PayerPolicy,
-)
-from ptdesk.domain.billing.ruleset import FeeEntry, RuleSet
-from ptdesk.domain.billing.units import Allocation
-
-if TYPE_CHECKING:
-    from ptdesk.domain.billing.engine import BilledLine, MergedCode, VisitInput
+from ptdesk.domain.billing.modifiers import CQ, GP, KX, WRONG_DISCIPLINE
 
 E = Severity.ERROR
 W = Severity.WARNING
+_NONE: frozenset[str] = frozenset()
 
 
-def _money(x: Decimal) -> str:
-    return f"${x:,.2f}"
+def billed_lines(v: VisitCalc, findings: list[FindingT]) -> None:
+    """Each code's units and modifiers as billed against as computed, code by code."""
+    for k, m in enumerate(v.merged):
+        if m.info is not None:
+            _units_billed(v, k, findings)
+            _modifiers_billed(v, k, findings)
 
 
-def kx_unknown(year: int, rules: RuleSet) -> Finding:
-    return Finding(
-        RuleId.KX_THRESHOLD_UNKNOWN,
-        W,
-        None,
-        f"ptdesk has no KX threshold for {year}: KX was not checked. Enter the year's amount "
-        "in the rule tables.",
-        SRC_KX,
-        "kx_thresholds (no row for this year)",
-    )
-
-
-def review_warning(before: Decimal, after: Decimal, t: KxThreshold) -> Finding:
-    review = t.review or Decimal(0)
-    verb = "passes" if before <= review else "is already above"
-    return Finding(
-        RuleId.KX_REVIEW_THRESHOLD,
-        W,
-        None,
-        f"This patient's PT+SLP total for {t.year} {verb} the {_money(review)} targeted "
-        f"medical review amount ({_money(after)} after this visit): claims may be reviewed; "
-        "keep KX and the documentation of medical necessity complete.",
-        SRC_KX,
-        t.version,
-    )
-
-
-def _lines_of(
-    m: MergedCode, out: Sequence[BilledLine], owners: Sequence[MergedCode]
-) -> list[BilledLine]:
-    return [b for b, o in zip(out, owners, strict=True) if o is m]
-
-
-def compare_billed(
-    merged: Sequence[MergedCode],
-    out: Sequence[BilledLine],
-    owners: Sequence[MergedCode],
-    policy: PayerPolicy,
-    visit: VisitInput,
-    rules: RuleSet,
-    allocation: Allocation,
-    findings: list[Finding],
-) -> tuple[int, int]:
-    over = under = 0
-    src_units = SRC_UNITS_CMS if allocation.method == "cms" else SRC_UNITS_AMA
-    kx_known = (
-        policy.needs_kx and visit.ytd_allowed_before is not None and visit.day.year in rules.kx
-    )
-    cq_known = policy.needs_cq and visit.day >= CQ_REQUIRED_FROM
-    for m in merged:
-        if m.info is None:
-            continue
-        lines = _lines_of(m, out, owners)
-        expected = sum(b.units or 0 for b in lines)
-        line_no = m.input_lines[0]
-        if m.billed_units is not None and m.billed_units != expected:
-            if m.info.is_timed:
-                why = (
-                    f"{m.minutes} minutes of {m.code} support {expected} unit(s) "
-                    f"({allocation.total_minutes} timed minutes in the visit = "
-                    f"{allocation.total_units} unit(s), {allocation.method.upper()} method)"
-                )
-            else:
-                why = f"{m.code} is billed as 1 unit per day whatever its minutes"
-            if m.billed_units > expected:
-                over += m.billed_units - expected
-                findings.append(
-                    Finding(
-                        RuleId.UNITS_OVERBILLED,
-                        E,
-                        m.code,
-                        f"{m.billed_units} unit(s) of {m.code} billed; {why}.",
-                        src_units,
-                        rules.codes_version,
-                        line_no,
-                    )
-                )
-            else:
-                under += expected - m.billed_units
-                findings.append(
-                    Finding(
-                        RuleId.UNITS_UNDERBILLED,
-                        W,
-                        m.code,
-                        f"Only {m.billed_units} unit(s) of {m.code} billed; {why}.",
-                        src_units,
-                        rules.codes_version,
-                        line_no,
-                    )
-                )
-        rows = m.billed_modifier_rows
-        if rows is None:
-            continue
-        if policy.needs_gp and any(GP not in r for r in rows) and expected:
-            findings.append(
-                Finding(
-                    RuleId.MODIFIER_MISSING,
-                    E,
-                    m.code,
-                    f"{m.code} needs modifier GP (service under a PT plan of care).",
-                    SRC_GP,
-                    policy.version,
-                    line_no,
-                )
+def _units_billed(v: VisitCalc, k: int, findings: list[FindingT]) -> None:
+    """Units billed for a code above or below what its minutes support (pt-rules B, C)."""
+    m = v.merged[k]
+    billed = m.billed_units
+    expected = v.expected[k]
+    if m.info is not None and billed is not None and billed != expected:
+        a = v.allocation
+        src = SRC_UNITS_CMS if a.method == "cms" else SRC_UNITS_AMA
+        version = v.rules.codes_version
+        code = m.code
+        if m.info.is_timed:
+            why = (
+                f"{m.minutes} minutes of {code} support {expected} unit(s) "
+                f"({a.total_minutes} timed minutes in the visit = "
+                f"{a.total_units} unit(s), {a.method.upper()} method)"
             )
-        billed_any = frozenset().union(*rows)
-        if kx_known:
-            want_kx = any(KX in b.modifiers for b in lines)
+        else:
+            why = f"{code} is billed as 1 unit per day whatever its minutes"
+        if billed > expected:
+            msg = f"{billed} unit(s) of {code} billed; {why}."
+            findings.append((RuleId.UNITS_OVERBILLED, E, code, msg, src, version, m.input_lines[0]))
+        else:
+            msg = f"Only {billed} unit(s) of {code} billed; {why}."
+            findings.append(
+                (RuleId.UNITS_UNDERBILLED, W, code, msg, src, version, m.input_lines[0])
+            )
+
+
+def _modifiers_billed(v: VisitCalc, k: int, findings: list[FindingT]) -> None:
+    """GP, KX and CQ as billed against as needed; OT/SLP modifiers on PT (pt-rules D1-D3)."""
+    m = v.merged[k]
+    rows = m.billed_modifier_rows
+    if m.info is not None and rows is not None:
+        policy = v.policy
+        day = v.day
+        kx_t = v.rules.kx.get(day.year) if policy.needs_kx and v.ytd is not None else None
+        cq_known = policy.needs_cq and day >= CQ_REQUIRED_FROM
+        version = policy.version
+        code = m.code
+        mine = v.lines_of[k]
+        expected = v.expected[k]
+        line_no = m.input_lines[0]
+        if policy.needs_gp and expected and any(GP not in r for r in rows):
+            msg = f"{code} needs modifier GP (service under a PT plan of care)."
+            findings.append((RuleId.MODIFIER_MISSING, E, code, msg, SRC_GP, version, line_no))
+        billed_any = rows[0] if len(rows) == 1 else _NONE.union(*rows)
+        if kx_t is not None:
+            want_kx = any(KX in b[3] for b in mine)
             if want_kx and KX not in billed_any:
+                msg = (
+                    f"{code} needs modifier KX: the year's PT+SLP total passes the "
+                    f"{money_text(kx_t.pt_slp)} threshold with this line; "
+                    "without KX Medicare denies it."
+                )
                 findings.append(
-                    Finding(
-                        RuleId.MODIFIER_MISSING,
-                        E,
-                        m.code,
-                        f"{m.code} needs modifier KX: the year's PT+SLP total passes the "
-                        f"{_money(rules.kx[visit.day.year].pt_slp)} threshold with this line; "
-                        "without KX Medicare denies it.",
-                        SRC_KX,
-                        rules.kx[visit.day.year].version,
-                        line_no,
-                    )
+                    (RuleId.MODIFIER_MISSING, E, code, msg, SRC_KX, kx_t.version, line_no)
                 )
             elif not want_kx and KX in billed_any and expected:
+                msg = (
+                    f"{code} carries KX but the year's PT+SLP total stays within the "
+                    f"{money_text(kx_t.pt_slp)} threshold with this line."
+                )
                 findings.append(
-                    Finding(
-                        RuleId.MODIFIER_UNEXPECTED,
-                        W,
-                        m.code,
-                        f"{m.code} carries KX but the year's PT+SLP total stays within the "
-                        f"{_money(rules.kx[visit.day.year].pt_slp)} threshold with this line.",
-                        SRC_KX,
-                        rules.kx[visit.day.year].version,
-                        line_no,
-                    )
+                    (RuleId.MODIFIER_UNEXPECTED, W, code, msg, SRC_KX, kx_t.version, line_no)
                 )
         if cq_known and m.info.cq_applies:
-            want_cq = sum(b.units or 0 for b in lines if CQ in b.modifiers)
+            want_cq = sum(b[2] or 0 for b in mine if CQ in b[3])
             have_cq = m.billed_cq_units
             if have_cq is None:
                 have_cq = (m.billed_units or expected) if CQ in billed_any else 0
@@ -194,227 +109,24 @@ def compare_billed(
                 has_missing = have_cq < want_cq
                 has_extra = have_cq > want_cq
             if has_missing:
-                findings.append(
-                    Finding(
-                        RuleId.MODIFIER_MISSING,
-                        E,
-                        m.code,
-                        f"{m.code} needs modifier CQ on {want_cq} unit(s) (billed with CQ: "
-                        f"{have_cq}): the assistant furnished more than 10% of that part of "
-                        "the service.",
-                        SRC_CQ,
-                        policy.version,
-                        line_no,
-                    )
+                msg = (
+                    f"{code} needs modifier CQ on {want_cq} unit(s) (billed with CQ: "
+                    f"{have_cq}): the assistant furnished more than 10% of that part of "
+                    "the service."
                 )
+                findings.append((RuleId.MODIFIER_MISSING, E, code, msg, SRC_CQ, version, line_no))
             elif has_extra:
+                msg = (
+                    f"{code} carries CQ on {have_cq} unit(s) but only {want_cq} need it: "
+                    "CQ lowers payment by 15%."
+                )
                 findings.append(
-                    Finding(
-                        RuleId.MODIFIER_UNEXPECTED,
-                        W,
-                        m.code,
-                        f"{m.code} carries CQ on {have_cq} unit(s) but only {want_cq} need it: "
-                        "CQ lowers payment by 15%.",
-                        SRC_CQ,
-                        policy.version,
-                        line_no,
-                    )
+                    (RuleId.MODIFIER_UNEXPECTED, W, code, msg, SRC_CQ, version, line_no)
                 )
-        wrong = sorted(billed_any & WRONG_DISCIPLINE)
-        if wrong:
-            findings.append(
-                Finding(
-                    RuleId.MODIFIER_UNEXPECTED,
-                    W,
-                    m.code,
-                    f"{m.code} carries {', '.join(wrong)}, which belong to occupational or speech "
-                    "therapy; a PT plan of care uses GP (and CQ for an assistant).",
-                    SRC_GP,
-                    policy.version,
-                    line_no,
-                )
+        if not billed_any.isdisjoint(WRONG_DISCIPLINE):
+            wrong = sorted(billed_any & WRONG_DISCIPLINE)
+            msg = (
+                f"{code} carries {', '.join(wrong)}, which belong to occupational or speech "
+                "therapy; a PT plan of care uses GP (and CQ for an assistant)."
             )
-    return over, under
-
-
-def _claimed_units(m: MergedCode, out: Sequence[BilledLine], owners: Sequence[MergedCode]) -> int:
-    if m.billed_units is not None:
-        return m.billed_units
-    return sum(b.units or 0 for b in _lines_of(m, out, owners))
-
-
-def status_checks(
-    merged: Sequence[MergedCode],
-    year: int,
-    policy: PayerPolicy,
-    rules: RuleSet,
-    findings: list[Finding],
-) -> None:
-    sev = policy.pfs_status_severity
-    if sev is None:
-        return
-    for m in merged:
-        if m.info is None:
-            continue
-        f = status_finding(m.code, m.info, rules.fee(m.code, year), sev, m.input_lines[0])
-        if f is not None:
-            findings.append(f)
-
-
-def status_finding(
-    code: str, info: CodeInfo, fee: FeeEntry | None, sev: Severity, line: int | None
-) -> Finding | None:
-    """The finding for a code whose PFS status is B (bundled) or I (not valid), else None."""
-    if fee is None or fee.status not in ("B", "I"):
-        return None
-    if fee.status == "B":
-        msg = (
-            f"{code} is bundled for Medicare (PFS status B): it is never paid "
-            "separately; do not expect payment for it."
-        )
-        rule = RuleId.CODE_BUNDLED
-    else:
-        tail = f" {info.note}." if info.note else ""
-        msg = f"{code} is not valid for Medicare (PFS status I).{tail}"
-        rule = RuleId.CODE_NOT_VALID_MEDICARE
-    return Finding(rule, sev, code, msg, SRC_PFS, fee.version, line)
-
-
-def mue_checks(
-    merged: Sequence[MergedCode],
-    out: Sequence[BilledLine],
-    owners: Sequence[MergedCode],
-    day: date,
-    policy: PayerPolicy,
-    rules: RuleSet,
-    findings: list[Finding],
-) -> None:
-    sev = policy.edits_severity
-    if sev is None:
-        return
-    flagged = {
-        f.code for f in findings if f.rule in (RuleId.CODE_BUNDLED, RuleId.CODE_NOT_VALID_MEDICARE)
-    }
-    for m in merged:
-        if m.code in flagged:
-            continue
-        entry = rules.mue.lookup(m.code, day)
-        if entry is None:
-            continue
-        if entry.mai == 1:
-            per_line = [u for u in m.billed_unit_rows if u is not None] or [
-                b.units or 0 for b in _lines_of(m, out, owners)
-            ]
-            units = max(per_line, default=0)
-        else:
-            units = _claimed_units(m, out, owners)
-        if units > entry.limit:
-            findings.append(
-                Finding(
-                    RuleId.MUE_EXCEEDED,
-                    sev,
-                    m.code,
-                    f"{units} unit(s) of {m.code}; the per-day limit (MUE) is {entry.limit} "
-                    f"(MAI {entry.mai}: {MAI_MEANING.get(entry.mai, 'unknown indicator')}).",
-                    SRC_MUE,
-                    entry.version,
-                    m.input_lines[0],
-                )
-            )
-
-
-def ncci_checks(
-    merged: Sequence[MergedCode],
-    out: Sequence[BilledLine],
-    owners: Sequence[MergedCode],
-    day: date,
-    policy: PayerPolicy,
-    rules: RuleSet,
-    findings: list[Finding],
-) -> None:
-    sev = policy.edits_severity
-    if sev is None or len(merged) < 2:
-        return
-    by_code = {m.code: m for m in merged if _claimed_units(m, out, owners) > 0}
-    if len(by_code) < 2:
-        return
-    for e in rules.ptp.edits_in_force(by_code, day):
-        col2 = by_code[e.column2]
-        line_no = col2.input_lines[0]
-        if e.indicator == 0:
-            findings.append(
-                Finding(
-                    RuleId.NCCI_NOT_TOGETHER,
-                    E,
-                    e.column2,
-                    f"{e.column2} is not paid with {e.column1} on the same day (CMS NCCI edit, "
-                    "modifier indicator 0: no modifier allows the pair).",
-                    SRC_NCCI,
-                    e.version,
-                    line_no,
-                )
-            )
-            continue
-        rows = col2.billed_modifier_rows or ()
-        if any(r & DISTINCT_SERVICE for r in rows):
-            continue
-        findings.append(
-            Finding(
-                RuleId.NCCI_MODIFIER_NEEDED,
-                sev,
-                e.column2,
-                f"{e.column2} with {e.column1} on the same day is denied unless the services were "
-                f"truly distinct (CMS NCCI edit, modifier indicator 1). Only if the documentation "
-                f"supports it, add 59 or XE/XS/XP/XU to {e.column2}; ptdesk never adds it.",
-                SRC_NCCI,
-                e.version,
-                line_no,
-            )
-        )
-
-
-def auth_checks(merged: Sequence[MergedCode], visit: VisitInput, findings: list[Finding]) -> None:
-    terms = visit.authorization
-    if terms is None:
-        return
-    number = f" {terms.number}" if terms.number else ""
-    if not terms.covers_date(visit.day):
-        findings.append(
-            Finding(
-                RuleId.AUTH_DATE_OUTSIDE,
-                E,
-                None,
-                f"The visit date {visit.day.isoformat()} is outside authorization{number} "
-                f"({terms.start.isoformat()} to {terms.end.isoformat()}).",
-                SRC_AUTH,
-            )
-        )
-    if (
-        terms.counts is AuthUnit.VISITS
-        and visit.visit_number is not None
-        and visit.visit_number > terms.authorized
-    ):
-        findings.append(
-            Finding(
-                RuleId.AUTH_VISITS_EXCEEDED,
-                E,
-                None,
-                f"This is visit {visit.visit_number} but authorization{number} allows "
-                f"{terms.authorized} visit(s).",
-                SRC_AUTH,
-            )
-        )
-    for m in merged:
-        if not terms.covers_code(m.code):
-            findings.append(
-                Finding(
-                    RuleId.AUTH_CODE_NOT_COVERED,
-                    E,
-                    m.code,
-                    f"{m.code} is not among the codes authorization{number} names "
-                    f"({', '.join(sorted(terms.codes))}).",
-                    SRC_AUTH,
-                    "",
-                    m.input_lines[0],
-                )
-            )
+            findings.append((RuleId.MODIFIER_UNEXPECTED, W, code, msg, SRC_GP, version, line_no))
