@@ -76,8 +76,13 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     factory = make_session_factory(engine)
     if demo and not _has_patients(engine):
         # The generator (and its plans, people and rule tables) is imported only to create it.
+        from ptdesk.app.clock import local_now
+        from ptdesk.services.demo_checkin import add_check_in_showcase
         from ptdesk.services.demo_clinic import ensure_demo_clinic
 
-        ensure_demo_clinic(factory, today=today or local_today())
+        day = today or local_today()
+        ensure_demo_clinic(factory, today=day)
+        # A patient in every check-in state, visits booked today (issue 10).
+        add_check_in_showcase(factory, today=day, now=local_now)
     log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
     return AppContext(paths, engine, factory, demo, label, result)

@@ -47,6 +47,12 @@ def _billing_service(factory: Any) -> Any:
     return SessionBillingService(factory)
 
 
+def _checkin_service(factory: Any) -> Any:
+    from ptdesk.services.checkin import CheckInService
+
+    return CheckInService(factory)
+
+
 def _board_service(factory: Any) -> Any:
     from ptdesk.services.board import BoardService
 
@@ -70,6 +76,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     visits = _OnFirstUse(lambda: _visit_service(factory))
     billing = _OnFirstUse(lambda: _billing_service(factory))
     tokens = _OnFirstUse(lambda: _board_service(factory))
+    checkin = _OnFirstUse(lambda: _checkin_service(factory))
 
     def patients_page() -> "PatientsPage":
         return cast("PatientsPage", window.show_page("patients"))  # built on first use
@@ -84,7 +91,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     today_page = TodayPage(TodayService(factory), visits,
                            billing, runner, today=local_today,
                            now=local_now, open_patient=open_patient_record,
-                           change_token=lambda: tokens.change_token())
+                           change_token=lambda: tokens.change_token(), checkin=checkin)
     window.add_page("today", "Today", today_page)
     # --- end of Today ----------------------------------------------------------------------
 
@@ -94,13 +101,15 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         from ptdesk.services.estimate_desk import EstimateDesk
         from ptdesk.services.panel import PanelService
         from ptdesk.services.patients import PatientService
+        from ptdesk.services.plan_of_care import PlanOfCareService
         from ptdesk.services.reference import ReferenceService
         from ptdesk.services.renewals import RenewalService
         from ptdesk.ui.pages.patients_page import PatientsPage
 
         panel = PanelService(factory)
         auth = AuthorizationApis(panel, AuthorizationService(factory),
-                                 RenewalService(factory), _visit_service(factory))
+                                 RenewalService(factory), _visit_service(factory),
+                                 checkin=checkin, plans=PlanOfCareService(factory))
         return PatientsPage(PatientService(factory), runner, today=local_today,
                             reference=ReferenceService(factory), auth=auth, now=local_now,
                             estimates=EstimateDesk(factory, panel))
@@ -108,7 +117,8 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def build_board_page() -> "QWidget":
         from ptdesk.ui.pages.board_page import BoardPage
 
-        board_page = BoardPage(_board_service(factory), runner, today=local_today, now=local_now)
+        board_page = BoardPage(_board_service(factory), runner, today=local_today, now=local_now,
+                               checkin=checkin)
         board_page.sig_patient_requested.connect(open_patient_record)
         from ptdesk.services.gfe_due import GfeDueService  # issue 11: GFEs due
         from ptdesk.ui.pages.board_gfe_section import add_to_board

@@ -27,6 +27,7 @@ from ptdesk.domain.authorization import (
     UsageCounts,
     authorization_status,
 )
+from ptdesk.domain.checkin import CheckInDecision, decide_check_in
 from ptdesk.domain.kx_status import DEFAULT_KX_BANDS, KxBands, KxInput, KxStatus, kx_status
 from ptdesk.domain.patient_status import (
     CoverageCheck,
@@ -36,6 +37,7 @@ from ptdesk.domain.patient_status import (
     patient_status,
     relevant_authorizations,
 )
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import (
     CMS_0057_F_TURNAROUND,
     RenewalRequest,
@@ -93,6 +95,12 @@ class BoardKx:
 
 
 @dataclass(frozen=True, slots=True)
+class BoardPlan:
+    patient_id: int
+    status: PlanOfCareStatus  # the plan of care that speaks for today
+
+
+@dataclass(frozen=True, slots=True)
 class BoardRequest:
     patient_id: int
     request: RenewalRequest
@@ -109,10 +117,19 @@ class BoardRow:
     limits: tuple[LimitStatus, ...]
     kx: KxStatus | None
     coverages: tuple[CoverageCheck, ...]
+    plans: tuple[PlanOfCareStatus, ...] = ()
 
     def patient_status(self) -> PatientStatus:
         """Every reason, worst first (built on demand)."""
-        return patient_status(self.authorizations, self.limits, self.kx, self.coverages)
+        return patient_status(self.authorizations, self.limits, self.kx, self.coverages,
+                              self.plans)
+
+    def check_in(self, today: date) -> CheckInDecision:
+        """Go / warn / stop for a visit today, over every coverage of the row (the board's
+        export and work list; the desk's check-in narrows to the visit's coverage)."""
+        return decide_check_in(
+            today, authorizations=self.authorizations, limits=self.limits, kx=self.kx,
+            coverages=self.coverages, plans=self.plans, self_pay=not self.coverages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +201,7 @@ def build_board(
     *,
     ending_within_days: int = 14,
     kx_bands: KxBands = DEFAULT_KX_BANDS,
+    plans: Sequence[BoardPlan] = (),
 ) -> Board:
     names = {p.patient_id: p.name for p in patients}
     bands_of = {c.rule.coverage_id: c.rule.bands for c in coverages}
@@ -232,6 +250,11 @@ def build_board(
                 lim.limit, lim.counts, today, bands_of.get(lim.limit.coverage_id, DEFAULT_BANDS)))
     kx_of = {k.patient_id: kx_status(k.data, kx_bands) for k in kx if k.patient_id in names}
 
+    plans_of: dict[int, list[PlanOfCareStatus]] = defaultdict(list)
+    for bp in plans:
+        if bp.patient_id in names:
+            plans_of[bp.patient_id].append(bp.status)
+
     rows: list[BoardRow] = []
     in_force = Phase.IN_FORCE
     no_parts: tuple[LimitStatus | CoverageCheck, ...] = ()
@@ -257,8 +280,12 @@ def build_board(
                 st, sev = part.status, s
         if k is not None and k.status.severity > sev:
             st, sev = k.status, k.status.severity
+        pls = tuple(plans_of[pid]) if pid in plans_of else ()
+        for pl in pls:
+            if pl.status.severity > sev:
+                st, sev = pl.status, pl.status.severity
         rows.append(BoardRow(pid, p.name, st, None if next_end is _FAR else next_end,
-                             rel, lims, k, covs))
+                             rel, lims, k, covs, pls))
     rows.sort(key=lambda r: (-r.status.severity, r.next_end or _FAR, r.name, r.patient_id))
     counts = Counter(r.status for r in rows)
     ending.sort(key=lambda e: (e.authorization.record.effective_end, e.name, e.patient_id))

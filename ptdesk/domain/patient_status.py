@@ -20,6 +20,7 @@ from ptdesk.domain.authorization import (
     authorization_status,
 )
 from ptdesk.domain.kx_status import DEFAULT_KX_BANDS, KxBands, KxInput, KxStatus, kx_status
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.status import (
     DEFAULT_BANDS,
     ReasonCode,
@@ -177,10 +178,12 @@ def patient_status(
     limits: Iterable[LimitStatus] = (),
     kx: KxStatus | None = None,
     coverages: Iterable[CoverageCheck] = (),
+    plans: Iterable[PlanOfCareStatus] = (),
 ) -> PatientStatus:
     """Worst of all parts (authorizations filtered by `relevant_authorizations`)."""
-    parts: list[AuthorizationStatus | LimitStatus | KxStatus | CoverageCheck] = [
-        *relevant_authorizations(authorizations), *limits, *coverages,
+    parts: list[AuthorizationStatus | LimitStatus | KxStatus | CoverageCheck
+                | PlanOfCareStatus] = [
+        *relevant_authorizations(authorizations), *limits, *coverages, *plans,
     ]
     if kx is not None:
         parts.append(kx)
@@ -218,6 +221,7 @@ def patient_panel(
     *,
     kx_bands: KxBands = DEFAULT_KX_BANDS,
     pending_request_coverages: frozenset[int] = frozenset(),
+    plans: Sequence[PlanOfCareStatus] = (),
 ) -> Panel:
     """The per-visit path: allocate the patient's visits, derive the counts, then apply the
     same count-based rules the board uses. Bands come from each coverage's `CoverageRule`."""
@@ -249,5 +253,5 @@ def patient_panel(
             first_uncovered=uncovered[0].day if uncovered else None,
         ))
     kx_result = kx_status(kx, kx_bands) if kx is not None else None
-    status = patient_status(auths, limit_statuses, kx_result, checks)
+    status = patient_status(auths, limit_statuses, kx_result, checks, plans)
     return Panel(today, status, auths, limit_statuses, kx_result, tuple(checks), allocation)

@@ -100,6 +100,12 @@ class ReasonCode(StrEnum):
     KX_REVIEW = "kx_review"
     KX_THRESHOLD_UNKNOWN = "kx_threshold_unknown"
     KX_ELSEWHERE_STALE = "kx_elsewhere_stale"
+    POC_OK = "poc_ok"
+    POC_CERT_UNSIGNED = "poc_cert_unsigned"
+    POC_VERBAL_UNSIGNED = "poc_verbal_unsigned"
+    POC_RECERT_DUE = "poc_recert_due"
+    POC_RECERT_OVERDUE = "poc_recert_overdue"
+    POC_PROGRESS_DUE = "poc_progress_due"
 
 
 @dataclass(frozen=True, slots=True)

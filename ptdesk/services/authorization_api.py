@@ -28,6 +28,7 @@ from ptdesk.services.authorization_dtos import (
     VisitDraft,
     VisitView,
 )
+from ptdesk.services.checkin_dtos import CheckInApi, PlanOfCareApi
 
 
 class PanelApi(Protocol):
@@ -106,3 +107,6 @@ class AuthorizationApis:
     authorizations: AuthorizationsApi
     renewals: RenewalsApi
     visits: VisitsApi
+    # Issue 10: check-in decides (None: the old direct check-in) and the plan of care.
+    checkin: CheckInApi | None = None
+    plans: PlanOfCareApi | None = None

@@ -453,6 +453,21 @@ class BoardView:
     awaiting: tuple[AwaitingDecisionView, ...]  # overdue first, then by due time
     reverify: tuple[ReverifyView, ...]
     payers: tuple[PayerStatsView, ...]  # by payer name
+    # Visits dated this week (Monday to Sunday) checked in over a stop (issue 10).
+    at_risk_week: int = 0
+    # Plans of care with something to do: "progress report due in 2 visits" (issue 10).
+    plan_steps: tuple["PlanStepView", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStepView:
+    patient_id: int
+    name: str
+    chart_number: str
+    payer_name: str
+    chip: StatusChipView
+    recert_due: date
+    next_step: str
 
 
 # --- status bands and renewal timing ------------------------------------------------------

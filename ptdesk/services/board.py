@@ -31,6 +31,7 @@ from ptdesk.domain.board import (
     BoardKx,
     BoardLimit,
     BoardPatient,
+    BoardPlan,
     BoardRequest,
     BoardRow,
     EndingSoon,
@@ -40,6 +41,7 @@ from ptdesk.domain.board import (
 from ptdesk.domain.kx_status import KxStatus
 from ptdesk.domain.patient_status import CoverageCheck, CoverageRule
 from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import request_timeline
 from ptdesk.domain.status import Status, StatusReason, plural
 from ptdesk.domain.visit_limits import LimitCounts, LimitStatus, plan_year
@@ -62,12 +64,14 @@ from ptdesk.services.authorization_dtos import (
     BoardView,
     EndingSoonView,
     PayerStatsView,
+    PlanStepView,
     ReverifyView,
     StatusChipView,
     WeekOutcome,
 )
 from ptdesk.services.patient_dtos import display_name
-from ptdesk.services.renewals import domain_request, turnaround_of
+from ptdesk.services.plan_of_care import current_plans
+from ptdesk.services.renewals import desk_now, domain_request, turnaround_of
 from ptdesk.services.status_inputs import chip, kx_input, medicare_coverage, visit_limit
 from ptdesk.services.status_settings import default_value, load_bands
 from ptdesk.storage.engine import session_scope
@@ -101,6 +105,15 @@ class BoardService:
         self._state: _State | None = None
 
     def board(self, today: date, now: datetime) -> BoardView:
+        now = desk_now(now)  # the window passes the aware clock; requests are naive local
+        view = self._board(today, now)
+        from ptdesk.services.checkin import at_risk_count, week_of
+
+        with session_scope(self._factory) as s:
+            n = at_risk_count(s, *week_of(today))
+        return view if n == view.at_risk_week else replace(view, at_risk_week=n)
+
+    def _board(self, today: date, now: datetime) -> BoardView:
         with session_scope(self._factory) as s:
             token = current_token(s)
             st = self._state
@@ -145,6 +158,7 @@ class _State:
         self.ending: dict[int, list[EndingSoonView]] = {}
         self.reverify: dict[int, list[ReverifyView]] = {}
         self.requests: dict[int, list[BoardRequest]] = {}
+        self.plans: dict[int, list[PlanStepView]] = {}
         self.view: BoardView | None = None
 
     def merge(self, board: Board, extra: "_Extra", changed: set[int] | None) -> None:
@@ -154,6 +168,7 @@ class _State:
             self.ending.clear()
             self.reverify.clear()
             self.requests.clear()
+            self.plans.clear()
         else:
             for pid in changed:
                 old = self.rows.pop(pid, None)
@@ -165,6 +180,7 @@ class _State:
                 self.ending.pop(pid, None)
                 self.reverify.pop(pid, None)
                 self.requests.pop(pid, None)
+                self.plans.pop(pid, None)
         new = [_row_view(r, extra) for r in board.rows]
         for v in new:
             self.rows[v.patient_id] = v
@@ -180,6 +196,10 @@ class _State:
                 ReverifyView(x.patient_id, x.name, x.coverage_id, x.payer_name, x.why))
         for br in extra.requests:
             self.requests.setdefault(br.patient_id, []).append(br)
+        for r in board.rows:
+            for pl in r.plans:
+                if pl.status is not Status.GREEN:
+                    self.plans.setdefault(r.patient_id, []).append(_plan_step(r, pl, extra))
         self.view = None
 
     def at(self, now: datetime, *, rebuild: bool = False) -> BoardView:
@@ -201,8 +221,10 @@ class _State:
             counts = BoardCounts(
                 n.get(Status.RED, 0), n.get(Status.NONE, 0), n.get(Status.YELLOW, 0),
                 n.get(Status.GREEN, 0), n.get(Status.NOT_TRACKED, 0), len(ending), 0, 0)
+            steps = sorted((x for xs in self.plans.values() for x in xs),
+                           key=lambda x: (-x.chip.status.severity, x.recert_due, x.name))
             v = BoardView(self.today, now, self.token, ordered, counts, tuple(ending), (),
-                          tuple(reverify), payers)
+                          tuple(reverify), payers, plan_steps=tuple(steps))
             self.view = v = _retime(v, self.requests, now, force=True)
             return v
         if now != v.generated_at:
@@ -337,9 +359,12 @@ def load_board(
                                             own if isinstance(own, Decimal) else Decimal("0"))))
     requests = _requests(s, today, patient_ids)
     extra.requests = requests
+    plans = [BoardPlan(pid, p.status) for pid, ps in
+             current_plans(s, today, bands, patient_ids).items() for p in ps]
     board = build_board(
         today, now, patients, board_auths, board_covs, limits, kx, requests,
         ending_within_days=int(default_value("ending_soon_days")), kx_bands=bands.clinic.kx,
+        plans=plans,
     )
     return board, extra
 
@@ -393,10 +418,11 @@ def _head(row: BoardRow) -> StatusReason | None:
     the row can carry it (a part's reasons are never worse than its status)."""
     want = row.status
     sev = want.severity
-    parts: list[AuthorizationStatus | LimitStatus | CoverageCheck | KxStatus] = [
-        *row.authorizations, *row.limits, *row.coverages]
+    parts: list[AuthorizationStatus | LimitStatus | CoverageCheck | KxStatus
+                | PlanOfCareStatus] = [*row.authorizations, *row.limits, *row.coverages]
     if row.kx is not None:
         parts.append(row.kx)
+    parts.extend(row.plans)
     for p in parts:
         if p.status.severity < sev:
             continue
@@ -404,6 +430,13 @@ def _head(row: BoardRow) -> StatusReason | None:
             if r.status is want:
                 return r
     return None
+
+
+def _plan_step(row: BoardRow, pl: PlanOfCareStatus, extra: "_Extra") -> PlanStepView:
+    reasons = pl.reasons()
+    return PlanStepView(row.patient_id, row.name, extra.chart.get(row.patient_id, ""),
+                        pl.plan.payer_name, chip(pl.status, reasons), pl.recert_due,
+                        pl.next_step)
 
 
 def _row_view(row: BoardRow, extra: "_Extra") -> BoardRowView:

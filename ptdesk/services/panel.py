@@ -20,6 +20,7 @@ from ptdesk.domain.patient_status import (
     patient_panel,
     relevant_authorizations,
 )
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import send_advice
 from ptdesk.domain.status import ReasonCode, StatusReason
 from ptdesk.domain.visit_allocation import USED_STATUSES
@@ -75,7 +76,12 @@ class PanelService:
             bands = load_bands(s)
             requests = request_views(s, now, coverage_ids=[c.id for c in data.coverages])
             token = current_token(s)
-        return build_panel(patient_id, display_name(*p), data, bands, requests, today, token)
+            from ptdesk.services.plan_of_care import current_plans
+
+            plans = tuple(r.status for r in current_plans(s, today, bands, [patient_id])
+                          .get(patient_id, ()))
+        return build_panel(patient_id, display_name(*p), data, bands, requests, today, token,
+                           plans)
 
     def statuses_for(self, patient_ids: Iterable[int], today: date) -> dict[int, StatusChipView]:
         """The lookup's status column for a page of patients (~100), from stored counts."""
@@ -88,6 +94,7 @@ class PanelService:
 def build_panel(
     patient_id: int, name: str, data: PatientData, bands: BandTable,
     requests: tuple[RequestView, ...], today: date, token: int,
+    plans: tuple[PlanOfCareStatus, ...] = (),
 ) -> PanelView:
     in_force = [c for c in data.coverages if c.in_force(today)]
     rules = [CoverageRule(c.id, c.payer_name, c.requires_auth, bands.for_payer(c.payer_id).status)
@@ -106,7 +113,7 @@ def build_panel(
     panel = patient_panel(
         today, patient_records(data), data.visits, rules, limits, kx,
         kx_bands=bands.for_payer(mc.payer_id).kx if mc else bands.clinic.kx,
-        pending_request_coverages=frozenset(r.coverage_id for r in open_reqs),
+        pending_request_coverages=frozenset(r.coverage_id for r in open_reqs), plans=plans,
     )
     covs = {c.id: c for c in data.coverages}
     auth_rows = {a.id: a for a in data.auths}

@@ -169,6 +169,8 @@ class VisitInfo:
     status: VisitStatus
     provider_name: str
     payer_name: str
+    # A stop overridden at check-in: "Evaluation only, by JD" ("" when none; issue 10).
+    override: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.overrides import OverrideDraft, OverrideKind
 from ptdesk.domain.patient_rules import (
     CoverageDraft,
     PatientDraft,
@@ -35,7 +36,15 @@ from ptdesk.services.patient_dtos import (
 )
 from ptdesk.services.patient_search import rewrite_search_terms, search_patients
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import AppSetting, Coverage, Patient, Payer, Provider, Visit
+from ptdesk.storage.models import (
+    AppSetting,
+    Coverage,
+    Patient,
+    Payer,
+    Provider,
+    Visit,
+    VisitOverride,
+)
 
 NEXT_CHART_SETTING = "patients.next_chart_number"
 RECORD_VISITS = 12  # upcoming and past visits shown on the record, each
@@ -259,10 +268,13 @@ def _coverages(s: Session, patient_id: int, today: date) -> tuple[CoverageInfo, 
 
 def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tuple[VisitInfo, ...]:
     stmt = (
-        select(Visit, Provider, Payer.name)
+        select(Visit, Provider, Payer.name, VisitOverride.reason, VisitOverride.detail,
+               VisitOverride.by)
         .outerjoin(Provider, Provider.id == Visit.provider_id)
         .outerjoin(Coverage, Coverage.id == Visit.coverage_id)
         .outerjoin(Payer, Payer.id == Coverage.payer_id)
+        .outerjoin(VisitOverride, (VisitOverride.visit_id == Visit.id)
+                   & (VisitOverride.kind == OverrideKind.CHECK_IN))
         .where(Visit.patient_id == patient_id)
     )
     if upcoming:
@@ -272,7 +284,7 @@ def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tupl
             Visit.visit_date.desc(), Visit.id.desc()
         )
     out = []
-    for visit, provider, payer_name in s.execute(stmt.limit(RECORD_VISITS)):
+    for visit, provider, payer_name, reason, detail, by in s.execute(stmt.limit(RECORD_VISITS)):
         provider_name = (
             f"{provider.first_name} {provider.last_name}"
             + (f", {provider.credentials}" if provider.credentials else "")
@@ -286,6 +298,8 @@ def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tupl
                 status=visit.status,
                 provider_name=provider_name,
                 payer_name=payer_name or "Self-pay",
+                override=(f"{OverrideDraft(reason, detail).words()}, by {by}"
+                          if reason is not None else ""),
             )
         )
     return tuple(out)

@@ -170,6 +170,8 @@ class TodayVisitRow:
     status: VisitStatus
     chip: StatusChipView | None = None  # the patient's status chip on that day
     lines: int = 0  # service lines recorded
+    # A stop overridden at check-in: "Evaluation only, by JD" ("" when none; issue 10).
+    override: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,20 @@ from datetime import date, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ptdesk.domain.overrides import OverrideDraft, OverrideKind
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.session_dtos import TodayView, TodayVisitRow
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import Coverage, Patient, Payer, Provider, ServiceLine, Visit
+from ptdesk.storage.models import (
+    Coverage,
+    Patient,
+    Payer,
+    Provider,
+    ServiceLine,
+    Visit,
+    VisitOverride,
+)
 
 SHOWN = (VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED)
 
@@ -28,12 +37,15 @@ class TodayService:
             select(Visit.id, Visit.patient_id, Patient.last_name, Patient.first_name,
                    Patient.preferred_name, Patient.chart_number, Visit.scheduled_time,
                    Provider.first_name, Provider.last_name, Provider.credentials,
-                   Payer.name, Payer.kind, Visit.status, lines.c.n)
+                   Payer.name, Payer.kind, Visit.status, lines.c.n, VisitOverride.reason,
+                   VisitOverride.detail, VisitOverride.by)
             .join(Patient, Patient.id == Visit.patient_id)
             .outerjoin(Provider, Provider.id == Visit.provider_id)
             .outerjoin(Coverage, Coverage.id == Visit.coverage_id)
             .outerjoin(Payer, Payer.id == Coverage.payer_id)
             .outerjoin(lines, lines.c.visit_id == Visit.id)
+            .outerjoin(VisitOverride, (VisitOverride.visit_id == Visit.id)
+                       & (VisitOverride.kind == OverrideKind.CHECK_IN))
             .where(Visit.visit_date == day, Visit.status.in_(SHOWN))
         )
         with session_scope(self._factory) as s:
@@ -50,6 +62,8 @@ class TodayService:
                 provider_name=_provider(r[7], r[8], r[9]),
                 payer_name=r[10] or "Self-pay", payer_kind=r[11] or PayerKind.SELF_PAY,
                 status=r[12], chip=chips.get(r[1]), lines=int(r[13] or 0),
+                override=(f"{OverrideDraft(r[14], r[15]).words()}, by {r[16]}"
+                          if r[14] is not None else ""),
             )
             for r in raw
         ]

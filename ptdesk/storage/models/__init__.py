@@ -5,6 +5,7 @@ from ptdesk.storage.models.authorizations import (
     AuthorizationCode,
     AuthorizationState,
 )
+from ptdesk.storage.models.checkin import PlanOfCareRecord, VisitOverride
 from ptdesk.storage.models.clinic import AppSetting, Payer, Provider
 from ptdesk.storage.models.coverages import Coverage
 from ptdesk.storage.models.estimates import ClinicDetails, PatientEstimate
@@ -42,9 +43,11 @@ __all__ = [
     "PatientSearchTerm",
     "Payer",
     "PeriodUsage",
+    "PlanOfCareRecord",
     "Provider",
     "RuleImport",
     "ServiceLine",
     "StatusBandSetting",
     "Visit",
+    "VisitOverride",
 ]

@@ -1,6 +1,6 @@
 """The clinic's own people and the payers it bills."""
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text, true
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod
@@ -37,6 +37,9 @@ class Payer(Base):
     # default (7 calendar days standard, 72 hours expedited; shared/rules/pt-rules.md G1).
     decision_days_standard: Mapped[int | None] = mapped_column(Integer)
     decision_hours_expedited: Mapped[int | None] = mapped_column(Integer)
+    # Apply Medicare's plan-of-care rules (pt-rules F) to this payer too; Medicare always has
+    # them. Off by default (issue 10).
+    plan_of_care_rules: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AppSetting(Base):

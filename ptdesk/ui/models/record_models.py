@@ -124,7 +124,8 @@ class VisitTableModel(_RowsModel):
         if col == self.COL_DATE:
             return f"{v.visit_date:%a} {format_date(v.visit_date)}"
         if col == self.COL_STATUS:
-            return v.status.label
+            # Checked in over a stop: the reason and who, on the visit itself (issue 10).
+            return f"{v.status.label} · ⚠ at risk: {v.override}" if v.override else v.status.label
         if col == self.COL_PROVIDER:
             return v.provider_name or "—"
         if col == self.COL_PAYER:

@@ -46,6 +46,8 @@ def visit_text(row: TodayVisitRow) -> str:
     words = VISIT_WORDS.get(row.status, row.status.label)
     if row.status is VisitStatus.COMPLETED and row.lines:
         words += f" · {row.lines} line{'s' if row.lines != 1 else ''}"
+    if row.override:
+        words += " · ⚠ at risk"  # checked in over a stop (issue 10); the tooltip says why
     return words
 
 
@@ -108,6 +110,8 @@ class TodayModel(QAbstractTableModel):
                 return r.chip.tooltip or r.chip.text
             if col == COL_PATIENT:
                 return f"Chart {r.chart_number}" if r.chart_number else None
+            if col == COL_VISIT and r.override:
+                return f"Checked in over a stop: {r.override}"
             return None
         if role == Qt.ItemDataRole.FontRole and col == COL_TIME:
             if self._numbers_font is None:

@@ -46,7 +46,9 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.status import Status
 from ptdesk.services.authorization_api import BoardApi
 from ptdesk.services.authorization_dtos import BoardView, WeekOutcome
+from ptdesk.services.checkin_dtos import CheckInApi
 from ptdesk.ui.delegates.status_delegate import StatusDelegate
+from ptdesk.ui.dialogs.overrides_dialog import OverridesDialog
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.board_models import (
     PATIENT_ID_ROLE,
@@ -59,6 +61,7 @@ from ptdesk.ui.models.board_models import (
     ReverifyModel,
     RowsModel,
 )
+from ptdesk.ui.models.checkin_models import PlanStepModel
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, ROW_HEIGHT, STATUS_TINT, SURFACE
 from ptdesk.ui.widgets.date_field import format_date
@@ -140,9 +143,10 @@ class BoardPage(QWidget):
 
     def __init__(self, board: BoardApi, runner: TaskRunner, *, today: Callable[[], date],
                  now: Callable[[], datetime], poll_ms: int = POLL_MS,
-                 parent: QWidget | None = None) -> None:
+                 checkin: CheckInApi | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._board = board
+        self._checkin = checkin
         self._runner = runner
         self._today = today
         self._now = now
@@ -166,10 +170,16 @@ class BoardPage(QWidget):
         self.refresh_button.setToolTip("Refresh now (F5); it also refreshes by itself")
         self.print_button = QPushButton("&Print…")
         self.print_button.setToolTip("Preview and print the work list (Ctrl+P)")
+        # Issue 10: visits checked in over a stop; pressing it opens the overrides report.
+        self.at_risk_tile = CountTile("visits treated at risk this week", Status.RED)
+        self.at_risk_tile.setCheckable(False)
+        self.at_risk_tile.setToolTip("Visits this week checked in over a stop: open the "
+                                     "overrides report (who, why, when)")
         top = QHBoxLayout()
         top.addWidget(title)
         top.addWidget(self.as_of)
         top.addStretch(1)
+        top.addWidget(self.at_risk_tile)  # on the title row: the count row is full at 1280
         top.addWidget(self.refresh_button)
         top.addWidget(self.print_button)
         self.red_tile = CountTile("in Red", Status.RED)
@@ -236,6 +246,10 @@ class BoardPage(QWidget):
         self.tabs.addTab(self.awaiting_view, "Awaiting decision")
         self.tabs.addTab(self.reverify_view, "Re-verify")
         self.tabs.addTab(payer_split, "Payers")
+        self.plans = PlanStepModel(self)
+        self.plans_view = _table(self.plans, "Plans of care with a next step")
+        self.plans_view.setItemDelegateForColumn(0, self.delegate)
+        self.tabs.addTab(self.plans_view, "Plan of care")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
@@ -250,8 +264,10 @@ class BoardPage(QWidget):
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self._set_status(self.status_filter.currentData()))
-        for view in (self.table, self.ending_view, self.awaiting_view, self.reverify_view):
+        for view in (self.table, self.ending_view, self.awaiting_view, self.reverify_view,
+                     self.plans_view):
             view.activated.connect(self._open)
+        self.at_risk_tile.clicked.connect(self.show_overrides)
         self.refresh_button.clicked.connect(self.refresh)
         self.print_button.clicked.connect(self.print_preview)
         self.red_tile.clicked.connect(lambda: self._tile(self.red_tile))
@@ -281,6 +297,10 @@ class BoardPage(QWidget):
         self.tabs.setCurrentWidget(view)
         self.ending_tile.setChecked(False)
         self.overdue_tile.setChecked(False)
+
+    def show_overrides(self) -> None:
+        if self._checkin is not None:
+            OverridesDialog.ask(self, self._checkin, self._runner, self._today)
 
     def _open(self, index: QModelIndex) -> None:
         value = index.data(PATIENT_ID_ROLE)
@@ -320,6 +340,11 @@ class BoardPage(QWidget):
         self.none_tile.set_count(c.none)
         self.ending_tile.set_count(c.ending_soon)
         self.overdue_tile.set_count(c.requests_overdue)
+        self.at_risk_tile.set_count(view.at_risk_week)
+        self.at_risk_tile.setVisible(self._checkin is not None or view.at_risk_week > 0)
+        self.plans.set_rows(view.plan_steps)
+        self.tabs.setTabText(self.tabs.indexOf(self.plans_view),
+                             f"Plan of care ({len(view.plan_steps)})")
         self.model.set_rows(view.rows)
         self.ending.set_rows(view.ending_soon)
         self.awaiting.set_rows(view.awaiting)
@@ -384,7 +409,8 @@ def board_html(view: BoardView | None, _rows: list[int], page: BoardPage) -> str
             f"<p style='color:#5b6475;margin:0'>{format_date(view.today)} "
             f"{view.generated_at:%H:%M} · {c.red} Red · {c.none} no authorization · "
             f"{c.yellow} Yellow · {c.ending_soon} ending in 14 days · "
-            f"{c.requests_overdue} requests overdue</p><hr>")
+            f"{c.requests_overdue} requests overdue · {view.at_risk_week} treated at risk "
+            "this week</p><hr>")
     cols = page.model.COLUMNS
     rows = []
     for r in range(page.proxy.rowCount()):

@@ -8,6 +8,7 @@ actions (book, check in, cancel, no-show, void); after each change it emits
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -29,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.patient_rules import SEXES
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.status import Status
 from ptdesk.services.authorization_api import AuthorizationApis
+from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.patient_dtos import (
     CoverageInfo,
     PatientRecord,
@@ -37,6 +40,7 @@ from ptdesk.services.patient_dtos import (
     ReferenceApi,
     VisitInfo,
 )
+from ptdesk.ui.checkin_flow import CheckInFlow
 from ptdesk.ui.dialogs.visit_dialogs import BookVisitDialog, VoidVisitDialog
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.record_models import CoverageTableModel, VisitTableModel
@@ -115,6 +119,13 @@ class PatientRecordView(QWidget):
                                              now=self._now)
         self._build_ui()
         self._connect()
+        # Check-in decides here too (issue 10): the same flow as the Today page.
+        self.check_in_flow: CheckInFlow | None = None
+        if auth is not None and runner is not None and auth.checkin is not None:
+            self.check_in_flow = CheckInFlow(
+                auth.checkin, runner, self, today=self._today, now=self._now,
+                show=self._show_outcome,
+                on_checked_in=lambda _r: self.sig_record_changed.emit())
 
     def _build_ui(self) -> None:
         self.back_button = QPushButton("← Back to results")
@@ -214,6 +225,9 @@ class PatientRecordView(QWidget):
             visit_bar.addWidget(b)
             b.setVisible(self.panel is not None)
         visit_bar.addStretch(1)
+        self.outcome = StatusChip(icon=18)  # the check-in decision in one line
+        self.outcome.setObjectName("checkInOutcome")
+        self.outcome.setMinimumWidth(1)  # long words are elided (the tooltip has them all)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -229,6 +243,7 @@ class PatientRecordView(QWidget):
         rlay.addLayout(visit_bar)
         if self.estimates is not None and self.panel is None:
             rlay.addWidget(self.estimates)
+        rlay.addWidget(self.outcome)
         if self.panel is None:
             layout.addWidget(right, 1)
         else:
@@ -412,12 +427,16 @@ class PatientRecordView(QWidget):
 
     def _visit_action(self, action: str) -> None:
         visit = self.selected_visit()
+        if action == "check_in" and (visit is None or visit.status is not VisitStatus.BOOKED):
+            visit = self._todays_booked()  # Ctrl+I on the patient: today's visit
         if self._auth is None or self._runner is None or visit is None:
             return
         if visit.status is not VisitStatus.BOOKED:
             return
         api = self._auth.visits
-        if action == "check_in":
+        if action == "check_in" and self.check_in_flow is not None:
+            self.check_in_flow.run(visit.id)
+        elif action == "check_in":
             self._runner.submit(api.check_in, visit.id, self._now(), on_done=self._visit_done,
                                 on_error=self._failed)
         elif action == "cancel":
@@ -426,6 +445,18 @@ class PatientRecordView(QWidget):
         else:
             self._runner.submit(api.no_show, visit.id, on_done=self._visit_done,
                                 on_error=self._failed)
+
+    def _todays_booked(self) -> VisitInfo | None:
+        if self.record is None:
+            return None
+        today = self._today()
+        return next((v for v in self.record.upcoming_visits
+                     if v.visit_date == today and v.status is VisitStatus.BOOKED), None)
+
+    def _show_outcome(self, chip: StatusChipView | None, text: str) -> None:
+        self.outcome.set_chip(None if chip is None else replace(chip, text=text))
+        if chip is None:
+            self.outcome.set_chip(StatusChipView(Status.NOT_TRACKED, "", text))
 
     def void_visit(self) -> None:
         visit = self.selected_visit()

@@ -38,6 +38,7 @@ from ptdesk.services.patient_dtos import (
     PayerOption,
     ReferenceApi,
 )
+from ptdesk.ui.checkin_flow import CheckInFlow
 from ptdesk.ui.delegates.status_delegate import StatusDelegate
 from ptdesk.ui.dialogs.coverage_dialog import CoverageDialog, EndCoverageDialog
 from ptdesk.ui.dialogs.patient_dialog import PatientDialog
@@ -196,6 +197,7 @@ class PatientsPage(QWidget):
                                              reference=self._reference,
                                              estimates=self._estimates)
         self.stack = QStackedWidget()
+        self.search_panel = search_panel
         self.stack.addWidget(search_panel)
         self.stack.addWidget(self.record_view)
         outer = QVBoxLayout(self)
@@ -222,6 +224,33 @@ class PatientsPage(QWidget):
         )
         rv.sig_end_coverage_requested.connect(self._end_coverage)
         rv.sig_record_changed.connect(self._reopen)
+        self._connect_check_in()
+
+    def _connect_check_in(self) -> None:
+        """Ctrl+I in the lookup checks in the selected patient's visit today (issue 10),
+        through the same decision and override flow as Today and the record."""
+        auth = self._auth
+        self.check_in_flow: CheckInFlow | None = None
+        if auth is None or auth.checkin is None:
+            return
+        self.check_in_flow = CheckInFlow(
+            auth.checkin, self._runner, self, today=self._today, now=self._now,
+            show=lambda _chip, text: self.status_label.setText(text),
+            on_checked_in=lambda _r: self.refresh())
+        shortcut = QShortcut(QKeySequence("Ctrl+I"), self.search_panel)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.check_in_selected)
+
+    def check_in_selected(self) -> None:
+        auth, flow = self._auth, self.check_in_flow
+        value = self.table.currentIndex().data(PATIENT_ID_ROLE)
+        if auth is None or auth.checkin is None or flow is None or value is None:
+            return
+        self._runner.submit(auth.checkin.visit_today, int(value), self._today(),
+                            on_done=lambda vid: flow.run(vid) if vid is not None else
+                            self.status_label.setText("No visit to check in today for this "
+                                                      "patient: book one from the record."),
+                            on_error=self._failed)
 
     # ---- searching ----------------------------------------------------------------------
     def focus_search(self) -> None:

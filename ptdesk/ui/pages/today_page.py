@@ -6,6 +6,7 @@ previous day, the next day and today. Database work goes through the task runner
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import VisitView
+from ptdesk.services.authorization_dtos import StatusChipView, VisitView
+from ptdesk.services.checkin_dtos import CheckInApi
 from ptdesk.services.session_dtos import (
     SessionBillingApi,
     SessionContext,
@@ -33,6 +35,7 @@ from ptdesk.services.session_dtos import (
     TodayVisitRow,
     VisitsApi,
 )
+from ptdesk.ui.checkin_flow import CheckInFlow
 from ptdesk.ui.delegates.status_delegate import StatusDelegate
 from ptdesk.ui.dialogs.session_form import SessionForm
 from ptdesk.ui.models.today_model import (
@@ -49,6 +52,7 @@ from ptdesk.ui.models.today_model import (
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import DATE_FORMAT_QT, ROW_HEIGHT
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.status_chip import StatusChip
 
 
 class TodayPage(QWidget):
@@ -68,6 +72,7 @@ class TodayPage(QWidget):
         open_patient: Callable[[int], None] | None = None,
         change_token: Callable[[], int] | None = None,
         poll_ms: int = 5000,
+        checkin: CheckInApi | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,6 +88,10 @@ class TodayPage(QWidget):
         self.view: TodayView | None = None
         self._build_ui()
         self._connect()
+        # Check-in decides (go / warn / stop with an override reason): issue 10.
+        self.check_in_flow = None if checkin is None else CheckInFlow(
+            checkin, runner, self, today=today, now=now, show=self._show_outcome,
+            on_checked_in=lambda r: self._checked_in(r.visit))
         self.date_edit.setDate(_qdate(today()))  # loads the day
         # Another desk may check a patient in or book a visit: poll the shared change counter
         # (one row) and reload the day only when it moved.
@@ -176,6 +185,9 @@ class TodayPage(QWidget):
         actions.addWidget(self.session_button)
         actions.addWidget(self.patient_button)
         actions.addSpacing(12)
+        self.outcome = StatusChip(icon=18)  # the check-in decision in one line, own row
+        self.outcome.setObjectName("checkInOutcome")
+        self.outcome.setMinimumWidth(1)  # long words are elided (the tooltip has them all)
         actions.addWidget(self.message, 1)
         keys = QLabel("Enter open patient · Ctrl+I check in · Ctrl+R session · Alt+←/→ day")
         keys.setProperty("role", "hint")
@@ -185,6 +197,7 @@ class TodayPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.outcome)
         layout.addLayout(actions)
         self.setTabOrder(self.date_edit, self.table)
         self.setTabOrder(self.table, self.check_in_button)
@@ -303,13 +316,22 @@ class TodayPage(QWidget):
         if r.status is not VisitStatus.BOOKED:
             self._say(f"{r.patient_name} is already {r.status.label.lower()}.")
             return
+        self._keep_visit = r.visit_id
+        if self.check_in_flow is not None:
+            self.check_in_flow.run(r.visit_id)
+            return
         self._runner.submit(self._visits.check_in, r.visit_id, self._now(),
                             on_done=self._checked_in, on_error=self._failed)
 
+    def _show_outcome(self, chip: StatusChipView | None, text: str) -> None:
+        self.outcome.set_chip(None if chip is None else replace(chip, text=text))
+        self.message.setText("" if chip is not None else text)
+
     def _checked_in(self, view: VisitView) -> None:
-        row = self.model.row_of_visit(view.id)
-        name = self.model.row_at(row).patient_name if row is not None else "The patient"
-        self._say(f"✓ {name} checked in.")
+        if self.check_in_flow is None:
+            row = self.model.row_of_visit(view.id)
+            name = self.model.row_at(row).patient_name if row is not None else "The patient"
+            self._say(f"✓ {name} checked in.")
         self.sig_checked_in.emit(view)
         self.refresh()
 

@@ -28,8 +28,10 @@ from ptdesk.services.authorization_dtos import (
     RequestView,
     StatusChipView,
 )
+from ptdesk.services.checkin_dtos import PlanOfCareView
 from ptdesk.services.patient_dtos import CoverageInfo
 from ptdesk.ui.dialogs.authorization_dialog import AuthorizationDialog, EndAuthorizationDialog
+from ptdesk.ui.dialogs.plan_of_care_dialog import PlanOfCareDialog
 from ptdesk.ui.dialogs.renewal_dialog import (
     METHOD_WORDS,
     STATUS_WORDS,
@@ -41,6 +43,7 @@ from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, SURFACE
 from ptdesk.ui.widgets.authorization_card import AuthorizationCard, KxCard, LimitCard
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.plan_of_care_card import PlanOfCareCard
 from ptdesk.ui.widgets.status_chip import StatusChip, status_pixmap
 
 PANEL_KEY = "auth-panel"
@@ -178,6 +181,11 @@ class AuthorizationPanel(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.add_button)
         actions.addWidget(self.request_button)
+        self.plan_button = QPushButton("&Plan of care…")
+        self.plan_button.setToolTip("Record the plan of care: certification, recertification "
+                                    "and progress reports (Medicare rules)")
+        self.plan_button.setVisible(self._apis.plans is not None)
+        actions.addWidget(self.plan_button)
         actions.addStretch(1)
         top.addLayout(chip_row)
         top.addLayout(actions)
@@ -201,12 +209,17 @@ class AuthorizationPanel(QWidget):
         lay.setSpacing(10)
         lay.addWidget(self.header)
         lay.addWidget(self.message)
+        self.plans_box = QVBoxLayout()  # plan-of-care cards (issue 10)
+        self.plans_box.setSpacing(10)
+        lay.addLayout(self.plans_box)
         lay.addLayout(self.cards_box)
         lay.addWidget(self.requests_title)
         lay.addLayout(self.requests_box)
         lay.addStretch(1)
         self.add_button.clicked.connect(self.add_authorization)
         self.request_button.clicked.connect(lambda: self.request_extension(None))
+        self.plan_button.clicked.connect(lambda: self.edit_plan(None))
+        self.plan_cards: list[PlanOfCareCard] = []
 
     # ---- loading ------------------------------------------------------------------------
     def load(self, patient_id: int, coverages: tuple[CoverageInfo, ...] = ()) -> None:
@@ -221,6 +234,30 @@ class AuthorizationPanel(QWidget):
             return
         self._runner.submit(self._apis.panel.panel, self.patient_id, self._today(), self._now(),
                             on_done=self.show_panel, on_error=self._failed, key=PANEL_KEY)
+        if self._apis.plans is not None:
+            self._runner.submit(self._apis.plans.plans, self.patient_id, self._today(),
+                                on_done=self.show_plans, on_error=self._failed,
+                                key=PANEL_KEY + "-plans")
+
+    def show_plans(self, plans: tuple[PlanOfCareView, ...]) -> None:
+        """The current plan(s) of care as cards (older periods are history: not shown)."""
+        _clear(self.plans_box)
+        self.plan_cards = []
+        for plan in plans:
+            if not plan.current:
+                continue
+            card = PlanOfCareCard(plan)
+            card.sig_edit_requested.connect(self.edit_plan)
+            card.sig_recert_requested.connect(lambda v: self.edit_plan(v, recertify=True))
+            self.plan_cards.append(card)
+            self.plans_box.addWidget(card)
+
+    def edit_plan(self, plan: PlanOfCareView | None, *, recertify: bool = False) -> None:
+        if self._apis.plans is None or self.patient_id is None:
+            return
+        self._changed(PlanOfCareDialog.ask(self, self._apis.plans, self._runner, self._today(),
+                                           self.patient_id, self.coverages, plan,
+                                           recertify=recertify))
 
     def show_panel(self, view: PanelView) -> None:
         self.view = view

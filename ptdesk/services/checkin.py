@@ -1,0 +1,208 @@
+"""Check-in (issue 10 item 1): decide go / warn / stop for one visit, check it in, and keep
+every stop a person overrode (reason, by, when) with the visit.
+
+The decision is `domain.checkin.decide_check_in` over the parts of the visit's coverage, built
+exactly as the patient's panel builds them (`domain.patient_status.patient_panel` on the
+patient's visits), plus the plan of care that speaks for today. Checking in re-decides inside
+the same transaction, so a stop cannot slip through between the screen and the save.
+
+Times: `at` is the desk's aware clock; it is stored in UTC and read back aware (SQLite keeps
+the naive UTC value, PostgreSQL a timestamptz), then shown in the desk's local time.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ptdesk.domain.checkin import CheckInDecision, Outcome, decide_check_in
+from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.overrides import OverrideDraft, OverrideKind, OverrideReason, check_override
+from ptdesk.domain.patient_status import CoverageRule, patient_panel
+from ptdesk.domain.payers import PayerKind, VisitStatus
+from ptdesk.domain.status import Status
+from ptdesk.domain.visit_allocation import USED_STATUSES
+from ptdesk.services.auth_records import load_patient, patient_records, refresh_patient
+from ptdesk.services.authorization_dtos import StatusChipView
+from ptdesk.services.checkin_dtos import (
+    CheckInResult,
+    CheckInStopped,
+    CheckInView,
+    FindingView,
+    OverrideView,
+)
+from ptdesk.services.status_inputs import chip, kx_input, visit_limit
+from ptdesk.services.patient_dtos import display_name
+from ptdesk.services.plan_of_care import current_plans
+from ptdesk.services.status_settings import load_bands
+from ptdesk.services.visits import VisitNotFound, _view
+from ptdesk.storage.engine import session_scope
+from ptdesk.storage.models import AuthorizationRequest, Patient, Visit, VisitOverride
+
+_OUTCOME_STATUS = {Outcome.GO: Status.GREEN, Outcome.WARN: Status.YELLOW,
+                   Outcome.STOP: Status.RED}
+
+
+def to_utc(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("check-in times must be timezone-aware (ptdesk.app.clock.local_now)")
+    return at.astimezone(UTC)
+
+
+def from_stored(at: datetime) -> datetime:
+    """Aware, in the desk's local zone: SQLite hands back the naive UTC value."""
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone()
+
+
+def decide_visit(s: Session, visit: Visit, today: date) -> CheckInDecision:
+    """The decision for `visit` on `today`, from the same parts as the patient's panel."""
+    data = load_patient(s, visit.patient_id)
+    cov = data.coverage(visit.coverage_id) if visit.coverage_id is not None else None
+    if cov is None or cov.payer_kind is PayerKind.SELF_PAY:
+        return decide_check_in(today, self_pay=True)
+    bands = load_bands(s)
+    plans = [p.status for p in current_plans(s, today, bands, [visit.patient_id])
+             .get(visit.patient_id, ()) if p.plan.coverage_id in (None, cov.id)]
+    b = bands.for_payer(cov.payer_id)
+    rule = CoverageRule(cov.id, cov.payer_name, cov.requires_auth, b.status)
+    lim = visit_limit(cov)
+    kx = None
+    if cov.payer_kind is PayerKind.MEDICARE:
+        own = sum((data.amounts.get(v.visit_id, Decimal("0")) for v in data.visits
+                   if v.coverage_id == cov.id and v.day.year == today.year
+                   and v.status in USED_STATUSES), Decimal("0.00"))
+        kx = kx_input(cov, today.year, own)
+    pending = s.execute(
+        select(func.count(AuthorizationRequest.id))
+        .where(AuthorizationRequest.coverage_id == cov.id,
+               AuthorizationRequest.status.in_(("pending", "appealed")))).scalar_one()
+    records = [r for r in patient_records(data) if r.coverage_id == cov.id]
+    panel = patient_panel(today, records, data.visits, [rule], [lim] if lim else [], kx,
+                          kx_bands=b.kx,
+                          pending_request_coverages=frozenset({cov.id}) if pending else
+                          frozenset())
+    mine = next((v for v in data.visits if v.visit_id == visit.id), None)
+    return decide_check_in(
+        today, authorizations=panel.authorizations, limits=panel.limits, kx=panel.kx,
+        coverages=panel.coverages, plans=plans, codes=mine.codes if mine else ())
+
+
+def _view_of(visit: Visit, p: Patient, d: CheckInDecision) -> CheckInView:
+    st = _OUTCOME_STATUS[d.outcome]
+    h = d.headline
+    tip = " ".join(x for x in (h.sentence, h.next_step) if x)
+    return CheckInView(
+        visit.id, visit.patient_id, display_name(p.last_name, p.first_name, p.preferred_name),
+        p.chart_number, visit.visit_date, d.outcome, d.line,
+        tuple(FindingView(f.outcome, f.rule, f.subject, f.phrase, f.sentence, f.next_step)
+              for f in d.findings),
+        StatusChipView(st, st.icon_name, d.line, tip),
+        chip(d.status.status, d.status.reasons), d.stop_rules,
+    )
+
+
+def override_view(o: VisitOverride, v: Visit, p: Patient) -> OverrideView:
+    draft = OverrideDraft(o.reason, o.detail, o.by)
+    return OverrideView(
+        v.id, v.patient_id, display_name(p.last_name, p.first_name, p.preferred_name),
+        p.chart_number, v.visit_date, o.reason, draft.words(), o.detail, o.by,
+        from_stored(o.at), tuple(x for x in o.rules.split(" ") if x), o.words)
+
+
+class CheckInService:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+
+    def decide(self, visit_id: int, today: date) -> CheckInView:
+        with session_scope(self._factory) as s:
+            v, p = self._get(s, visit_id)
+            return _view_of(v, p, decide_visit(s, v, today))
+
+    def check_in(self, visit_id: int, at: datetime,
+                 override: OverrideDraft | None = None) -> CheckInResult:
+        """Check the visit in. A stop raises `CheckInStopped` unless `override` gives a reason
+        (checked by `domain.overrides.check_override`); `by` is typed at the desk until ptdesk
+        has accounts (the signed-in user then fills it)."""
+        when = to_utc(at)
+        clean = check_override(override) if override is not None else None
+        with session_scope(self._factory) as s:
+            v, p = self._get(s, visit_id)
+            if v.status is not VisitStatus.BOOKED:
+                raise ValidationErrors({"status": f"This visit is already "
+                                                  f"{v.status.label.lower()}."})
+            d = decide_visit(s, v, at.date())
+            view = _view_of(v, p, d)
+            ov: OverrideView | None = None
+            if d.outcome is Outcome.STOP:
+                if clean is None or clean.reason is None:
+                    raise CheckInStopped(view)
+                o = VisitOverride(visit_id=v.id, kind=OverrideKind.CHECK_IN, reason=clean.reason,
+                                  detail=clean.detail, by=clean.by, at=when,
+                                  rules=" ".join(d.stop_rules)[:200], words=d.line)
+                s.add(o)
+                s.flush()
+                ov = override_view(o, v, p)
+            v.status = VisitStatus.CHECKED_IN
+            v.checked_in_at = when
+            s.flush()
+            _, token = refresh_patient(s, v.patient_id)
+            s.refresh(v, ["authorization_id"])
+            return CheckInResult(_view(v, token), view, ov)
+
+    def overrides(self, start: date, end: date) -> tuple[OverrideView, ...]:
+        """Every overridden stop on visits dated start..end (inclusive), newest first."""
+        with session_scope(self._factory) as s:
+            rows = s.execute(
+                select(VisitOverride, Visit, Patient)
+                .join(Visit, Visit.id == VisitOverride.visit_id)
+                .join(Patient, Patient.id == Visit.patient_id)
+                .where(Visit.visit_date >= start, Visit.visit_date <= end)
+                .order_by(Visit.visit_date.desc(), VisitOverride.at.desc(), VisitOverride.id)
+            ).all()
+            return tuple(override_view(o, v, p) for o, v, p in rows)
+
+    def visit_today(self, patient_id: int, day: date) -> int | None:
+        """The patient's first booked visit on `day` (what Ctrl+I in the lookup checks in)."""
+        with session_scope(self._factory) as s:
+            return s.execute(
+                select(Visit.id).where(Visit.patient_id == patient_id, Visit.visit_date == day,
+                                       Visit.status == VisitStatus.BOOKED)
+                .order_by(Visit.scheduled_time, Visit.id).limit(1)).scalar_one_or_none()
+
+    def patient_overrides(self, patient_id: int) -> dict[int, OverrideView]:
+        """The patient's overridden visits, by visit id (the record's visits table)."""
+        with session_scope(self._factory) as s:
+            rows = s.execute(
+                select(VisitOverride, Visit, Patient)
+                .join(Visit, Visit.id == VisitOverride.visit_id)
+                .join(Patient, Patient.id == Visit.patient_id)
+                .where(Visit.patient_id == patient_id)).all()
+            return {v.id: override_view(o, v, p) for o, v, p in rows}
+
+    @staticmethod
+    def _get(s: Session, visit_id: int) -> tuple[Visit, Patient]:
+        v = s.get(Visit, visit_id)
+        if v is None:
+            raise VisitNotFound("This visit is no longer in the database.")
+        p = s.get(Patient, v.patient_id)
+        assert p is not None
+        return v, p
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday..Sunday of the week holding `day` (the board's "this week")."""
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+def at_risk_count(s: Session, start: date, end: date) -> int:
+    """Visits dated start..end whose stop was overridden (the board's count)."""
+    return int(s.execute(
+        select(func.count(VisitOverride.id)).join(Visit, Visit.id == VisitOverride.visit_id)
+        .where(Visit.visit_date >= start, Visit.visit_date <= end,
+               Visit.status.in_(tuple(USED_STATUSES)),
+               VisitOverride.kind == OverrideKind.CHECK_IN)).scalar_one())
+
+
+__all__ = ["CheckInService", "CheckInStopped", "OverrideReason", "at_risk_count", "week_of"]

@@ -1,0 +1,123 @@
+"""What the check-in service hands the screens: the decision in words, the overrides."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from ptdesk.domain.checkin import Outcome
+from ptdesk.domain.errors import DomainError
+from ptdesk.domain.overrides import OverrideDraft, OverrideReason
+from ptdesk.domain.status import Status
+from ptdesk.services.authorization_dtos import StatusChipView, VisitView
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    outcome: Outcome
+    rule: str
+    subject: str
+    phrase: str
+    sentence: str
+    next_step: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInView:
+    visit_id: int
+    patient_id: int
+    patient_name: str
+    chart_number: str
+    day: date
+    outcome: Outcome
+    line: str  # "Stop · Auth 123 (Aetna) expired yesterday: Get a new authorization ..."
+    findings: tuple[FindingView, ...]
+    chip: StatusChipView  # the outcome as colour + icon + words
+    patient_chip: StatusChipView  # the patient's status chip from the same evaluation
+    stop_rules: tuple[str, ...]
+
+    @property
+    def stopped(self) -> bool:
+        return self.outcome is Outcome.STOP
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideView:
+    visit_id: int
+    patient_id: int
+    patient_name: str
+    chart_number: str
+    day: date  # the visit's date
+    reason: OverrideReason
+    reason_words: str  # "Payer confirmed by phone: ref 12345"
+    detail: str
+    by: str
+    at: datetime  # aware, in the desk's local time
+    rules: tuple[str, ...]  # the stop rule ids overridden
+    words: str  # what the stop said
+
+
+class CheckInStopped(DomainError):
+    """The rules stop this check-in: it needs an override with a reason."""
+
+    def __init__(self, view: CheckInView) -> None:
+        super().__init__(view.line)
+        self.view = view
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInResult:
+    visit: VisitView
+    decision: CheckInView
+    override: OverrideView | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOfCareDraft:
+    patient_id: int
+    coverage_id: int | None
+    first_visit: date | None
+    plan_date: date | None
+    plan_end: date | None
+    certifier: str = ""
+    sent_on: date | None = None
+    signed_on: date | None = None
+    verbal_order_on: date | None = None
+    last_progress_report_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOfCareView:
+    plan_id: int
+    patient_id: int
+    coverage_id: int | None
+    payer_name: str
+    applies: bool  # Medicare, the payer's setting on, or no coverage named
+    draft: PlanOfCareDraft
+    recert_due: date
+    cert_due: date
+    treatment_days: int
+    visits_to_progress_report: int
+    recert_overdue: bool
+    chip: StatusChipView
+    reasons: tuple[tuple[Status, str, str], ...]  # (status, sentence, next step), worst first
+    next_step: str
+    current: bool  # the latest plan of its coverage (the one that speaks for today)
+
+
+class CheckInApi(Protocol):
+    def decide(self, visit_id: int, today: date) -> CheckInView: ...
+
+    def check_in(self, visit_id: int, at: datetime,
+                 override: OverrideDraft | None = None) -> CheckInResult: ...
+
+    def overrides(self, start: date, end: date) -> tuple[OverrideView, ...]: ...
+
+    def visit_today(self, patient_id: int, day: date) -> int | None: ...
+
+
+class PlanOfCareApi(Protocol):
+    def plans(self, patient_id: int, today: date) -> tuple[PlanOfCareView, ...]: ...
+
+    def save(self, plan_id: int | None, draft: PlanOfCareDraft,
+             today: date) -> PlanOfCareView: ...

@@ -1,0 +1,123 @@
+"""Check-in through the service on both backends: a stop needs a reason; the override (reason,
+by, when with the aware clock) round-trips; the plan of care stops a Medicare visit past its
+certification; the board counts visits treated at risk this week."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from ptdesk.app.clock import local_now
+from ptdesk.domain.checkin import Outcome, Rule
+from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.overrides import OverrideDraft, OverrideReason
+from ptdesk.domain.payers import VisitStatus
+from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
+from ptdesk.services.authorizations import AuthorizationService
+from ptdesk.services.board import BoardService
+from ptdesk.services.checkin import CheckInService, CheckInStopped, week_of
+from ptdesk.services.plan_of_care import PlanOfCareDraft, PlanOfCareService
+from ptdesk.services.visits import VisitService
+from tests.services.auth_fixtures import make_clinic
+
+
+def _expired_visit(factory: sessionmaker[Session], today: date) -> int:
+    c = make_clinic(factory)
+    AuthorizationService(factory).add(AuthorizationDraft(
+        c.coverage_id, today - timedelta(days=60), today - timedelta(days=1), 12, number="EXP"))
+    return VisitService(factory).book(VisitDraft(c.patient_id, today, c.coverage_id)).id
+
+
+def test_stop_then_override_round_trips(session_factory: sessionmaker[Session]) -> None:
+    now = local_now()
+    today = now.date()
+    vid = _expired_visit(session_factory, today)
+    svc = CheckInService(session_factory)
+    d = svc.decide(vid, today)
+    assert d.outcome is Outcome.STOP
+    assert d.stop_rules == (Rule.STOP_AUTH_EXPIRED,)
+    assert "expired yesterday" in d.line
+    with pytest.raises(CheckInStopped) as stopped:
+        svc.check_in(vid, now)
+    assert stopped.value.view.stopped
+    assert VisitService(session_factory).get(vid).status is VisitStatus.BOOKED
+    with pytest.raises(ValidationErrors) as bad:
+        svc.check_in(vid, now, OverrideDraft(OverrideReason.PHONE_CONFIRMED, "", "JD"))
+    assert "reference" in bad.value.errors["detail"]
+    r = svc.check_in(vid, now, OverrideDraft(OverrideReason.PHONE_CONFIRMED, " 12345 ", " JD "))
+    assert r.visit.status is VisitStatus.CHECKED_IN
+    assert r.override is not None
+    rows = svc.overrides(today - timedelta(days=7), today)
+    assert len(rows) == 1
+    o = rows[0]
+    assert (o.visit_id, o.reason, o.detail, o.by) == (vid, OverrideReason.PHONE_CONFIRMED,
+                                                       "12345", "JD")
+    assert o.reason_words == "Payer confirmed by phone: ref 12345"
+    assert o.rules == (Rule.STOP_AUTH_EXPIRED,)
+    # The aware clock, stored in UTC, reads back as the same instant (to the second).
+    assert o.at.tzinfo is not None
+    assert abs((o.at - now).total_seconds()) < 1
+    assert svc.patient_overrides(o.patient_id)[vid].by == "JD"
+    board = BoardService(session_factory).board(today, now.replace(tzinfo=None))
+    start, end = week_of(today)
+    assert start <= today <= end
+    assert board.at_risk_week == 1
+
+
+def test_go_needs_no_reason(session_factory: sessionmaker[Session]) -> None:
+    now = local_now()
+    today = now.date()
+    c = make_clinic(session_factory)
+    AuthorizationService(session_factory).add(AuthorizationDraft(
+        c.coverage_id, today - timedelta(days=5), today + timedelta(days=60), 20))
+    vid = VisitService(session_factory).book(VisitDraft(c.patient_id, today, c.coverage_id)).id
+    r = CheckInService(session_factory).check_in(vid, now)
+    assert r.decision.outcome is Outcome.GO
+    assert r.override is None
+    assert r.visit.status is VisitStatus.CHECKED_IN
+
+
+def test_naive_time_refused(session_factory: sessionmaker[Session]) -> None:
+    today = local_now().date()
+    vid = _expired_visit(session_factory, today)
+    with pytest.raises(ValueError, match="aware"):
+        CheckInService(session_factory).check_in(vid, datetime(2026, 3, 1, 9, 0))
+
+
+def test_medicare_recert_overdue_stops(session_factory: sessionmaker[Session]) -> None:
+    now = local_now()
+    today = now.date()
+    c = make_clinic(session_factory)
+    first = today - timedelta(days=95)
+    poc = PlanOfCareService(session_factory)
+    v = poc.save(None, PlanOfCareDraft(c.medicare_patient_id, c.medicare_coverage_id, first,
+                                       first, first + timedelta(days=120), "Dr Reyes",
+                                       first, first + timedelta(days=3)), today)
+    assert v.recert_due == first + timedelta(days=90)
+    assert v.recert_overdue
+    assert v.applies
+    assert v.current
+    assert "physician" in v.next_step
+    vid = VisitService(session_factory).book(
+        VisitDraft(c.medicare_patient_id, today, c.medicare_coverage_id)).id
+    d = CheckInService(session_factory).decide(vid, today)
+    assert d.outcome is Outcome.STOP
+    assert d.stop_rules == (Rule.STOP_RECERT_OVERDUE,)
+    board = BoardService(session_factory).board(today, now.replace(tzinfo=None))
+    steps = [p for p in board.plan_steps if p.patient_id == c.medicare_patient_id]
+    assert steps
+    assert "Recertification overdue" in steps[0].next_step
+    # A recertification is a new plan: the stop lifts.
+    poc.save(None, PlanOfCareDraft(c.medicare_patient_id, c.medicare_coverage_id,
+                                   today - timedelta(days=2), today - timedelta(days=2),
+                                   today + timedelta(days=60), "Dr Reyes",
+                                   today - timedelta(days=2), today - timedelta(days=1)), today)
+    assert CheckInService(session_factory).decide(vid, today).outcome is Outcome.GO
+
+
+def test_plan_validation(session_factory: sessionmaker[Session]) -> None:
+    c = make_clinic(session_factory)
+    with pytest.raises(ValidationErrors) as e:
+        PlanOfCareService(session_factory).save(
+            None, PlanOfCareDraft(c.patient_id, None, None, None, None), date(2026, 3, 1))
+    assert set(e.value.errors) == {"first_visit", "plan_date", "plan_end"}
