@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0009_checkin'
-down_revision: str | Sequence[str] | None = '0005_lookup_speed'
+down_revision: str | Sequence[str] | None = '0008_estimates_desk'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

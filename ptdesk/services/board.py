@@ -71,7 +71,7 @@ from ptdesk.services.authorization_dtos import (
 )
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.plan_of_care import current_plans
-from ptdesk.services.renewals import desk_now, domain_request, turnaround_of
+from ptdesk.services.renewals import domain_request, turnaround_of
 from ptdesk.services.status_inputs import chip, kx_input, medicare_coverage, visit_limit
 from ptdesk.services.status_settings import default_value, load_bands
 from ptdesk.storage.engine import session_scope
@@ -105,7 +105,6 @@ class BoardService:
         self._state: _State | None = None
 
     def board(self, today: date, now: datetime) -> BoardView:
-        now = desk_now(now)  # the window passes the aware clock; requests are naive local
         view = self._board(today, now)
         from ptdesk.services.checkin import at_risk_count, week_of
 

@@ -144,7 +144,7 @@ def add_check_in_showcase(factory: sessionmaker[Session], *, today: date,
     auth("CK0004", t, t + D(days=60), 12, state=AuthState.PENDING)  # pending only
     RenewalService(factory).create(RenewalRequestDraft(
         made["CK0004"][1], visits_requested=12, start_requested=t, end_requested=t + D(days=60),
-        sent_at=now().replace(tzinfo=None) - D(days=2)), now().replace(tzinfo=None))
+        sent_at=now() - D(days=2)), now())
     # CK0005: no authorization at all.
     auth("CK0006", t - D(days=20), t + D(days=70), 20,  # today's planned code not authorized
          codes=(AuthorizationCodeDraft("97110"), AuthorizationCodeDraft("97140")))

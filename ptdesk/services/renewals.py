@@ -55,25 +55,11 @@ def turnaround_of(days: int | None, hours: int | None) -> Turnaround:
     )
 
 
-def naive(at: datetime | None) -> datetime | None:
-    """The desk works in naive local time. PostgreSQL's `timestamptz` hands a naive value back
-    aware, in the session's time zone (the one it was read in): drop the zone again, so it
-    compares with the desk's `now` and reads the same as what was typed."""
-    return at.replace(tzinfo=None) if at is not None and at.tzinfo is not None else at
-
-
-def desk_now(now: datetime) -> datetime:
-    """The desk's clock (`app.clock.local_now`, aware) as the naive local time the requests are
-    compared in: comparing an aware `now` with a naive sent time raised TypeError on the board
-    and the panel as soon as one request was pending."""
-    return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
-
-
 def domain_request(r: AuthorizationRequest, payer_name: str = "") -> RenewalRequest:
     return RenewalRequest(
-        r.id, r.coverage_id, r.authorization_id, r.status, r.method, r.urgency, naive(r.sent_at),
+        r.id, r.coverage_id, r.authorization_id, r.status, r.method, r.urgency, r.sent_at,
         r.visits_requested, r.start_requested, r.end_requested, r.decided_on,
-        naive(r.appealed_at),
+        r.appealed_at,
         r.visits_approved, r.start_approved, r.end_approved, r.number_approved,
         r.denial_reason, payer_name, r.clinical_notes,
     )
@@ -84,7 +70,6 @@ def request_views(
     request_ids: Iterable[int] | None = None,
 ) -> tuple[RequestView, ...]:
     """Views of the given coverages' (or given) requests: open ones first, then newest."""
-    now = desk_now(now)
     q = (select(AuthorizationRequest, Coverage.patient_id, Patient.last_name,
                 Patient.first_name, Patient.preferred_name, Payer.name,
                 Payer.decision_days_standard, Payer.decision_hours_expedited,
@@ -102,10 +87,10 @@ def request_views(
         t = request_timeline(domain_request(r, payer), now, turnaround_of(days, hours))
         out.append(RequestView(
             r.id, pid, display_name(last, first, pref), r.coverage_id, payer,
-            r.authorization_id, number or "", r.status, r.method, r.urgency, naive(r.sent_at),
+            r.authorization_id, number or "", r.status, r.method, r.urgency, r.sent_at,
             r.visits_requested, r.start_requested, r.end_requested,
             tuple(c for c in r.codes_requested.split() if c), r.clinical_notes, r.decided_on,
-            naive(r.appealed_at), r.visits_approved, r.start_approved, r.end_approved,
+            r.appealed_at, r.visits_approved, r.start_approved, r.end_approved,
             r.number_approved, r.denial_reason, r.resulting_authorization_id, t.due_at,
             t.overdue, t.check_portal_at, t.check_portal_now, t.sentence, _draft(r),
         ))
@@ -119,7 +104,7 @@ def _draft(r: AuthorizationRequest) -> RenewalRequestDraft:
     return RenewalRequestDraft(
         r.coverage_id, r.authorization_id, r.method, r.urgency, r.visits_requested,
         r.start_requested, r.end_requested, tuple(c for c in r.codes_requested.split() if c),
-        r.clinical_notes, naive(r.sent_at),
+        r.clinical_notes, r.sent_at,
     )
 
 
