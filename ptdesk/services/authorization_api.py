@@ -29,6 +29,7 @@ from ptdesk.services.authorization_dtos import (
     VisitView,
 )
 from ptdesk.services.checkin_dtos import CheckInApi, PlanOfCareApi
+from ptdesk.services.visit_history import Correction, SessionOverride
 
 
 class PanelApi(Protocol):
@@ -72,7 +73,10 @@ class VisitsApi(Protocol):
 
     def check_in(self, visit_id: int, at: datetime) -> VisitView: ...
 
-    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView: ...
+    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft], *,
+                 diagnoses: Sequence[str] = (), reeval_reason: str = "",
+                 override: "SessionOverride | None" = None,
+                 correction: "Correction | None" = None) -> VisitView: ...
 
     def cancel(self, visit_id: int) -> VisitView: ...
 

@@ -14,6 +14,7 @@ from typing import Protocol
 from ptdesk.domain.auth_terms import AuthorizationTerms
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
 from ptdesk.services.authorization_dtos import ServiceLineDraft, StatusChipView, VisitView
+from ptdesk.services.visit_history import Correction, SessionOverride
 
 MAX_DAY_MINUTES = 24 * 60
 
@@ -151,7 +152,10 @@ class VisitsApi(Protocol):
 
     def check_in(self, visit_id: int, at: datetime) -> VisitView: ...
 
-    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView: ...
+    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft], *,
+                 diagnoses: Sequence[str] = (), reeval_reason: str = "",
+                 override: "SessionOverride | None" = None,
+                 correction: "Correction | None" = None) -> VisitView: ...
 
 
 # --- the Today page ---------------------------------------------------------------------

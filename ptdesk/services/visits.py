@@ -15,8 +15,9 @@ from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.services.auth_records import coverage_patient, refresh_patient
 from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft, VisitView
+from ptdesk.services.visit_history import Correction, SessionOverride, save_visit_content
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import Patient, ServiceLine, Visit
+from ptdesk.storage.models import Patient, Visit
 
 
 class VisitNotFound(DomainError):
@@ -53,8 +54,13 @@ class VisitService:
             v.checked_in_at = at
             return self._done(s, v)
 
-    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView:
-        """Completed with its service lines (replacing any); booked visits may skip check-in."""
+    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft], *,
+                 diagnoses: Sequence[str] = (), reeval_reason: str = "",
+                 override: SessionOverride | None = None,
+                 correction: Correction | None = None) -> VisitView:
+        """Completed with its service lines (replacing any); booked visits may skip check-in.
+        A completed visit is corrected only with `correction` (who, when, why): the previous
+        version is kept (services.visit_history)."""
         errors: dict[str, str] = {}
         for i, ln in enumerate(lines, 1):
             if not ln.code.strip():
@@ -66,14 +72,7 @@ class VisitService:
         with session_scope(self._factory) as s:
             v = self._get(s, visit_id, allow=(VisitStatus.BOOKED, VisitStatus.CHECKED_IN,
                                                VisitStatus.COMPLETED))
-            v.lines.clear()
-            s.flush()
-            v.lines = [
-                ServiceLine(line_no=i, code=ln.code.strip().upper(), units=ln.units,
-                            minutes=ln.minutes, assistant_minutes=ln.assistant_minutes,
-                            modifiers=ln.modifiers.strip(), allowed_amount=ln.allowed_amount)
-                for i, ln in enumerate(lines, 1)
-            ]
+            save_visit_content(s, v, lines, diagnoses, reeval_reason, override, correction)
             v.status = VisitStatus.COMPLETED
             return self._done(s, v)
 
@@ -129,5 +128,5 @@ def _view(v: Visit, token: int) -> VisitView:
         authorization_id=v.authorization_id,
         lines=tuple(ServiceLineDraft(ln.code, ln.units, ln.minutes, ln.assistant_minutes,
                                      ln.modifiers, ln.allowed_amount) for ln in v.lines),
-        void_reason=v.void_reason, change_token=token,
+        void_reason=v.void_reason, change_token=token, reeval_reason=v.reeval_reason,
     )

@@ -20,6 +20,7 @@ from ptdesk.storage.models.usage import (
     PatientChange,
     PeriodUsage,
 )
+from ptdesk.storage.models.visit_history import VisitDiagnosis, VisitVersion
 from ptdesk.storage.models.visits import ServiceLine, Visit
 
 __all__ = [
@@ -49,5 +50,7 @@ __all__ = [
     "ServiceLine",
     "StatusBandSetting",
     "Visit",
+    "VisitDiagnosis",
     "VisitOverride",
+    "VisitVersion",
 ]

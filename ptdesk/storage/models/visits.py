@@ -50,6 +50,8 @@ class Visit(Timestamps, Base):
     checked_in_at: Mapped[datetime | None] = mapped_column(Instant)
     void_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Why a re-evaluation (97164) was done (pt-rules F4): one of domain.visit_history's reasons.
+    reeval_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     lines: Mapped[list["ServiceLine"]] = relationship(
         back_populates="visit",
