@@ -32,9 +32,9 @@ from ptdesk.services.checkin_dtos import (
     FindingView,
     OverrideView,
 )
-from ptdesk.services.status_inputs import chip, kx_input, visit_limit
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.plan_of_care import current_plans
+from ptdesk.services.status_inputs import chip, kx_input, visit_limit
 from ptdesk.services.status_settings import load_bands
 from ptdesk.services.visits import VisitNotFound, _view
 from ptdesk.storage.engine import session_scope
