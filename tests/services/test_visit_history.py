@@ -51,11 +51,14 @@ def test_correction_keeps_the_old_version(session_factory: sessionmaker[Session]
     assert [ln.code for ln in h.current.lines] == ["97110"]
     assert h.current.diagnoses == ("M5450",)
     (old,) = h.versions
-    assert old.number == 1 and old.by == "JD" and old.why.startswith("Billed 3 units")
+    assert old.number == 1
+    assert old.by == "JD"
+    assert old.why.startswith("Billed 3 units")
     assert [(ln.code, ln.units, ln.minutes, ln.modifiers) for ln in old.content.lines] == [
         ("97110", 3, 38, "GP"), ("97140", 1, 10, "")]
     assert old.content.diagnoses == ("M5450", "M25561")
-    assert old.at.tzinfo is not None and old.at.astimezone(UTC) == at.astimezone(UTC).replace(
+    assert old.at.tzinfo is not None
+    assert old.at.astimezone(UTC) == at.astimezone(UTC).replace(
         microsecond=old.at.astimezone(UTC).microsecond)
     assert "97110: 3 → 2 units" in old.changes
     assert any("97140" in c and "removed" in c for c in old.changes)
@@ -69,7 +72,8 @@ def test_void_keeps_the_visit_and_it_counts_nowhere(
     svc = VisitService(session_factory)
     svc.complete(vid, [ServiceLineDraft("97110", 2, 30)])
     v = svc.void(vid, "Wrong patient")
-    assert v.status is VisitStatus.VOIDED and v.void_reason == "Wrong patient"
+    assert v.status is VisitStatus.VOIDED
+    assert v.void_reason == "Wrong patient"
     assert svc.get(vid).lines  # kept, not deleted
     card = PanelService(session_factory).panel(pid, TODAY, local_now()).authorizations[0]
     assert card.used == 0
@@ -80,7 +84,8 @@ def test_diagnoses_are_checked_with_words(session_factory: sessionmaker[Session]
     svc = VisitService(session_factory)
     with pytest.raises(ValidationErrors) as e:
         svc.complete(vid, [ServiceLineDraft("97110", 2, 30)], diagnoses=["M54.5", "M54.5Q"])
-    assert "category" in e.value.errors["diagnoses.1"] and "M54.50" in e.value.errors["diagnoses.1"]
+    assert "category" in e.value.errors["diagnoses.1"]
+    assert "M54.50" in e.value.errors["diagnoses.1"]
     assert "not a billable code" in e.value.errors["diagnoses.2"]
     assert VisitService(session_factory).get(vid).status is VisitStatus.BOOKED  # nothing saved
 
@@ -93,5 +98,7 @@ def test_session_override_is_stored_like_check_in(session_factory: sessionmaker[
     svc.complete(vid, [ServiceLineDraft("97110", 5, 75)], override=o)
     with session_scope(session_factory) as s:
         (row,) = s.execute(select(VisitOverride).where(VisitOverride.visit_id == vid)).scalars()
-        assert row.kind is OverrideKind.SESSION and row.rules == "MUE_EXCEEDED"
-        assert row.by == "JD" and row.detail.startswith("Payer allows")
+        assert row.kind is OverrideKind.SESSION
+        assert row.rules == "MUE_EXCEEDED"
+        assert row.by == "JD"
+        assert row.detail.startswith("Payer allows")
