@@ -24,6 +24,7 @@ from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Visit, VisitOverride
 from ptdesk.ui.dialogs.session_form import SessionForm
 from ptdesk.ui.dialogs.session_override import SessionOverrideDialog
+from ptdesk.ui.dialogs.visit_history_dialog import VisitHistoryDialog
 from ptdesk.ui.models.today_model import COL_PATIENT
 from ptdesk.ui.pages.today_page import TodayPage
 
@@ -159,3 +160,12 @@ def _body(qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Non
     assert old.why == "Minutes were 45, not 120"
     assert old.by == "JD"
     assert [(ln.code, ln.minutes) for ln in h.current.lines] == [("97110", 45)]
+
+    dialog = VisitHistoryDialog(h)
+    qtbot.addWidget(dialog)
+    dialog.resize(1280, 800)
+    dialog.show()
+    text = dialog.view.toPlainText()
+    assert "Minutes were 45, not 120" in text
+    assert "97110: 120 → 45 min" in text
+    shot(dialog, "visit_history")
