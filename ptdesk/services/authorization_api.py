@@ -29,7 +29,7 @@ from ptdesk.services.authorization_dtos import (
     VisitView,
 )
 from ptdesk.services.checkin_dtos import CheckInApi, PlanOfCareApi
-from ptdesk.services.visit_history import Correction, SessionOverride
+from ptdesk.services.visit_history import Correction, SessionOverride, VisitHistoryView
 
 
 class PanelApi(Protocol):
@@ -83,6 +83,8 @@ class VisitsApi(Protocol):
     def no_show(self, visit_id: int) -> VisitView: ...
 
     def void(self, visit_id: int, reason: str) -> VisitView: ...
+
+    def history(self, visit_id: int) -> "VisitHistoryView": ...
 
 
 class BoardApi(Protocol):

@@ -15,7 +15,13 @@ from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.services.auth_records import coverage_patient, refresh_patient
 from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft, VisitView
-from ptdesk.services.visit_history import Correction, SessionOverride, save_visit_content
+from ptdesk.services.visit_history import (
+    Correction,
+    SessionOverride,
+    VisitHistoryService,
+    VisitHistoryView,
+    save_visit_content,
+)
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
 
@@ -92,6 +98,10 @@ class VisitService:
             v.status = VisitStatus.VOIDED
             v.void_reason = reason.strip()[:200]
             return self._done(s, v)
+
+    def history(self, visit_id: int) -> VisitHistoryView:
+        """The visit's versions (issue 10 item 5), for the record's "History…"."""
+        return VisitHistoryService(self._factory).history(visit_id)
 
     def get(self, visit_id: int) -> VisitView:
         with session_scope(self._factory) as s:
