@@ -130,11 +130,13 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def build_settings_page() -> "QWidget":
         from ptdesk.services.clinic_details import ClinicDetailsService  # issue 11
         from ptdesk.services.fee_schedules import FeeScheduleService
+        from ptdesk.services.plan_of_care import PlanOfCareService
         from ptdesk.services.status_settings import StatusSettingsService
         from ptdesk.ui.pages.settings_page import SettingsPage
         from ptdesk.ui.pages.settings_tabs import SettingsTabs
 
-        return SettingsTabs(SettingsPage(StatusSettingsService(factory), runner),
+        return SettingsTabs(SettingsPage(StatusSettingsService(factory), runner,
+                                         plan_rules=PlanOfCareService(factory)),
                             ClinicDetailsService(factory), FeeScheduleService(factory), runner,
                             this_year=local_today().year)
 

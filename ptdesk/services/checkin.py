@@ -10,6 +10,7 @@ Times: `at` is the desk's aware clock; it is stored in UTC and read back aware (
 the naive UTC value, PostgreSQL a timestamptz), then shown in the desk's local time.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -38,7 +39,13 @@ from ptdesk.services.status_inputs import chip, kx_input, visit_limit
 from ptdesk.services.status_settings import load_bands
 from ptdesk.services.visits import VisitNotFound, _view
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import AuthorizationRequest, Patient, Visit, VisitOverride
+from ptdesk.storage.models import (
+    AuthorizationRequest,
+    Patient,
+    PlanOfCareRecord,
+    Visit,
+    VisitOverride,
+)
 
 _OUTCOME_STATUS = {Outcome.GO: Status.GREEN, Outcome.WARN: Status.YELLOW,
                    Outcome.STOP: Status.RED}
@@ -55,7 +62,42 @@ def from_stored(at: datetime) -> datetime:
     return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone()
 
 
-def decide_visit(s: Session, visit: Visit, today: date) -> CheckInDecision:
+@dataclass(frozen=True, slots=True)
+class VisitHead:
+    """What the decision needs of the visit, read in one row (the ORM's `get` of a visit,
+    its lines and its patient cost more than the rest of the decision)."""
+
+    id: int
+    patient_id: int
+    coverage_id: int | None
+    visit_date: date
+    status: VisitStatus
+    patient_name: str
+    chart_number: str
+    has_plans: bool  # any plan of care on file (else that query is skipped)
+    pending: bool  # a request awaiting the payer on the visit's coverage
+
+
+def visit_head(s: Session, visit_id: int) -> VisitHead:
+    plans = (select(func.count(PlanOfCareRecord.id))
+             .where(PlanOfCareRecord.patient_id == Visit.patient_id).scalar_subquery())
+    pending = (select(func.count(AuthorizationRequest.id))
+               .where(AuthorizationRequest.coverage_id == Visit.coverage_id,
+                      AuthorizationRequest.status.in_(("pending", "appealed")))
+               .scalar_subquery())
+    r = s.execute(
+        select(Visit.id, Visit.patient_id, Visit.coverage_id, Visit.visit_date, Visit.status,
+               Patient.last_name, Patient.first_name, Patient.preferred_name,
+               Patient.chart_number, plans, pending)
+        .join(Patient, Patient.id == Visit.patient_id).where(Visit.id == visit_id)
+    ).one_or_none()
+    if r is None:
+        raise VisitNotFound("This visit is no longer in the database.")
+    return VisitHead(r[0], r[1], r[2], r[3], r[4], display_name(r[5], r[6], r[7]), r[8],
+                     bool(r[9]), bool(r[10]))
+
+
+def decide_visit(s: Session, visit: VisitHead, today: date) -> CheckInDecision:
     """The decision for `visit` on `today`, from the same parts as the patient's panel."""
     data = load_patient(s, visit.patient_id)
     cov = data.coverage(visit.coverage_id) if visit.coverage_id is not None else None
@@ -63,7 +105,8 @@ def decide_visit(s: Session, visit: Visit, today: date) -> CheckInDecision:
         return decide_check_in(today, self_pay=True)
     bands = load_bands(s)
     plans = [p.status for p in current_plans(s, today, bands, [visit.patient_id])
-             .get(visit.patient_id, ()) if p.plan.coverage_id in (None, cov.id)]
+             .get(visit.patient_id, ()) if p.plan.coverage_id in (None, cov.id)
+             ] if visit.has_plans else []
     b = bands.for_payer(cov.payer_id)
     rule = CoverageRule(cov.id, cov.payer_name, cov.requires_auth, b.status)
     lim = visit_limit(cov)
@@ -73,10 +116,7 @@ def decide_visit(s: Session, visit: Visit, today: date) -> CheckInDecision:
                    if v.coverage_id == cov.id and v.day.year == today.year
                    and v.status in USED_STATUSES), Decimal("0.00"))
         kx = kx_input(cov, today.year, own)
-    pending = s.execute(
-        select(func.count(AuthorizationRequest.id))
-        .where(AuthorizationRequest.coverage_id == cov.id,
-               AuthorizationRequest.status.in_(("pending", "appealed")))).scalar_one()
+    pending = visit.pending
     records = [r for r in patient_records(data) if r.coverage_id == cov.id]
     panel = patient_panel(today, records, data.visits, [rule], [lim] if lim else [], kx,
                           kx_bands=b.kx,
@@ -88,13 +128,13 @@ def decide_visit(s: Session, visit: Visit, today: date) -> CheckInDecision:
         coverages=panel.coverages, plans=plans, codes=mine.codes if mine else ())
 
 
-def _view_of(visit: Visit, p: Patient, d: CheckInDecision) -> CheckInView:
+def _view_of(visit: VisitHead, d: CheckInDecision) -> CheckInView:
     st = _OUTCOME_STATUS[d.outcome]
     h = d.headline
     tip = " ".join(x for x in (h.sentence, h.next_step) if x)
     return CheckInView(
-        visit.id, visit.patient_id, display_name(p.last_name, p.first_name, p.preferred_name),
-        p.chart_number, visit.visit_date, d.outcome, d.line,
+        visit.id, visit.patient_id, visit.patient_name, visit.chart_number, visit.visit_date,
+        d.outcome, d.line,
         tuple(FindingView(f.outcome, f.rule, f.subject, f.phrase, f.sentence, f.next_step)
               for f in d.findings),
         StatusChipView(st, st.icon_name, d.line, tip),
@@ -116,8 +156,8 @@ class CheckInService:
 
     def decide(self, visit_id: int, today: date) -> CheckInView:
         with session_scope(self._factory) as s:
-            v, p = self._get(s, visit_id)
-            return _view_of(v, p, decide_visit(s, v, today))
+            head = visit_head(s, visit_id)
+            return _view_of(head, decide_visit(s, head, today))
 
     def check_in(self, visit_id: int, at: datetime,
                  override: OverrideDraft | None = None) -> CheckInResult:
@@ -131,8 +171,9 @@ class CheckInService:
             if v.status is not VisitStatus.BOOKED:
                 raise ValidationErrors({"status": f"This visit is already "
                                                   f"{v.status.label.lower()}."})
-            d = decide_visit(s, v, at.date())
-            view = _view_of(v, p, d)
+            head = visit_head(s, visit_id)
+            d = decide_visit(s, head, at.date())
+            view = _view_of(head, d)
             ov: OverrideView | None = None
             if d.outcome is Outcome.STOP:
                 if clean is None or clean.reason is None:

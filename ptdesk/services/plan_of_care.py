@@ -129,6 +129,26 @@ class PlanOfCareService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
 
+    def payer_rules(self, payer_id: int) -> tuple[bool, bool]:
+        """(on, always): whether the payer's plans of care are checked; Medicare always is."""
+        with session_scope(self._factory) as s:
+            p = s.get(Payer, payer_id)
+            if p is None:
+                raise ValidationErrors({"payer_id": "This payer is no longer in the database."})
+            always = p.kind is PayerKind.MEDICARE
+            return always or p.plan_of_care_rules, always
+
+    def set_payer_rules(self, payer_id: int, on: bool) -> tuple[bool, bool]:
+        """Turn Medicare's plan-of-care rules on or off for another payer (off by default)."""
+        with session_scope(self._factory) as s:
+            p = s.get(Payer, payer_id)
+            if p is None:
+                raise ValidationErrors({"payer_id": "This payer is no longer in the database."})
+            p.plan_of_care_rules = on
+            s.flush()
+            bump(s, ())  # every chip and the board follow (a change naming no patient)
+        return self.payer_rules(payer_id)
+
     def plans(self, patient_id: int, today: date) -> tuple[PlanOfCareView, ...]:
         """Every plan of the patient, the current ones first, newest first."""
         with session_scope(self._factory) as s:

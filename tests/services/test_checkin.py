@@ -121,3 +121,40 @@ def test_plan_validation(session_factory: sessionmaker[Session]) -> None:
         PlanOfCareService(session_factory).save(
             None, PlanOfCareDraft(c.patient_id, None, None, None, None), date(2026, 3, 1))
     assert set(e.value.errors) == {"first_visit", "plan_date", "plan_end"}
+
+
+def test_payer_setting_turns_the_plan_of_care_rules_on(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Another payer's plan of care is checked only when its setting is on (off by default);
+    Medicare's always is."""
+    now = local_now()
+    today = now.date()
+    c = make_clinic(session_factory)
+    AuthorizationService(session_factory).add(AuthorizationDraft(
+        c.coverage_id, today - timedelta(days=100), today + timedelta(days=60), 40))
+    first = today - timedelta(days=95)
+    poc = PlanOfCareService(session_factory)
+    plan = poc.save(None, PlanOfCareDraft(c.patient_id, c.coverage_id, first, first,
+                                          first + timedelta(days=120), "Dr Reyes", first,
+                                          first + timedelta(days=2)), today)
+    assert not plan.applies
+    vid = VisitService(session_factory).book(VisitDraft(c.patient_id, today, c.coverage_id)).id
+    svc = CheckInService(session_factory)
+    assert svc.decide(vid, today).outcome is Outcome.GO
+    assert poc.payer_rules(c.payer_id) == (False, False)
+    assert poc.set_payer_rules(c.payer_id, True) == (True, False)
+    assert svc.decide(vid, today).stop_rules == (Rule.STOP_RECERT_OVERDUE,)
+    medicare = poc.payer_rules(next(iter(_medicare_payer(session_factory))))
+    assert medicare == (True, True)
+
+
+def _medicare_payer(factory: sessionmaker[Session]) -> list[int]:
+    from sqlalchemy import select
+
+    from ptdesk.domain.payers import PayerKind
+    from ptdesk.storage.engine import session_scope
+    from ptdesk.storage.models import Payer
+
+    with session_scope(factory) as s:
+        return list(s.scalars(select(Payer.id).where(Payer.kind == PayerKind.MEDICARE)))

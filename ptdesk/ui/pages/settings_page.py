@@ -8,6 +8,7 @@ payer's own row. Problems (Yellow below Red, negative counts) show under the fie
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,6 +25,7 @@ from ptdesk.services.authorization_dtos import (
     BandSettingsDraft,
     BandSettingsView,
 )
+from ptdesk.services.checkin_dtos import PayerPlanRulesApi
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm
@@ -43,9 +45,11 @@ FIELDS = (
 
 class SettingsPage(QWidget):
     def __init__(self, settings: StatusSettingsApi, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 plan_rules: PayerPlanRulesApi | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._plan_rules = plan_rules
         self._runner = runner
         self.views: tuple[BandSettingsView, ...] = ()
         self.defaults: dict[str, BandDefaultView] = {}
@@ -81,6 +85,14 @@ class SettingsPage(QWidget):
         self.reset_button = QPushButton("Use &clinic settings")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Issue 10: Medicare's plan-of-care rules for another payer (off by default).
+        self.plan_rules = QCheckBox("Check this payer's plans of care with Medicare's rules "
+                                    "(certification, recertification, progress report)")
+        self.plan_rules.setToolTip("pt-rules F: certification within 30 days, recertification "
+                                   "at min(plan end, first visit + 90 days), a progress report "
+                                   "every 10 treatment days. Medicare always has them.")
+        self.plan_rules.setVisible(False)
+        self.plan_rules.clicked.connect(self._plan_rules_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.reset_button)
@@ -90,6 +102,7 @@ class SettingsPage(QWidget):
         right.addLayout(self.form)
         right.addLayout(buttons)
         right.addWidget(self.status)
+        right.addWidget(self.plan_rules)
         right.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.scopes)
@@ -149,6 +162,11 @@ class SettingsPage(QWidget):
                 f.set_value(int(value))
         self.reset_button.setVisible(v.payer_id is not None)
         self.reset_button.setEnabled(v.own)
+        self.plan_rules.setVisible(False)
+        if self._plan_rules is not None and v.payer_id is not None:
+            self._runner.submit(self._plan_rules.payer_rules, v.payer_id,
+                                on_done=self._show_plan_rules, on_error=self._failed,
+                                key="plan-rules")
         self.form.show_errors({})
         d = self.defaults
         self.status.setText(self._note + "Defaults: " + ", ".join(
@@ -156,6 +174,19 @@ class SettingsPage(QWidget):
             for k, label in FIELDS if k in d))
         self.status.setProperty("role", "hint")
         self._note = ""
+
+    def _show_plan_rules(self, state: tuple[bool, bool]) -> None:
+        on, always = state
+        self.plan_rules.setChecked(on)
+        self.plan_rules.setEnabled(not always)
+        self.plan_rules.setVisible(True)
+
+    def _plan_rules_clicked(self, checked: bool) -> None:
+        v = self.current()
+        if self._plan_rules is None or v is None or v.payer_id is None:
+            return
+        self._runner.submit(self._plan_rules.set_payer_rules, v.payer_id, checked,
+                            on_done=self._show_plan_rules, on_error=self._failed)
 
     def draft(self) -> BandSettingsDraft | dict[str, str]:
         errors: dict[str, str] = {}
