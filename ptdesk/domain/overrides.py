@@ -47,6 +47,7 @@ class OverrideKind(StrEnum):
     """Which decision was overridden (the session form's blocking findings may add one)."""
 
     CHECK_IN = "check_in"
+    SESSION = "session"  # errors the engine found when the visit was completed
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from ptdesk.services.authorization_dtos import (
     VisitView,
 )
 from ptdesk.services.checkin_dtos import CheckInApi, PlanOfCareApi
+from ptdesk.services.visit_history import Correction, SessionOverride, VisitHistoryView
 
 if TYPE_CHECKING:
     from ptdesk.services.booking import BookingApi
@@ -75,13 +76,18 @@ class VisitsApi(Protocol):
 
     def check_in(self, visit_id: int, at: datetime) -> VisitView: ...
 
-    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView: ...
+    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft], *,
+                 diagnoses: Sequence[str] = (), reeval_reason: str = "",
+                 override: "SessionOverride | None" = None,
+                 correction: "Correction | None" = None) -> VisitView: ...
 
     def cancel(self, visit_id: int) -> VisitView: ...
 
     def no_show(self, visit_id: int) -> VisitView: ...
 
     def void(self, visit_id: int, reason: str) -> VisitView: ...
+
+    def history(self, visit_id: int) -> "VisitHistoryView": ...
 
 
 class BoardApi(Protocol):

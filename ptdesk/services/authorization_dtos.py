@@ -353,6 +353,7 @@ class VisitView:
     lines: tuple[ServiceLineDraft, ...]
     void_reason: str
     change_token: int
+    reeval_reason: str = ""  # why a re-evaluation (97164) was done (pt-rules F4)
 
 
 # --- the practice board -------------------------------------------------------------------

@@ -23,12 +23,14 @@ from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.session_dtos import (
     CodeOption,
+    DiagnosisCheck,
     PreviewFinding,
     PreviewLine,
     SessionContext,
     SessionPreview,
     SessionRow,
 )
+from ptdesk.services.visit_history import diagnoses_of
 from ptdesk.services.visits import VisitNotFound
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
@@ -101,18 +103,47 @@ class SessionBillingService:
                 day=v.visit_date, status=v.status, payer_name=payer_name, payer_kind=kind,
                 unit_method=method or default_unit_method(kind), provider_name=provider,
                 ytd_allowed_before=ytd, authorization=terms, visit_number=number, rows=rows,
+                diagnoses=diagnoses_of(s, v.id), reeval_reason=v.reeval_reason,
             )
 
     # ---- the preview -------------------------------------------------------------------------
     def preview(self, context: SessionContext, rows: Sequence[SessionRow | None],
-                tie_preference: tuple[str, ...] = ()) -> SessionPreview:
+                tie_preference: tuple[str, ...] = (),
+                reeval_reason: str | None = None) -> SessionPreview:
         """Rows as typed (None for a row not filled in or not valid yet: it is skipped, and the
-        others keep their row numbers)."""
-        return preview_lines(self.rules, context, rows, tie_preference)
+        others keep their row numbers). `reeval_reason` "" = asked, none chosen (pt-rules F4)."""
+        return preview_lines(self.rules, context, rows, tie_preference, reeval_reason)
+
+    def search_diagnoses(self, day: date, text: str) -> tuple[tuple[str, str], ...]:
+        from ptdesk.domain.diagnoses import search
+        from ptdesk.services.visit_history import code_set_for
+
+        return tuple(search(code_set_for(day), text))
+
+    def check_diagnoses(self, day: date, typed: Sequence[str]) -> DiagnosisCheck:
+        from ptdesk.domain.diagnoses import normalise, problem, set_for
+        from ptdesk.storage.icd10_files import shipped_sets
+
+        codes, stale = set_for(shipped_sets(), day)
+        if codes is None:
+            return DiagnosisCheck((), {"diagnoses": "No ICD-10-CM code set is loaded."}, "", True)
+        ok: list[tuple[str, str]] = []
+        errors: dict[str, str] = {}
+        for i, t in enumerate(x for x in typed if x.strip()):
+            c = normalise(t)
+            why = problem(c, codes)
+            if why is None and any(c == k for k, _d in ok):
+                why = f"{t.strip()} is already on the visit."
+            if why is None:
+                ok.append((c, codes.codes[c]))
+            else:
+                errors[f"diagnoses.{i + 1}"] = why
+        return DiagnosisCheck(tuple(ok), errors, codes.name, stale)
 
 
 def preview_lines(rules: RuleSet, context: SessionContext, rows: Sequence[SessionRow | None],
-                  tie_preference: tuple[str, ...] = ()) -> SessionPreview:
+                  tie_preference: tuple[str, ...] = (),
+                  reeval_reason: str | None = None) -> SessionPreview:
     kept: list[int] = []
     lines: list[ServiceLine] = []
     first_row: dict[str, int] = {}
@@ -126,7 +157,7 @@ def preview_lines(rules: RuleSet, context: SessionContext, rows: Sequence[Sessio
     result = evaluate_visit(
         VisitInput(context.day, context.payer_kind, context.unit_method, tuple(lines),
                    context.ytd_allowed_before, context.authorization, context.visit_number,
-                   tie_preference),
+                   tie_preference, reeval_reason),
         rules,
     )
     out: list[PreviewLine] = []

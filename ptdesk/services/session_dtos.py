@@ -14,6 +14,7 @@ from typing import Protocol
 from ptdesk.domain.auth_terms import AuthorizationTerms
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
 from ptdesk.services.authorization_dtos import ServiceLineDraft, StatusChipView, VisitView
+from ptdesk.services.visit_history import Correction, SessionOverride
 
 MAX_DAY_MINUTES = 24 * 60
 
@@ -49,6 +50,8 @@ class SessionContext:
     visit_number: int | None = None  # this visit's number within the authorization
     # The lines already recorded (a completed visit reopened), as the form's rows.
     rows: tuple["SessionRow", ...] = ()
+    diagnoses: tuple[str, ...] = ()  # ICD-10-CM, no dot, primary first
+    reeval_reason: str = ""  # domain.visit_history.ReevalReason value, "" when none
 
     @property
     def method_label(self) -> str:
@@ -87,6 +90,17 @@ class PreviewLine:
     def draft(self) -> ServiceLineDraft:
         return ServiceLineDraft(self.code, self.units or 0, self.minutes, self.assistant_minutes,
                                 self.modifiers_text, self.allowed_amount)
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisCheck:
+    """Codes typed on a visit, as the picker says them: known ones with their description, and
+    what is wrong with the others, by position ("diagnoses.2")."""
+
+    codes: tuple[tuple[str, str], ...]  # (code without dot, description), primary first
+    errors: dict[str, str]
+    set_name: str
+    out_of_date: bool  # the set is not the one in force on the date of service
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +156,12 @@ class SessionBillingApi(Protocol):
 
     def preview(
         self, context: SessionContext, rows: Sequence["SessionRow | None"],
-        tie_preference: tuple[str, ...] = (),
+        tie_preference: tuple[str, ...] = (), reeval_reason: str | None = None,
     ) -> SessionPreview: ...
+
+    def search_diagnoses(self, day: date, text: str) -> tuple[tuple[str, str], ...]: ...
+
+    def check_diagnoses(self, day: date, typed: Sequence[str]) -> DiagnosisCheck: ...
 
 
 class VisitsApi(Protocol):
@@ -151,7 +169,10 @@ class VisitsApi(Protocol):
 
     def check_in(self, visit_id: int, at: datetime) -> VisitView: ...
 
-    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView: ...
+    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft], *,
+                 diagnoses: Sequence[str] = (), reeval_reason: str = "",
+                 override: "SessionOverride | None" = None,
+                 correction: "Correction | None" = None) -> VisitView: ...
 
 
 # --- the Today page ---------------------------------------------------------------------

@@ -17,9 +17,16 @@ from ptdesk.domain.permissions import Permission
 from ptdesk.services.access import require
 from ptdesk.services.auth_records import coverage_patient, refresh_patient
 from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft, VisitView
+from ptdesk.services.visit_history import (
+    Correction,
+    SessionOverride,
+    VisitHistoryService,
+    VisitHistoryView,
+    save_visit_content,
+)
 from ptdesk.storage.concurrency import retry_conflicts
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import Patient, ServiceLine, Visit
+from ptdesk.storage.models import Patient, Visit
 
 
 class VisitNotFound(DomainError):
@@ -59,8 +66,13 @@ class VisitService:
             return self._done(s, v)
 
     @retry_conflicts
-    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft]) -> VisitView:
-        """Completed with its service lines (replacing any); booked visits may skip check-in."""
+    def complete(self, visit_id: int, lines: Sequence[ServiceLineDraft], *,
+                 diagnoses: Sequence[str] = (), reeval_reason: str = "",
+                 override: SessionOverride | None = None,
+                 correction: Correction | None = None) -> VisitView:
+        """Completed with its service lines (replacing any); booked visits may skip check-in.
+        A completed visit is corrected only with `correction` (who, when, why): the previous
+        version is kept (services.visit_history). Only a therapist completes a session."""
         require(Permission.COMPLETE_SESSION)
         errors: dict[str, str] = {}
         for i, ln in enumerate(lines, 1):
@@ -73,14 +85,7 @@ class VisitService:
         with session_scope(self._factory) as s:
             v = self._get(s, visit_id, allow=(VisitStatus.BOOKED, VisitStatus.CHECKED_IN,
                                                VisitStatus.COMPLETED))
-            v.lines.clear()
-            s.flush()
-            v.lines = [
-                ServiceLine(line_no=i, code=ln.code.strip().upper(), units=ln.units,
-                            minutes=ln.minutes, assistant_minutes=ln.assistant_minutes,
-                            modifiers=ln.modifiers.strip(), allowed_amount=ln.allowed_amount)
-                for i, ln in enumerate(lines, 1)
-            ]
+            save_visit_content(s, v, lines, diagnoses, reeval_reason, override, correction)
             v.status = VisitStatus.COMPLETED
             return self._done(s, v)
 
@@ -102,6 +107,10 @@ class VisitService:
             v.status = VisitStatus.VOIDED
             v.void_reason = reason.strip()[:200]
             return self._done(s, v)
+
+    def history(self, visit_id: int) -> VisitHistoryView:
+        """The visit's versions (issue 10 item 5), for the record's "History…"."""
+        return VisitHistoryService(self._factory).history(visit_id)
 
     def get(self, visit_id: int) -> VisitView:
         with session_scope(self._factory) as s:
@@ -139,5 +148,5 @@ def _view(v: Visit, token: int) -> VisitView:
         authorization_id=v.authorization_id,
         lines=tuple(ServiceLineDraft(ln.code, ln.units, ln.minutes, ln.assistant_minutes,
                                      ln.modifiers, ln.allowed_amount) for ln in v.lines),
-        void_reason=v.void_reason, change_token=token,
+        void_reason=v.void_reason, change_token=token, reeval_reason=v.reeval_reason,
     )

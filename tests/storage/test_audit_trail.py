@@ -162,9 +162,13 @@ def test_a_downgrade_refuses_to_drop_users_or_the_trail(
     revision = current_revision(engine)
     count = len(_trail(session_factory))
     cfg = alembic_config()
-    with migration_connection(engine) as conn:
-        cfg.attributes["connection"] = conn
-        with pytest.raises(MigrationRefused, match="audit_entries holds rows"):
+    def downgrade() -> None:
+        with migration_connection(engine) as conn:
+            cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0008_estimates_desk")
+
+    # the refusal leaves the whole downgrade (every step above 0011 too) rolled back
+    with pytest.raises(MigrationRefused, match="audit_entries holds rows"):
+        downgrade()
     assert current_revision(engine) == revision
     assert len(_trail(session_factory)) == count

@@ -94,6 +94,7 @@ class VisitCalc:
         "merged",
         "out",
         "policy",
+        "reeval_reason",
         "rules",
         "tables",
         "visit_number",
@@ -112,8 +113,12 @@ class VisitCalc:
         ytd: Decimal | None,
         auth: AuthorizationTerms | None,
         visit_number: int | None,
+        reeval_reason: str | None = None,
     ) -> None:
         self.day = day
+        # Why a re-evaluation (97164) was done: None = not asked (the audit's files do not
+        # carry it), "" = asked and not given.
+        self.reeval_reason = reeval_reason
         self.policy = policy
         self.tables = tables
         self.rules: RuleSet = tables.rules

@@ -13,6 +13,7 @@ from ptdesk.domain.billing.findings import (
     SRC_CQ,
     SRC_GP,
     SRC_KX,
+    SRC_REEVAL,
     SRC_UNITS_AMA,
     SRC_UNITS_CMS,
     RuleId,
@@ -132,3 +133,22 @@ def _modifiers_billed(v: VisitCalc, k: int, findings: list[FindingT]) -> None:
                 "therapy; a PT plan of care uses GP (and CQ for an assistant)."
             )
             findings.append((RuleId.MODIFIER_UNEXPECTED, W, code, msg, SRC_GP, version, line_no))
+
+
+REEVALUATION = "97164"
+
+
+def reevaluation_reason(v: VisitCalc, findings: list[FindingT]) -> None:
+    """A re-evaluation (97164) billed without the significant change that justifies it: new
+    clinical findings, a significant change in condition or failure to respond to treatment
+    (pt-rules F4). Only where the reason is asked (the session form); the audit's files do not
+    carry it."""
+    if v.reeval_reason is None or v.reeval_reason.strip():
+        return
+    for m in v.merged:
+        if m.code == REEVALUATION:
+            findings.append((
+                RuleId.REEVAL_REASON_MISSING, E, m.code,
+                "Re-evaluation (97164) is not routine: say which significant change justifies "
+                "it (new clinical findings, a significant change in condition, or no response "
+                "to treatment).", SRC_REEVAL, "", m.input_lines[0]))

@@ -67,6 +67,7 @@ RULES: tuple[Rule, ...] = (
     edit_checks.mue,
     edit_checks.ncci,
     edit_checks.authorization,
+    checks.reevaluation_reason,
 )
 
 _ZERO = Decimal(0)
@@ -145,6 +146,7 @@ class Evaluator:
         auth: AuthorizationTerms | None = None,
         visit_number: int | None = None,
         tie_preference: tuple[str, ...] = (),
+        reeval_reason: str | None = None,
     ) -> Outcome:
         rules = self.rules
         policy = rules.policies[payer]
@@ -192,7 +194,7 @@ class Evaluator:
         if policy.needs_kx and ytd is not None:
             ytd_after = self._add_kx(out, ytd, day.year, findings)
         v = VisitCalc(day, policy, self.tables, merged, out, owner, alloc, ytd, auth,
-                      visit_number)
+                      visit_number, reeval_reason)
         over = under = 0
         for k, m in enumerate(merged):
             if m.info is not None and m.billed_units is not None:

@@ -43,6 +43,8 @@ class VisitInput:
     visit_number: int | None = None  # this visit's number within the authorization
     # Codes the therapist prefers when CMS lets them choose (equal remainders), first = most.
     tie_preference: tuple[str, ...] = ()
+    # Why a re-evaluation (97164) is done (pt-rules F4); None = not asked, "" = not given.
+    reeval_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ def evaluate_visit(visit: VisitInput, rules: RuleSet) -> VisitResult:
         visit.authorization,
         visit.visit_number,
         visit.tie_preference,
+        visit.reeval_reason,
     )
     return VisitResult(
         lines=tuple(BilledLine(*b) for b in res.lines),

@@ -27,6 +27,7 @@ class RuleId(StrEnum):
     UNKNOWN_CODE = "UNKNOWN_CODE"
     INVALID_ROW = "INVALID_ROW"
     VISIT_ROWS_NOT_CONTIGUOUS = "VISIT_ROWS_NOT_CONTIGUOUS"
+    REEVAL_REASON_MISSING = "REEVAL_REASON_MISSING"
 
 
 # Where each kind of rule comes from (pt-rules.md section and its primary source).
@@ -40,6 +41,7 @@ SRC_MUE = "CMS practitioner MUE table (pt-rules E)"
 SRC_PFS = "CMS PFS national RVU file, status code (pt-rules I2)"
 SRC_AUTH = "Payer authorization on file"
 SRC_CODES = "ptdesk code catalogue (pt-rules A)"
+SRC_REEVAL = "CMS Pub 100-02 Ch. 15 §220.3 C: re-evaluation is not routine (pt-rules F4)"
 SRC_INPUT = "Audit input file"
 
 

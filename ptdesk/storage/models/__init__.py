@@ -21,6 +21,7 @@ from ptdesk.storage.models.usage import (
     PatientChange,
     PeriodUsage,
 )
+from ptdesk.storage.models.visit_history import VisitDiagnosis, VisitVersion
 from ptdesk.storage.models.visits import ServiceLine, Visit
 
 __all__ = [
@@ -52,5 +53,7 @@ __all__ = [
     "StatusBandSetting",
     "User",
     "Visit",
+    "VisitDiagnosis",
     "VisitOverride",
+    "VisitVersion",
 ]

@@ -53,6 +53,8 @@ class Visit(Timestamps, Base):
     # Booked although the authorization or plan-year limit will not cover it (issue 10 #2):
     # why, in the desk's words ("past the authorization's 12 visits"); "" = booked covered.
     outside_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Why a re-evaluation (97164) was done (pt-rules F4): one of domain.visit_history's reasons.
+    reeval_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     lines: Mapped[list["ServiceLine"]] = relationship(
         back_populates="visit",

@@ -38,45 +38,13 @@ _HINTS = {
 }
 
 
-class OverrideDialog(SavingDialog):
-    def __init__(
-        self,
-        api: CheckInApi,
-        runner: TaskRunner,
-        view: CheckInView,
-        now: Callable[[], datetime],
-        by: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
+class ReasonDialog(SavingDialog):
+    """The override's reason, detail and "By" (one dialog for every decision overridden: the
+    check-in's stop and the session form's errors); subclasses give the intro and the save."""
+
+    def __init__(self, intro: QWidget, save_text: str, by: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._api = api
-        self._runner = runner
-        self._view = view
-        self._now = now
-        self.result_value: CheckInResult | None = None
-        self.setWindowTitle("Check in over a stop")
-
-        intro = QWidget()
-        box = QVBoxLayout(intro)
-        box.setContentsMargins(0, 0, 0, 4)
-        who = QLabel(f"<b>{view.patient_name}</b> · chart {view.chart_number}")
-        stops = [f for f in view.findings if f.outcome is Outcome.STOP]
-        head = stops[0] if stops else view.findings[0]
-        # The chip carries the short words; the sentences and the next step wrap below it.
-        self.stop_chip = StatusChip(replace(view.chip, text=f"{view.outcome.label} · "
-                                            f"{head.subject} {head.phrase}"), icon=18, bold=True)
-        detail = QLabel(" ".join(f.sentence for f in stops) or view.line)
-        detail.setWordWrap(True)
-        step = QLabel(f"Next: {head.next_step}" if head.next_step else "")
-        step.setWordWrap(True)
-        step.setStyleSheet("font-weight: 600;")
-        ask = QLabel("The visit will probably not be paid. Check in anyway only for one of "
-                     "these reasons; it is kept with the visit and counted on the board.")
-        ask.setWordWrap(True)
-        ask.setProperty("role", "hint")
-        for w in (who, self.stop_chip, detail, step, ask):
-            box.addWidget(w)
-
         self.group = QButtonGroup(self)
         self.reason_box = QWidget()
         rb = QVBoxLayout(self.reason_box)
@@ -110,7 +78,7 @@ class OverrideDialog(SavingDialog):
         lay = self.layout()
         assert lay is not None
         lay.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        self.save_button.setText("Check &in at risk")
+        self.save_button.setText(save_text)
         self._reason_changed()
         next(iter(self.radios.values())).setFocus()
 
@@ -143,6 +111,51 @@ class OverrideDialog(SavingDialog):
         except ValidationErrors as e:
             return e.errors
         return {}
+
+
+class OverrideDialog(ReasonDialog):
+    """Check in over a stop."""
+
+    def __init__(
+        self,
+        api: CheckInApi,
+        runner: TaskRunner,
+        view: CheckInView,
+        now: Callable[[], datetime],
+        by: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        self._api = api
+        self._runner = runner
+        self._view = view
+        self._now = now
+        self.result_value: CheckInResult | None = None
+        super().__init__(self._check_in_intro(view), "Check &in at risk", by, parent)
+        self.setWindowTitle("Check in over a stop")
+
+    def _check_in_intro(self, view: CheckInView) -> QWidget:
+        intro = QWidget()
+        box = QVBoxLayout(intro)
+        box.setContentsMargins(0, 0, 0, 4)
+        who = QLabel(f"<b>{view.patient_name}</b> · chart {view.chart_number}")
+        stops = [f for f in view.findings if f.outcome is Outcome.STOP]
+        head = stops[0] if stops else view.findings[0]
+        # The chip carries the short words; the sentences and the next step wrap below it.
+        self.stop_chip = StatusChip(replace(view.chip, text=f"{view.outcome.label} · "
+                                            f"{head.subject} {head.phrase}"), icon=18, bold=True)
+        detail = QLabel(" ".join(f.sentence for f in stops) or view.line)
+        detail.setWordWrap(True)
+        step = QLabel(f"Next: {head.next_step}" if head.next_step else "")
+        step.setWordWrap(True)
+        step.setStyleSheet("font-weight: 600;")
+        ask = QLabel("The visit will probably not be paid. Check in anyway only for one of "
+                     "these reasons; it is kept with the visit and counted on the board.")
+        ask.setWordWrap(True)
+        ask.setProperty("role", "hint")
+        for w in (who, self.stop_chip, detail, step, ask):
+            box.addWidget(w)
+
+        return intro
 
     def _save_clicked(self) -> None:
         errors = self.errors()

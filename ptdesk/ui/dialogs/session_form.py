@@ -11,6 +11,8 @@ selected row, Ctrl+Enter saves, Esc cancels (asking first when something was typ
 """
 
 import time as _time
+from collections.abc import Callable
+from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import (
@@ -46,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
-from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.services.authorization_dtos import VisitView
 from ptdesk.services.session_dtos import (
     SessionBillingApi,
@@ -54,6 +56,9 @@ from ptdesk.services.session_dtos import (
     SessionPreview,
     VisitsApi,
 )
+from ptdesk.services.visit_history import Correction, SessionOverride
+from ptdesk.ui.dialogs.session_facts import REEVALUATION, VisitFacts
+from ptdesk.ui.dialogs.session_override import SessionOverrideDialog, blocking, errors_words
 from ptdesk.ui.models.session_lines_model import (
     COL_ASSIST,
     COL_CODE,
@@ -176,8 +181,11 @@ class SessionForm(QDialog):
         runner: TaskRunner,
         context: SessionContext,
         parent: QWidget | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
+        # The desk's aware clock (app.clock.local_now), for the override's and correction's time.
+        self._now = now or (lambda: datetime.now().astimezone())
         self._billing = billing
         self._visits = visits
         self._runner = runner
@@ -187,6 +195,8 @@ class SessionForm(QDialog):
         self._saving = False
         self.preview: SessionPreview | None = None
         self.saved: VisitView | None = None
+        # The engine's errors a person let through, with the rules they were given for.
+        self.override: SessionOverride | None = None
         self.last_preview_ms = 0.0
         codes = billing.codes()
         self.model = SessionLinesModel(codes, self)
@@ -297,6 +307,9 @@ class SessionForm(QDialog):
         left.addWidget(self.tie_box)
         left.addWidget(why_title)
         left.addWidget(self.explanation)
+        self.facts = VisitFacts(self._billing, c.day, c.diagnoses, c.reeval_reason,
+                                c.status is VisitStatus.COMPLETED)
+        left.addWidget(self.facts)
 
         findings_title = QLabel("Findings")
         findings_title.setStyleSheet("font-weight: 600;")
@@ -319,16 +332,22 @@ class SessionForm(QDialog):
         self.message.setWordWrap(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without saving (Esc)")
+        self.override_button = QPushButton("&Override…")
+        self.override_button.setToolTip("Complete the visit over the errors, with a reason "
+                                        "(Ctrl+Shift+O)")
+        self.override_button.hide()
         self.save_button = QPushButton("Complete visit")
         self.save_button.setProperty("primary", True)
         self.save_button.setToolTip("Save the lines and complete the visit (Ctrl+Enter)")
-        for b in (self.add_button, self.remove_button, self.cancel_button, self.save_button):
+        for b in (self.add_button, self.remove_button, self.cancel_button, self.save_button,
+                  self.override_button):
             b.setAutoDefault(False)
             b.setDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.override_button)
         buttons.addWidget(self.save_button)
 
         outer = QVBoxLayout(self)
@@ -355,6 +374,9 @@ class SessionForm(QDialog):
         self.tie_combo.activated.connect(self._tie_chosen)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
+        self.override_button.clicked.connect(self.override_errors)
+        QShortcut(QKeySequence("Ctrl+Shift+O"), self).activated.connect(self.override_errors)
+        self.facts.sig_changed.connect(self._edited)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.save)
@@ -383,8 +405,11 @@ class SessionForm(QDialog):
 
     def recompute(self) -> None:
         start = _time.perf_counter()
-        preview = self._billing.preview(self._context, self.model.parsed_rows(),
-                                        self._tie_preference)
+        rows = self.model.parsed_rows()
+        reeval = any(r is not None and r.code.strip().upper() == REEVALUATION for r in rows)
+        self.facts.show_reeval(reeval)
+        preview = self._billing.preview(self._context, rows, self._tie_preference,
+                                        self.facts.reeval_reason() if reeval else None)
         self.last_preview_ms = (_time.perf_counter() - start) * 1000
         self.preview = preview
         self.model.set_preview(preview)
@@ -464,12 +489,48 @@ class SessionForm(QDialog):
         if problems:
             self._refuse([m for _r, _c, m in problems], (problems[0][0], problems[0][1]))
             return
+        facts = self.facts.problems()
+        if facts:
+            self._refuse(facts, None)
+            return
         assert self.preview is not None
+        errors = blocking(self.preview.findings)
+        rules = tuple(sorted({f.rule for f in errors}))
+        if errors and (self.override is None or self.override.rules != rules):
+            # Errors block; warnings never do. An override counts for the errors it was given for.
+            self.override = None
+            self.override_button.show()
+            n = len(errors)
+            self._refuse([f"{n} error{'s' if n != 1 else ''} would have the claim denied: "
+                          f"{errors_words(errors)} Correct the lines, or Override… "
+                          "(Ctrl+Shift+O) with a reason."], None)
+            return
         self._saving = True
         self.save_button.setEnabled(False)
-        self._runner.submit(self._visits.complete, self._context.visit_id,
-                            self.preview.drafts(), on_done=self._saved,
-                            on_error=self._save_failed)
+        c = self.facts
+        correction = (Correction(c.by.text(), c.why.text(), self._now()) if c.correcting
+                      else None)
+        self._runner.submit(lambda: self._visits.complete(
+            self._context.visit_id, self.preview.drafts() if self.preview else [],
+            diagnoses=c.typed(), reeval_reason=c.reeval_reason() if c.reeval.isVisible() else "",
+            override=self.override if errors else None, correction=correction),
+            on_done=self._saved, on_error=self._save_failed)
+
+    def override_errors(self) -> None:
+        """Ask for the reason to complete over the engine's errors, then complete."""
+        if self.preview is None or self._saving:
+            return
+        errors = blocking(self.preview.findings)
+        if not errors:
+            self.override_button.hide()
+            return
+        draft = SessionOverrideDialog.ask(self, errors, self.facts.by.text())
+        if draft is None:
+            return
+        self.override = SessionOverride(draft, self._now(),
+                                        tuple(sorted({f.rule for f in errors})),
+                                        errors_words(errors))
+        self.save()
 
     def _refuse(self, messages: list[str], cell: tuple[int, int] | None) -> None:
         shown = messages[:4] + ([f"… and {len(messages) - 4} more."] if len(messages) > 4 else [])
@@ -516,8 +577,9 @@ class SessionForm(QDialog):
 
     @classmethod
     def ask(cls, billing: SessionBillingApi, visits: VisitsApi, runner: TaskRunner,
-            context: SessionContext, parent: QWidget | None = None) -> VisitView | None:
-        form = cls(billing, visits, runner, context, parent)
+            context: SessionContext, parent: QWidget | None = None,
+            now: Callable[[], datetime] | None = None) -> VisitView | None:
+        form = cls(billing, visits, runner, context, parent, now)
         form.focus_first_cell()
         form.exec()
         return form.saved

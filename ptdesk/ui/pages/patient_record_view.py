@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -236,9 +237,11 @@ class PatientRecordView(QWidget):
         self.no_show_button = QPushButton("No-s&how")
         self.void_button = QPushButton("&Void…")
         self.void_button.setToolTip("A visit recorded in error: it stops counting")
+        self.history_button = QPushButton("Histor&y…")
+        self.history_button.setToolTip("The visit's versions: who corrected it, when and why")
         visit_bar = QHBoxLayout()
         for b in (self.book_button, self.check_in_button, self.cancel_visit_button,
-                  self.no_show_button, self.void_button):
+                  self.no_show_button, self.void_button, self.history_button):
             visit_bar.addWidget(b)
             b.setVisible(self.panel is not None)
         visit_bar.addStretch(1)
@@ -327,6 +330,7 @@ class PatientRecordView(QWidget):
         self.cancel_visit_button.clicked.connect(lambda: self._visit_action("cancel"))
         self.no_show_button.clicked.connect(lambda: self._visit_action("no_show"))
         self.void_button.clicked.connect(self.void_visit)
+        self.history_button.clicked.connect(self.visit_history)
         for view in (self.upcoming_view, self.past_view):
             view.selectionModel().selectionChanged.connect(self._update_buttons)
             view.clicked.connect(lambda _i, v=view: self._pick(v))
@@ -422,6 +426,7 @@ class PatientRecordView(QWidget):
         self.no_show_button.setEnabled(booked)
         self.void_button.setEnabled(visit is not None and visit.status in (
             VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED))
+        self.history_button.setEnabled(visit is not None)
 
     # ---- visits -------------------------------------------------------------------------
     _picked: QTableView | None = None
@@ -498,6 +503,20 @@ class PatientRecordView(QWidget):
         if self._auth is None or self._runner is None or visit is None:
             return
         self._visit_done(VoidVisitDialog.ask(self, self._auth.visits, self._runner, visit))
+
+    def visit_history(self) -> None:
+        visit = self.selected_visit()
+        if self._auth is None or self._runner is None or visit is None:
+            return
+        from ptdesk.ui.dialogs.visit_history_dialog import VisitHistoryDialog
+
+        self._runner.submit(self._auth.visits.history, visit.id,
+                            on_done=lambda h: self._show_dialog(VisitHistoryDialog(h, self)),
+                            on_error=self._failed)
+
+    @staticmethod
+    def _show_dialog(dialog: QDialog) -> None:
+        dialog.exec()
 
     def book_visit(self) -> None:
         if self._auth is None or self._runner is None or self.record is None:
