@@ -11,7 +11,17 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import BindParameter, Executable, Row, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Executable,
+    Row,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
@@ -154,12 +164,20 @@ def _statements(by_coverage: bool) -> tuple[Executable, ...]:
             lq.order_by(ServiceLine.visit_id, ServiceLine.line_no), aq, codes)
 
 
+def flushed_connection(s: Session) -> Connection:
+    """The session's connection after flushing what the session holds, as `Session.execute`
+    would (autoflush): a save re-derives right after adding visits or lines through the ORM."""
+    if s.autoflush:
+        s.flush()
+    return s.connection()
+
+
 def load_auths(s: Session, coverage_ids: Iterable[int]) -> tuple[AuthRow, ...]:
     ids = list(coverage_ids)
     if not ids:
         return ()
     _, _, _, aq, cq = _statements(False)
-    conn = s.connection()
+    conn = flushed_connection(s)
     rows = conn.execute(aq, {"ids": ids}).all()
     codes: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
     if rows:
@@ -194,7 +212,7 @@ def _load(s: Session, ids: list[int], coverage_id: int | None) -> dict[int, Pati
     covs: dict[int, list[CoverageRow]] = {pid: [] for pid in ids}
     owner: dict[int, int] = {}
     cq, vq, lq, _, _ = _statements(coverage_id is not None)
-    conn = s.connection()
+    conn = flushed_connection(s)
     params: dict[str, object] = {"ids": ids}
     if coverage_id is not None:
         params["cov"] = coverage_id

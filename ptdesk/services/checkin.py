@@ -25,7 +25,12 @@ from ptdesk.domain.patient_status import CoverageRule, patient_panel
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
-from ptdesk.services.auth_records import load_coverage, patient_records, refresh_patient
+from ptdesk.services.auth_records import (
+    flushed_connection,
+    load_coverage,
+    patient_records,
+    refresh_patient,
+)
 from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.checkin_dtos import (
     CheckInResult,
@@ -96,7 +101,7 @@ def _head_statement() -> Select[tuple[object, ...]]:
 
 
 def visit_head(s: Session, visit_id: int) -> VisitHead:
-    r = s.connection().execute(_head_statement(), {"visit_id": visit_id}).one_or_none()
+    r = flushed_connection(s).execute(_head_statement(), {"visit_id": visit_id}).one_or_none()
     if r is None:
         raise VisitNotFound("This visit is no longer in the database.")
     return VisitHead(r[0], r[1], r[2], r[3], r[4], display_name(r[5], r[6], r[7]), r[8],
