@@ -9,8 +9,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Executable,
+    Row,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
@@ -127,19 +138,50 @@ _AUTH_COLS = (
 )
 
 
+@cache
+def _statements(by_coverage: bool) -> tuple[Executable, ...]:
+    """The loader's statements, built once (building a statement and its cache key costs
+    more than SQLite running it) and run on the session's connection with the ids bound."""
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
+    cov: BindParameter[int] = bindparam("cov")
+    cq = (select(Coverage.patient_id, *_COV_COLS).join(Payer, Payer.id == Coverage.payer_id)
+          .where(Coverage.patient_id.in_(ids)))
+    vq = (select(Visit.patient_id, Visit.id, Visit.visit_date, Visit.status, Visit.coverage_id,
+                 Visit.authorization_id).where(Visit.patient_id.in_(ids)))
+    lq = (select(ServiceLine.visit_id, ServiceLine.code, ServiceLine.units,
+                 ServiceLine.allowed_amount)
+          .join(Visit, Visit.id == ServiceLine.visit_id).where(Visit.patient_id.in_(ids)))
+    if by_coverage:
+        cq = cq.where(Coverage.id == cov)
+        vq = vq.where(Visit.coverage_id == cov)
+        lq = lq.where(Visit.coverage_id == cov)
+    aq = (select(*_AUTH_COLS).where(Authorization.coverage_id.in_(ids))
+          .order_by(Authorization.start_date, Authorization.id))
+    codes = (select(AuthorizationCode.authorization_id, AuthorizationCode.code,
+                    AuthorizationCode.authorized_units)
+             .where(AuthorizationCode.authorization_id.in_(ids)))
+    return (cq.order_by(Coverage.priority, Coverage.id), vq.order_by(Visit.visit_date, Visit.id),
+            lq.order_by(ServiceLine.visit_id, ServiceLine.line_no), aq, codes)
+
+
+def flushed_connection(s: Session) -> Connection:
+    """The session's connection after flushing what the session holds, as `Session.execute`
+    would (autoflush): a save re-derives right after adding visits or lines through the ORM."""
+    if s.autoflush:
+        s.flush()
+    return s.connection()
+
+
 def load_auths(s: Session, coverage_ids: Iterable[int]) -> tuple[AuthRow, ...]:
     ids = list(coverage_ids)
     if not ids:
         return ()
-    rows = s.execute(select(*_AUTH_COLS).where(Authorization.coverage_id.in_(ids))
-                     .order_by(Authorization.start_date, Authorization.id)).all()
+    _, _, _, aq, cq = _statements(False)
+    conn = flushed_connection(s)
+    rows = conn.execute(aq, {"ids": ids}).all()
     codes: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
     if rows:
-        for aid, code, units in s.execute(
-            select(AuthorizationCode.authorization_id, AuthorizationCode.code,
-                   AuthorizationCode.authorized_units)
-            .where(AuthorizationCode.authorization_id.in_([r[0] for r in rows]))
-        ):
+        for aid, code, units in conn.execute(cq, {"ids": [r[0] for r in rows]}):
             codes[aid].append((code, units))
     return tuple(
         AuthRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
@@ -152,15 +194,29 @@ def load_patient(s: Session, patient_id: int) -> PatientData:
     return load_patients(s, (patient_id,))[patient_id]
 
 
+def load_coverage(s: Session, patient_id: int, coverage_id: int) -> PatientData:
+    """The patient's data restricted to one coverage (its authorizations, visits and lines):
+    what a decision about one visit needs. The allocation, the visit limit and the KX amount
+    of a coverage depend only on that coverage's visits (`domain.visit_allocation.allocate`
+    draws a visit only from its own coverage's authorizations), so the parts built from this
+    equal the whole patient's parts for that coverage."""
+    return _load(s, [patient_id], coverage_id)[patient_id]
+
+
 def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientData]:
     """Coverages, authorizations, visits and lines of several patients (a few queries)."""
-    ids = list(patient_ids)
+    return _load(s, list(patient_ids), None)
+
+
+def _load(s: Session, ids: list[int], coverage_id: int | None) -> dict[int, PatientData]:
     covs: dict[int, list[CoverageRow]] = {pid: [] for pid in ids}
     owner: dict[int, int] = {}
-    for r in s.execute(
-        select(Coverage.patient_id, *_COV_COLS).join(Payer, Payer.id == Coverage.payer_id)
-        .where(Coverage.patient_id.in_(ids)).order_by(Coverage.priority, Coverage.id)
-    ):
+    cq, vq, lq, _, _ = _statements(coverage_id is not None)
+    conn = flushed_connection(s)
+    params: dict[str, object] = {"ids": ids}
+    if coverage_id is not None:
+        params["cov"] = coverage_id
+    for r in conn.execute(cq, params):
         c = coverage_row(r[1:])
         covs[r[0]].append(c)
         owner[c.id] = r[0]
@@ -169,21 +225,11 @@ def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientDa
         auths[owner[a.coverage_id]].append(a)
     vrows: dict[int, list[Row[tuple[int, date, VisitStatus, int | None, int | None]]]] = (
         defaultdict(list))
-    for r in s.execute(
-        select(Visit.patient_id, Visit.id, Visit.visit_date, Visit.status, Visit.coverage_id,
-               Visit.authorization_id)
-        .where(Visit.patient_id.in_(ids)).order_by(Visit.visit_date, Visit.id)
-    ):
+    for r in conn.execute(vq, params):
         vrows[r[0]].append(r[1:])  # type: ignore[arg-type]
     lines: dict[int, list[VisitLine]] = defaultdict(list)
     amounts: dict[int, Decimal] = {}
-    for vid, code, units, amount in s.execute(
-        select(ServiceLine.visit_id, ServiceLine.code, ServiceLine.units,
-               ServiceLine.allowed_amount)
-        .join(Visit, Visit.id == ServiceLine.visit_id)
-        .where(Visit.patient_id.in_(ids))
-        .order_by(ServiceLine.visit_id, ServiceLine.line_no)
-    ):
+    for vid, code, units, amount in conn.execute(lq, params):
         lines[vid].append(VisitLine(code, units))
         if amount is not None:
             amounts[vid] = amounts.get(vid, _ZERO) + amount

@@ -13,8 +13,9 @@ the naive UTC value, PostgreSQL a timestamptz), then shown in the desk's local t
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.checkin import CheckInDecision, Outcome, decide_check_in
@@ -25,7 +26,12 @@ from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.access import Permission, require
-from ptdesk.services.auth_records import load_patient, patient_records, refresh_patient
+from ptdesk.services.auth_records import (
+    flushed_connection,
+    load_coverage,
+    patient_records,
+    refresh_patient,
+)
 from ptdesk.services.authorization_dtos import StatusChipView
 from ptdesk.services.checkin_dtos import (
     CheckInResult,
@@ -79,19 +85,24 @@ class VisitHead:
     pending: bool  # a request awaiting the payer on the visit's coverage
 
 
-def visit_head(s: Session, visit_id: int) -> VisitHead:
+@cache
+def _head_statement() -> Select[tuple[object, ...]]:
+    """Built once: building it costs about as much as SQLite running it."""
     plans = (select(func.count(PlanOfCareRecord.id))
              .where(PlanOfCareRecord.patient_id == Visit.patient_id).scalar_subquery())
     pending = (select(func.count(AuthorizationRequest.id))
                .where(AuthorizationRequest.coverage_id == Visit.coverage_id,
                       AuthorizationRequest.status.in_(("pending", "appealed")))
                .scalar_subquery())
-    r = s.execute(
-        select(Visit.id, Visit.patient_id, Visit.coverage_id, Visit.visit_date, Visit.status,
-               Patient.last_name, Patient.first_name, Patient.preferred_name,
-               Patient.chart_number, plans, pending)
-        .join(Patient, Patient.id == Visit.patient_id).where(Visit.id == visit_id)
-    ).one_or_none()
+    return (select(Visit.id, Visit.patient_id, Visit.coverage_id, Visit.visit_date, Visit.status,
+                   Patient.last_name, Patient.first_name, Patient.preferred_name,
+                   Patient.chart_number, plans, pending)
+            .join(Patient, Patient.id == Visit.patient_id)
+            .where(Visit.id == bindparam("visit_id")))
+
+
+def visit_head(s: Session, visit_id: int) -> VisitHead:
+    r = flushed_connection(s).execute(_head_statement(), {"visit_id": visit_id}).one_or_none()
     if r is None:
         raise VisitNotFound("This visit is no longer in the database.")
     return VisitHead(r[0], r[1], r[2], r[3], r[4], display_name(r[5], r[6], r[7]), r[8],
@@ -100,8 +111,10 @@ def visit_head(s: Session, visit_id: int) -> VisitHead:
 
 def decide_visit(s: Session, visit: VisitHead, today: date) -> CheckInDecision:
     """The decision for `visit` on `today`, from the same parts as the patient's panel."""
-    data = load_patient(s, visit.patient_id)
-    cov = data.coverage(visit.coverage_id) if visit.coverage_id is not None else None
+    if visit.coverage_id is None:
+        return decide_check_in(today, self_pay=True)
+    data = load_coverage(s, visit.patient_id, visit.coverage_id)
+    cov = data.coverage(visit.coverage_id)
     if cov is None or cov.payer_kind is PayerKind.SELF_PAY:
         return decide_check_in(today, self_pay=True)
     bands = load_bands(s)

@@ -8,8 +8,9 @@ the lookup's column uses the board's stored counts for a page of patients.
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.authorization import AuthorizationStatus
@@ -27,10 +28,10 @@ from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.domain.visit_limits import LimitStatus
 from ptdesk.domain.words import plural
 from ptdesk.services.auth_records import (
+    COUNTER,
     AuthRow,
     CoverageRow,
     PatientData,
-    current_token,
     load_patient,
 )
 from ptdesk.services.authorization_dtos import (
@@ -52,11 +53,22 @@ from ptdesk.services.renewals import request_views, turnaround_of
 from ptdesk.services.status_inputs import chip, kx_input, medicare_coverage, visit_limit
 from ptdesk.services.status_settings import BandTable, load_bands
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import Patient
+from ptdesk.storage.models import ChangeCounter, Patient, PlanOfCareRecord
 
 
 def reason_views(reasons: Iterable[StatusReason]) -> tuple[ReasonView, ...]:
     return tuple(ReasonView.of(r) for r in reasons)
+
+
+@cache
+def _head_statement() -> Select[tuple[object, ...]]:
+    """The name, "any plan of care" and the change token in one row, built once."""
+    plans = (select(func.count(PlanOfCareRecord.id))
+             .where(PlanOfCareRecord.patient_id == Patient.id).scalar_subquery())
+    token = (select(ChangeCounter.value).where(ChangeCounter.name == COUNTER)
+             .scalar_subquery())
+    return (select(Patient.last_name, Patient.first_name, Patient.preferred_name, plans, token)
+            .where(Patient.id == bindparam("pid")))
 
 
 class PanelService:
@@ -67,8 +79,7 @@ class PanelService:
         """Every authorization, limit, KX and request of the patient, with the status and
         every reason (the per-visit path: `domain.patient_status.patient_panel`)."""
         with session_scope(self._factory) as s:
-            p = s.execute(select(Patient.last_name, Patient.first_name, Patient.preferred_name)
-                          .where(Patient.id == patient_id)).first()
+            p = s.connection().execute(_head_statement(), {"pid": patient_id}).first()
             if p is None:
                 from ptdesk.services.patients import PatientNotFound
 
@@ -76,13 +87,15 @@ class PanelService:
             data = load_patient(s, patient_id)
             bands = load_bands(s)
             requests = request_views(s, now, coverage_ids=[c.id for c in data.coverages])
-            token = current_token(s)
-            from ptdesk.services.plan_of_care import current_plans
+            token = int(p[4] or 0)
+            plans: tuple[PlanOfCareStatus, ...] = ()
+            if p[3]:  # any plan of care on file (most patients have none: skip that query)
+                from ptdesk.services.plan_of_care import current_plans
 
-            plans = tuple(r.status for r in current_plans(s, today, bands, [patient_id])
-                          .get(patient_id, ()))
-        return build_panel(patient_id, display_name(*p), data, bands, requests, today, token,
-                           plans)
+                plans = tuple(r.status for r in current_plans(s, today, bands, [patient_id])
+                              .get(patient_id, ()))
+        return build_panel(patient_id, display_name(p[0], p[1], p[2]), data, bands, requests,
+                           today, token, plans)
 
     def statuses_for(self, patient_ids: Iterable[int], today: date) -> dict[int, StatusChipView]:
         """The lookup's status column for a page of patients (~100), from stored counts."""

@@ -9,11 +9,14 @@ of queries whatever the page size.
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -208,21 +211,45 @@ def search_patients(session: Session, text: str, today: date, limit: int) -> Pat
     return PatientSearchResult(text=text, rows=rows, more=more, kind=_kind(query))
 
 
-def primary_payers(session: Session, patient_ids: Sequence[int], today: date) -> dict[int, str]:
-    """Payer name of each patient's primary coverage in force today (one query)."""
-    if not patient_ids:
-        return {}
-    rows = session.execute(
+@cache
+def _payers_statement() -> Select[tuple[int, str]]:
+    """Built once, like `_visits_statement` (the lookup sends both on every keystroke)."""
+    today: BindParameter[date] = bindparam("today")
+    return (
         select(Coverage.patient_id, Payer.name)
         .join(Payer, Payer.id == Coverage.payer_id)
         .where(
-            Coverage.patient_id.in_(patient_ids),
+            Coverage.patient_id.in_(bindparam("ids", expanding=True)),
             Coverage.priority == 1,
             Coverage.effective_date <= today,
             or_(Coverage.end_date.is_(None), Coverage.end_date >= today),
         )
         .order_by(Coverage.patient_id, Coverage.effective_date)
     )
+
+
+@cache
+def _visits_statement() -> Select[tuple[int, date | None, date | None]]:
+    today: BindParameter[date] = bindparam("today")
+    upcoming = and_(Visit.status.in_(_UPCOMING), Visit.visit_date >= today)
+    happened = and_(Visit.status.in_(_HAPPENED), Visit.visit_date <= today)
+    return (
+        select(
+            Visit.patient_id,
+            func.min(case((upcoming, Visit.visit_date))),
+            func.max(case((happened, Visit.visit_date))),
+        )
+        .where(Visit.patient_id.in_(bindparam("ids", expanding=True)))
+        .group_by(Visit.patient_id)
+    )
+
+
+def primary_payers(session: Session, patient_ids: Sequence[int], today: date) -> dict[int, str]:
+    """Payer name of each patient's primary coverage in force today (one query)."""
+    if not patient_ids:
+        return {}
+    rows = session.connection().execute(
+        _payers_statement(), {"ids": list(patient_ids), "today": today})
     return {pid: name for pid, name in rows}  # the latest start wins
 
 
@@ -232,15 +259,6 @@ def visit_dates(
     """(next booked visit from today, last visit that happened) per patient (one query)."""
     if not patient_ids:
         return {}
-    upcoming = and_(Visit.status.in_(_UPCOMING), Visit.visit_date >= today)
-    happened = and_(Visit.status.in_(_HAPPENED), Visit.visit_date <= today)
-    rows = session.execute(
-        select(
-            Visit.patient_id,
-            func.min(case((upcoming, Visit.visit_date))),
-            func.max(case((happened, Visit.visit_date))),
-        )
-        .where(Visit.patient_id.in_(patient_ids))
-        .group_by(Visit.patient_id)
-    )
+    rows = session.connection().execute(
+        _visits_statement(), {"ids": list(patient_ids), "today": today})
     return {pid: (nxt, last) for pid, nxt, last in rows}

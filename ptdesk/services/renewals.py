@@ -7,8 +7,10 @@ Due dates use the payer's own turnaround when the payer record has one, else CMS
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.auth_terms import AuthorizationTerms
@@ -66,11 +68,9 @@ def domain_request(r: AuthorizationRequest, payer_name: str = "") -> RenewalRequ
     )
 
 
-def request_views(
-    s: Session, now: datetime, *, coverage_ids: Iterable[int] | None = None,
-    request_ids: Iterable[int] | None = None,
-) -> tuple[RequestView, ...]:
-    """Views of the given coverages' (or given) requests: open ones first, then newest."""
+@cache
+def _request_query(by_coverage: bool, by_request: bool) -> Select[Any]:
+    """Built once per filter (the panel asks on every refresh)."""
     q = (select(AuthorizationRequest, Coverage.patient_id, Patient.last_name,
                 Patient.first_name, Patient.preferred_name, Payer.name,
                 Payer.decision_days_standard, Payer.decision_hours_expedited,
@@ -79,12 +79,27 @@ def request_views(
          .join(Patient, Patient.id == Coverage.patient_id)
          .join(Payer, Payer.id == Coverage.payer_id)
          .outerjoin(Authorization, Authorization.id == AuthorizationRequest.authorization_id))
+    if by_coverage:
+        q = q.where(AuthorizationRequest.coverage_id.in_(
+            bindparam("coverage_ids", expanding=True)))
+    if by_request:
+        q = q.where(AuthorizationRequest.id.in_(bindparam("request_ids", expanding=True)))
+    return q
+
+
+def request_views(
+    s: Session, now: datetime, *, coverage_ids: Iterable[int] | None = None,
+    request_ids: Iterable[int] | None = None,
+) -> tuple[RequestView, ...]:
+    """Views of the given coverages' (or given) requests: open ones first, then newest."""
+    params: dict[str, list[int]] = {}
     if coverage_ids is not None:
-        q = q.where(AuthorizationRequest.coverage_id.in_(list(coverage_ids)))
+        params["coverage_ids"] = list(coverage_ids)
     if request_ids is not None:
-        q = q.where(AuthorizationRequest.id.in_(list(request_ids)))
+        params["request_ids"] = list(request_ids)
+    q = _request_query(coverage_ids is not None, request_ids is not None)
     out = []
-    for r, pid, last, first, pref, payer, days, hours, number in s.execute(q):
+    for r, pid, last, first, pref, payer, days, hours, number in s.execute(q, params):
         t = request_timeline(domain_request(r, payer), now, turnaround_of(days, hours))
         out.append(RequestView(
             r.id, pid, display_name(last, first, pref), r.coverage_id, payer,

@@ -177,3 +177,39 @@ def test_only_a_manager_may_check_in_over_a_stop(session_factory: sessionmaker[S
         svc.check_in(vid, now, OverrideDraft(OverrideReason.AT_RISK, "", "Dana"))
     assert "Dana" in refused.value.message
     assert VisitService(session_factory).get(vid).status is VisitStatus.BOOKED
+
+
+def test_the_visits_coverage_alone_decides_as_the_whole_patient(
+    session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decision reads only the visit's coverage (speed); with two coverages, each carrying
+    authorizations and visits, it equals the decision from the whole patient's data."""
+    import ptdesk.services.checkin as checkin
+    from ptdesk.services.auth_records import load_patient
+    from ptdesk.storage.engine import session_scope
+    from ptdesk.storage.models import Coverage
+
+    today = local_now().date()
+    c = make_clinic(session_factory)
+    with session_scope(session_factory) as s:
+        second = Coverage(patient_id=c.patient_id, payer_id=c.payer_id, priority=2,
+                          member_id="A2", effective_date=date(2025, 1, 1))
+        s.add(second)
+        s.flush()
+        second_id = second.id
+    auths, visits = AuthorizationService(session_factory), VisitService(session_factory)
+    auths.add(AuthorizationDraft(c.coverage_id, today - timedelta(days=30),
+                                 today + timedelta(days=5), 3))
+    auths.add(AuthorizationDraft(second_id, today - timedelta(days=30),
+                                 today + timedelta(days=60), 20))
+    booked = []
+    for cov in (c.coverage_id, second_id):
+        for k in (9, 6, 3):
+            visits.book(VisitDraft(c.patient_id, today - timedelta(days=k), cov))
+        booked.append(visits.book(VisitDraft(c.patient_id, today, cov)).id)
+        booked.append(visits.book(VisitDraft(c.patient_id, today + timedelta(days=2), cov)).id)
+    svc = CheckInService(session_factory)
+    mine = [svc.decide(v, today) for v in booked]
+    monkeypatch.setattr(checkin, "load_coverage", lambda s, pid, _cov: load_patient(s, pid))
+    assert [svc.decide(v, today) for v in booked] == mine
+    assert {d.outcome for d in mine} != {Outcome.GO}  # the small authorization speaks
