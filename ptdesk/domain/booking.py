@@ -26,6 +26,7 @@ from ptdesk.domain.visit_allocation import (
     allocate,
 )
 from ptdesk.domain.visit_limits import VisitLimit, plan_year
+from ptdesk.domain.words import plural
 
 MAX_VISITS = 120  # a series longer than this is a typo (120 = 5 a week for 24 weeks)
 OUTSIDE_MARK = "booked outside the authorization"  # the words on the visit, Today, record
@@ -146,7 +147,7 @@ def project_series(
             beyond = [by_id[d.key] for d in va.draws if not d.within]
             if beyond:
                 r = beyond[0]
-                whys.append(f"past the authorization's {r.terms.authorized} {r.noun}s")
+                whys.append(f"past the authorization's {plural(r.terms.authorized, r.noun)}")
             elif not va.draws and not _units_only(mine, v.day):
                 whys.append(_why_uncovered(mine, v.day))
         if v.visit_id in over_limit and terms.limit is not None:
@@ -248,5 +249,5 @@ def plan_words(plan: SeriesPlan) -> str:
     days = "/".join(WEEKDAY_NAMES[d] for d in sorted(set(plan.weekdays)))
     n = len(set(plan.weekdays))
     if plan.weeks is not None:
-        return f"{n} a week for {plan.weeks} week{'s' if plan.weeks != 1 else ''}, {days}"
-    return f"{plan.count} visit{'s' if plan.count != 1 else ''}, {days}"
+        return f"{n} a week for {plural(plan.weeks, 'week')}, {days}"
+    return f"{plural(plan.count or 0, 'visit')}, {days}"

@@ -6,7 +6,7 @@ application starts, so a Spanish desktop would print "mar 7, 2026" inside Englis
 """
 
 import re
-from datetime import date
+from datetime import date, time
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS_LONG = (
@@ -36,6 +36,20 @@ def short_date(d: date) -> str:
 def weekday(d: date) -> str:
     """ "Tue": the three-letter English weekday."""
     return WEEKDAYS[d.weekday()]
+
+
+_WEEKDAYS_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_long(d: date) -> str:
+    """ "Tuesday"."""
+    return _WEEKDAYS_LONG[d.weekday()]
+
+
+def clock(t: time, *, seconds: bool = False) -> str:
+    """ "7:05 AM" (`%p` too follows the desktop's locale)."""
+    text = f"{(t.hour % 12) or 12}:{t.minute:02d}" + (f":{t.second:02d}" if seconds else "")
+    return f"{text} {'AM' if t.hour < 12 else 'PM'}"
 
 
 def _two_digit_year(yy: int, pivot: date) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -131,7 +131,9 @@ def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
     assert rv.record.patient.last_name in d.windowTitle()
 
     # Ctrl+Shift+W back to the day's list.
+    window.raise_()
     window.activateWindow()
+    QApplication.setActiveWindow(window)  # offscreen: the stubbed dialog left no active window
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     t.setFocus()
     qtbot.keyClick(t, KEY.Key_W, CTRL_SHIFT)

@@ -32,6 +32,7 @@ from ptdesk.domain.booking import (
     SeriesPlan,
     dates_words,
 )
+from ptdesk.domain.dates import weekday
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.status import Status, plural
 from ptdesk.services.authorization_api import VisitsApi
@@ -204,7 +205,7 @@ class BookSeriesDialog(BookVisitDialog):
         for i, (day, at, cov, why) in enumerate(rows):
             status, word = _STATUS[cov]
             text = f"{word}: {why}" if why and cov is not Coverage.SELF_PAY else word
-            cells = (QTableWidgetItem(f"{day:%a} {format_date(day)}"), QTableWidgetItem(at),
+            cells = (QTableWidgetItem(f"{weekday(day)} {format_date(day)}"), QTableWidgetItem(at),
                      QTableWidgetItem(status_icon(status), text))
             for c, item in enumerate(cells):
                 if cov is not Coverage.COVERED:

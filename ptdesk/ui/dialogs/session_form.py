@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import PayerKind, VisitStatus
+from ptdesk.domain.words import plural
 from ptdesk.services.authorization_dtos import VisitView
 from ptdesk.services.session_dtos import (
     SessionBillingApi,
@@ -501,7 +502,7 @@ class SessionForm(QDialog):
             self.override = None
             self.override_button.show()
             n = len(errors)
-            self._refuse([f"{n} error{'s' if n != 1 else ''} would have the claim denied: "
+            self._refuse([f"{plural(n, 'error')} would have the claim denied: "
                           f"{errors_words(errors)} Correct the lines, or Override… "
                           "(Ctrl+Shift+O) with a reason."], None)
             return

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ptdesk.domain.overrides import OverrideDraft
+from ptdesk.domain.words import plural
 from ptdesk.services.session_dtos import PreviewFinding
 from ptdesk.ui.dialogs.override_dialog import ReasonDialog
 
@@ -34,7 +35,7 @@ class SessionOverrideDialog(ReasonDialog):
         box = QVBoxLayout(intro)
         box.setContentsMargins(0, 0, 0, 4)
         n = len(findings)
-        head = QLabel(f"<b style='color:#9f1d20'>⬣ {n} error{'s' if n != 1 else ''}: the claim "
+        head = QLabel(f"<b style='color:#9f1d20'>⬣ {plural(n, 'error')}: the claim "
                       "will probably be denied as entered.</b>")
         box.addWidget(head)
         for f in findings:

@@ -4,6 +4,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ptdesk.domain.dates import clock, long_date
 from ptdesk.services.audit_log import AuditRow
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -49,7 +50,7 @@ class AuditTableModel(QAbstractTableModel):
         r = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (f"{r.at:%b} {r.at.day}, {r.at:%Y  %I:%M:%S %p}", r.actor,
+            values = (f"{long_date(r.at)}  {clock(r.at.time(), seconds=True)}", r.actor,
                       ACTION_WORDS.get(r.action, r.action), r.table_name.replace("_", " "),
                       r.row_id,
                       "" if r.patient_id is None else str(r.patient_id), _short(r.before),

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ptdesk.domain.booking import OUTSIDE_MARK
+from ptdesk.domain.dates import short_date, weekday, weekday_long
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.services.week import WeekView, WeekVisit
@@ -75,7 +76,7 @@ class WeekModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             d = v.days[section]
-            return f"{d:%a} {d:%b} {d.day}" + (" · closed" if v.closed[section] else "")
+            return f"{weekday(d)} {short_date(d)}" + (" · closed" if v.closed[section] else "")
         slots = v.hours.slots()
         return _time(slots[section]) if section < len(slots) else "No time"
 
@@ -107,7 +108,7 @@ class WeekModel(QAbstractTableModel):
             return _tooltip(visits, closed)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             d, t = self.slot_at(row, col)
-            where = f"{d:%A %b} {d.day}, {_time(t) if t else 'no time'}"
+            where = f"{weekday_long(d)} {short_date(d)}, {_time(t) if t else 'no time'}"
             return f"{where}: {_tooltip(visits, closed) or 'free'}"
         if role == VISITS_ROLE:
             return visits

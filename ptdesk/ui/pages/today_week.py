@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.dates import short_date, weekday_long
 from ptdesk.services.week import WeekView
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.week_model import WeekModel
@@ -124,7 +125,7 @@ class WeekPanel(QWidget):
         self.provider.setCurrentIndex(max(0, self.provider.findData(view.provider_id)))
         self.provider.blockSignals(False)
         sat = view.days[-1]
-        self.title.setText(f"Week of {view.monday:%b} {view.monday.day} – {sat:%b} {sat.day}, "
+        self.title.setText(f"Week of {short_date(view.monday)} – {short_date(sat)}, "
                            f"{sat.year}")
         n = sum(len(c) for row in view.cells for c in row) + sum(len(c) for c in view.untimed)
         free = sum(1 for row in view.cells for i, c in enumerate(row)
@@ -165,7 +166,7 @@ class WeekPanel(QWidget):
             return
         day, at = self.model.slot_at(row, col)
         if view.closed[col]:
-            self.message.setText(f"{day:%A} is closed ({view.closed[col]}).")
+            self.message.setText(f"{weekday_long(day)} is closed ({view.closed[col]}).")
             return
         if self._book_at is None or not self._book_at(day, at, self.provider_id):
             self.message.setText("To book this slot, open the patient (Ctrl+F), then come back "
