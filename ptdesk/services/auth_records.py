@@ -5,7 +5,7 @@ their own transaction.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -152,9 +152,17 @@ def load_patient(s: Session, patient_id: int) -> PatientData:
     return load_patients(s, (patient_id,))[patient_id]
 
 
-def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientData]:
-    """Coverages, authorizations, visits and lines of several patients (a few queries)."""
+KnownVisits = Mapping[int, Sequence[tuple[VisitRecord, Decimal | None]]]
+
+
+def load_patients(s: Session, patient_ids: Iterable[int], known: KnownVisits | None = None
+                  ) -> dict[int, PatientData]:
+    """Coverages, authorizations, visits and lines of several patients (a few queries).
+    `known`: patients whose visits the caller holds exactly as stored (each visit with its
+    lines' allowed total, none yet with an authorization): theirs are not read back."""
     ids = list(patient_ids)
+    known = known or {}
+    unread = [pid for pid in ids if pid not in known]
     covs: dict[int, list[CoverageRow]] = {pid: [] for pid in ids}
     owner: dict[int, int] = {}
     for r in s.execute(
@@ -172,8 +180,8 @@ def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientDa
     for r in s.execute(
         select(Visit.patient_id, Visit.id, Visit.visit_date, Visit.status, Visit.coverage_id,
                Visit.authorization_id)
-        .where(Visit.patient_id.in_(ids)).order_by(Visit.visit_date, Visit.id)
-    ):
+        .where(Visit.patient_id.in_(unread)).order_by(Visit.visit_date, Visit.id)
+    ) if unread else ():
         vrows[r[0]].append(r[1:])  # type: ignore[arg-type]
     lines: dict[int, list[VisitLine]] = defaultdict(list)
     amounts: dict[int, Decimal] = {}
@@ -181,14 +189,22 @@ def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientDa
         select(ServiceLine.visit_id, ServiceLine.code, ServiceLine.units,
                ServiceLine.allowed_amount)
         .join(Visit, Visit.id == ServiceLine.visit_id)
-        .where(Visit.patient_id.in_(ids))
+        .where(Visit.patient_id.in_(unread))
         .order_by(ServiceLine.visit_id, ServiceLine.line_no)
-    ):
+    ) if unread else ():
         lines[vid].append(VisitLine(code, units))
         if amount is not None:
             amounts[vid] = amounts.get(vid, _ZERO) + amount
     out = {}
     for pid in ids:
+        mine = known.get(pid)
+        if mine is not None:
+            done = sorted(mine, key=lambda k: (k[0].day, k[0].visit_id))
+            out[pid] = PatientData(
+                pid, tuple(covs[pid]), tuple(auths.get(pid, ())), tuple(v for v, _ in done),
+                {v.visit_id: None for v, _ in done},
+                {v.visit_id: a for v, a in done if a is not None})
+            continue
         vr = vrows.get(pid, [])
         visits = tuple(
             VisitRecord(vid, day, status, cov, tuple(lines.get(vid, ())))

@@ -88,9 +88,11 @@ def test_imported_usage_equals_a_fresh_recompute(session_factory: sessionmaker[S
         report = service.run(kind, text.encode(), today=TODAY)
         assert report.problems == (), (kind, report.problems[:3])
     report = service.run(K.VISITS, later.encode(), today=TODAY)
-    assert report.problems == () and report.updated > 10
+    assert report.problems == ()
+    assert report.updated > 10
     imported = _derived(session_factory)
-    assert len(imported["authorization_usage"]) > 30 and len(imported["period_usage"]) > 100
+    assert len(imported["authorization_usage"]) > 30
+    assert len(imported["period_usage"]) > 100
     assert sum(a is not None for _, a in imported["visits"]) > 100
     with session_scope(session_factory) as s:
         rebuild_derived_usage(s.connection())

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.domain.visit_allocation import allocate
 from ptdesk.services.auth_records import (
+    KnownVisits,
     PatientData,
     load_patients,
     patient_records,
@@ -119,10 +120,12 @@ def raw_insert(conn: Connection, table: str, columns: Sequence[str],
 
 
 def derive(s: Session, patient_ids: Sequence[int],
-           transform: Callable[[PatientData], PatientData] | None = None) -> None:
+           transform: Callable[[PatientData], PatientData] | None = None,
+           known: KnownVisits | None = None) -> None:
     """Recompute the derived allocation and usage of these patients (one batch); `transform`
-    changes what is counted first (the board as of another day)."""
-    datas = load_patients(s, patient_ids)
+    changes what is counted first (the board as of another day); `known`: see
+    `auth_records.load_patients`."""
+    datas = load_patients(s, patient_ids, known)
     if transform is not None:
         datas = {pid: transform(d) for pid, d in datas.items()}
     changed: list[dict[str, object]] = []

@@ -189,10 +189,12 @@ class ImportService:
                 progress(min(done, n) * 70 // n)
 
         result: KindResult = module.apply(s, rows, problems, today, step)
+        rows.clear()  # the parsed rows are written: free them before the derivation
+        known = result.known_visits or {}
         pids = sorted(result.touched_patients or ())
         for i in range(0, len(pids), REALLOCATE_BATCH):
             chunk = pids[i:i + REALLOCATE_BATCH]
-            derive(s, chunk)
+            derive(s, chunk, None, {p: known.pop(p) for p in chunk if p in known})
             if progress is not None:
                 progress(70 + (i + len(chunk)) * 30 // len(pids))
         if result.created or result.updated:
