@@ -224,6 +224,9 @@ def _write_lines(s: Session, biller: Biller,
                                                 Decimal("0"))
         for no, (code, minutes, units, mods, allowed) in enumerate(billed, 1):
             out.append((vid, no, code, minutes, 0, units, mods, allowed))
+        if len(out) >= WRITE_BATCH:  # written as they come: two million lines never held
+            raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
+            out = []
         if pid not in had:
             priced = [b[4] for b in billed if b[4] is not None]
             kept[vid] = (tuple(VisitLine(b[0], b[2]) for b in billed),
