@@ -206,6 +206,7 @@ def _write_lines(s: Session, biller: Biller,
     ytd: dict[tuple[int, int], Decimal] = {}
     out: list[tuple[object, ...]] = []
     kept: dict[int, tuple[tuple[VisitLine, ...], Decimal | None]] = {}
+    shared: dict[tuple[Billed, ...], tuple[tuple[VisitLine, ...], Decimal | None]] = {}
     conn = s.connection()
     for ref, pid, day, cov, lines in billing:
         vid = ref if ref > 0 else new_ids[-ref - 1]
@@ -228,8 +229,11 @@ def _write_lines(s: Session, biller: Biller,
             raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
             out = []
         if pid not in had:
-            priced = [b[4] for b in billed if b[4] is not None]
-            kept[vid] = (tuple(VisitLine(b[0], b[2]) for b in billed),
-                         sum(priced, _ZERO) if priced else None)
+            seen = shared.get(billed)
+            if seen is None:  # most visits bill alike: one record of their lines for all
+                priced = [b[4] for b in billed if b[4] is not None]
+                seen = shared[billed] = (tuple(VisitLine(b[0], b[2]) for b in billed),
+                                         sum(priced, _ZERO) if priced else None)
+            kept[vid] = seen
     raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
     return kept
