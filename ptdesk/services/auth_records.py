@@ -5,7 +5,7 @@ their own transaction.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -194,6 +194,9 @@ def load_patient(s: Session, patient_id: int) -> PatientData:
     return load_patients(s, (patient_id,))[patient_id]
 
 
+KnownVisits = Mapping[int, Sequence[tuple[VisitRecord, Decimal | None]]]
+
+
 def load_coverage(s: Session, patient_id: int, coverage_id: int) -> PatientData:
     """The patient's data restricted to one coverage (its authorizations, visits and lines):
     what a decision about one visit needs. The allocation, the visit limit and the KX amount
@@ -203,12 +206,18 @@ def load_coverage(s: Session, patient_id: int, coverage_id: int) -> PatientData:
     return _load(s, [patient_id], coverage_id)[patient_id]
 
 
-def load_patients(s: Session, patient_ids: Iterable[int]) -> dict[int, PatientData]:
-    """Coverages, authorizations, visits and lines of several patients (a few queries)."""
-    return _load(s, list(patient_ids), None)
+def load_patients(s: Session, patient_ids: Iterable[int], known: KnownVisits | None = None
+                  ) -> dict[int, PatientData]:
+    """Coverages, authorizations, visits and lines of several patients (a few queries).
+    `known`: patients whose visits the caller holds exactly as stored (each visit with its
+    lines' allowed total, none yet with an authorization): theirs are not read back."""
+    return _load(s, list(patient_ids), None, known)
 
 
-def _load(s: Session, ids: list[int], coverage_id: int | None) -> dict[int, PatientData]:
+def _load(s: Session, ids: list[int], coverage_id: int | None,
+          known: KnownVisits | None = None) -> dict[int, PatientData]:
+    known = known or {}
+    unread = [pid for pid in ids if pid not in known]
     covs: dict[int, list[CoverageRow]] = {pid: [] for pid in ids}
     owner: dict[int, int] = {}
     cq, vq, lq, _, _ = _statements(coverage_id is not None)
@@ -225,16 +234,25 @@ def _load(s: Session, ids: list[int], coverage_id: int | None) -> dict[int, Pati
         auths[owner[a.coverage_id]].append(a)
     vrows: dict[int, list[Row[tuple[int, date, VisitStatus, int | None, int | None]]]] = (
         defaultdict(list))
-    for r in conn.execute(vq, params):
+    vparams: dict[str, object] = {**params, "ids": unread}
+    for r in conn.execute(vq, vparams) if unread else ():
         vrows[r[0]].append(r[1:])  # type: ignore[arg-type]
     lines: dict[int, list[VisitLine]] = defaultdict(list)
     amounts: dict[int, Decimal] = {}
-    for vid, code, units, amount in conn.execute(lq, params):
+    for vid, code, units, amount in conn.execute(lq, vparams) if unread else ():
         lines[vid].append(VisitLine(code, units))
         if amount is not None:
             amounts[vid] = amounts.get(vid, _ZERO) + amount
     out = {}
     for pid in ids:
+        mine = known.get(pid)
+        if mine is not None:
+            done = sorted(mine, key=lambda k: (k[0].day, k[0].visit_id))
+            out[pid] = PatientData(
+                pid, tuple(covs[pid]), tuple(auths.get(pid, ())), tuple(v for v, _ in done),
+                {v.visit_id: None for v, _ in done},
+                {v.visit_id: a for v, a in done if a is not None})
+            continue
         vr = vrows.get(pid, [])
         visits = tuple(
             VisitRecord(vid, day, status, cov, tuple(lines.get(vid, ())))

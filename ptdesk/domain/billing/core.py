@@ -148,6 +148,42 @@ class Evaluator:
         tie_preference: tuple[str, ...] = (),
         reeval_reason: str | None = None,
     ) -> Outcome:
+        merged, out, owner, alloc, other, cq_reasons, findings = self._billed(
+            day, payer, method, lines, tie_preference)
+        policy = self.rules.policies[payer]
+        ytd_after = None
+        if policy.needs_kx and ytd is not None:
+            ytd_after = self._add_kx(out, ytd, day.year, findings)
+        v = VisitCalc(day, policy, self.tables, merged, out, owner, alloc, ytd, auth,
+                      visit_number, reeval_reason)
+        over = under = 0
+        for k, m in enumerate(merged):
+            if m.info is not None and m.billed_units is not None:
+                diff = m.billed_units - v.expected[k]
+                if diff > 0:
+                    over += diff
+                else:
+                    under -= diff
+        for rule in RULES:
+            rule(v, findings)
+        return Outcome(out, findings, alloc, other, cq_reasons, over, under, ytd_after)
+
+    def billed_lines(self, day: date, payer: PayerKind, method: UnitMethod,
+                     lines: Sequence[LineIn]) -> list[LineOut]:
+        """Only the billed lines before KX (no rules, no findings): what an import of
+        already-performed visits writes; `add_kx` then marks them for the year's total."""
+        return self._billed(day, payer, method, lines, ())[1]
+
+    def add_kx(self, out: list[LineOut], ytd: Decimal, year: int) -> Decimal | None:
+        """KX on `out` in place past the year's threshold; the PT+SLP total after (None: no
+        threshold for that year, as `evaluate` reports it)."""
+        return self._add_kx(out, ytd, year, [])
+
+    def _billed(
+        self, day: date, payer: PayerKind, method: UnitMethod, lines: Sequence[LineIn],
+        tie_preference: tuple[str, ...],
+    ) -> tuple[list[Merged], list[LineOut], list[int], Allocation, Allocation,
+               list[tuple[str, str]], list[FindingT]]:
         rules = self.rules
         policy = rules.policies[payer]
         merged: list[Merged] = []
@@ -190,22 +226,7 @@ class Evaluator:
             for b in self._bill_code(m, units, day, cq_on, cq_reduced, base, cq_reasons):
                 out.append(b)
                 owner.append(k)
-        ytd_after = None
-        if policy.needs_kx and ytd is not None:
-            ytd_after = self._add_kx(out, ytd, day.year, findings)
-        v = VisitCalc(day, policy, self.tables, merged, out, owner, alloc, ytd, auth,
-                      visit_number, reeval_reason)
-        over = under = 0
-        for k, m in enumerate(merged):
-            if m.info is not None and m.billed_units is not None:
-                diff = m.billed_units - v.expected[k]
-                if diff > 0:
-                    over += diff
-                else:
-                    under -= diff
-        for rule in RULES:
-            rule(v, findings)
-        return Outcome(out, findings, alloc, other, cq_reasons, over, under, ytd_after)
+        return merged, out, owner, alloc, other, cq_reasons, findings
 
     def _bill_code(self, m: Merged, units: int, day: date, cq_on: bool, cq_reduced: bool,
                    base: tuple[str, ...], cq_reasons: list[tuple[str, str]]) -> list[LineOut]:

@@ -19,7 +19,7 @@ from ptdesk.domain.board import BoardRow
 from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import Status
-from ptdesk.domain.visit_allocation import USED_STATUSES
+from ptdesk.domain.visit_allocation import USED_STATUSES, VisitRecord
 from ptdesk.services.auth_records import PatientData
 from ptdesk.services.board import load_board
 from ptdesk.services.imports.bulk import derive
@@ -57,7 +57,8 @@ class BoardLine:
 
 
 def _as_of(data: PatientData, day: date) -> PatientData:
-    visits = tuple(replace(v, status=VisitStatus.BOOKED)
+    booked = VisitStatus.BOOKED  # the record built directly: `replace` costs 4x per visit
+    visits = tuple(VisitRecord(v.visit_id, v.day, booked, v.coverage_id, v.lines)
                    if v.day > day and v.status in USED_STATUSES else v for v in data.visits)
     return replace(data, visits=visits)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ptdesk.domain.money import to_cents
 from ptdesk.domain.visit_allocation import allocate
 from ptdesk.services.auth_records import (
+    KnownVisits,
     PatientData,
     load_patients,
     patient_records,
@@ -83,6 +84,16 @@ def _converters(rows: Sequence[Sequence[object]], columns: Sequence[str],
     return out
 
 
+class _Memo(dict[object, object]):
+    def __init__(self, convert: Convert) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, value: object) -> object:
+        out = self[value] = self._convert(value)
+        return out
+
+
 def raw_insert(conn: Connection, table: str, columns: Sequence[str],
                rows: Sequence[Sequence[object]], *, want_ids: bool = False) -> list[int]:
     """Insert rows (values in `columns` order, Python types; money columns as Decimal) with the
@@ -106,12 +117,20 @@ def raw_insert(conn: Connection, table: str, columns: Sequence[str],
             "FROM generate_series(1, :n)"), {"n": len(rows)})]
         cols = ["id", *cols]
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+    # A column's values repeat (days, statuses, amounts): each distinct one converted once.
+    memos = [None if f is _same else _Memo(f) for f in conv]
     for start in range(0, len(rows), WRITE_BATCH):
         chunk = rows[start:start + WRITE_BATCH]
-        vals = ([tuple(r) for r in chunk] if plain else
-                [tuple([f(v) for f, v in zip(conv, r, strict=True)]) for r in chunk])
-        part = ([(ids[start + i], *v) for i, v in enumerate(vals)] if ids else vals)
-        conn.exec_driver_sql(sql, part)
+        if plain and not ids:
+            vals: list[tuple[object, ...]] = [tuple(r) for r in chunk]
+        else:
+            by_column: list[list[object]] = [
+                list(col) if m is None else list(map(m.__getitem__, col))
+                for m, col in zip(memos, zip(*chunk, strict=True), strict=True)]
+            if ids:
+                by_column.insert(0, list(ids[start:start + len(chunk)]))
+            vals = list(zip(*by_column, strict=True))
+        conn.exec_driver_sql(sql, vals)
     if want_ids and sqlite:
         got = conn.exec_driver_sql(f"SELECT id FROM {table} ORDER BY id DESC LIMIT ?",
                                    (len(rows),)).fetchall()
@@ -120,10 +139,12 @@ def raw_insert(conn: Connection, table: str, columns: Sequence[str],
 
 
 def derive(s: Session, patient_ids: Sequence[int],
-           transform: Callable[[PatientData], PatientData] | None = None) -> None:
+           transform: Callable[[PatientData], PatientData] | None = None,
+           known: KnownVisits | None = None) -> None:
     """Recompute the derived allocation and usage of these patients (one batch); `transform`
-    changes what is counted first (the board as of another day)."""
-    datas = load_patients(s, patient_ids)
+    changes what is counted first (the board as of another day); `known`: see
+    `auth_records.load_patients`."""
+    datas = load_patients(s, patient_ids, known)
     if transform is not None:
         datas = {pid: transform(d) for pid, d in datas.items()}
     changed: list[dict[str, object]] = []

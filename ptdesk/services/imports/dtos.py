@@ -1,8 +1,10 @@
 """What the import screens and command receive: frozen rows, no ORM, no Qt."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from ptdesk.domain.imports.columns import ImportKind
+from ptdesk.domain.visit_allocation import VisitRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,4 +63,8 @@ class KindResult:
     updated: int = 0
     unchanged: int = 0
     touched_patients: set[int] | None = None  # whose allocation must be recomputed
+    # Patients who had no visit before this import: every visit they have now, as written
+    # (the record and its lines' allowed total), so their allocation is derived from these
+    # instead of reading back what was just written.
+    known_visits: "dict[int, list[tuple[VisitRecord, Decimal | None]]] | None" = None
     notes: list[RowProblem] | None = None

@@ -10,7 +10,7 @@ counter moves so every open board rebuilds.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +32,7 @@ from ptdesk.services.imports.dtos import (
 )
 from ptdesk.services.imports.reader import CsvTable, ImportFileError
 from ptdesk.services.imports.reader import parse as parse_csv
+from ptdesk.services.imports.reader import stream as stream_csv
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,9 @@ def _mapping(kind: ImportKind, table: CsvTable, override: Mapping | None) -> dic
     return found
 
 
-def preview_of(kind: ImportKind, table: CsvTable, override: Mapping | None = None
-               ) -> ImportPreview:
+def preview_of(kind: ImportKind, table: CsvTable, override: Mapping | None = None,
+               rows: int | None = None) -> ImportPreview:
+    """`rows`: the count when the table was streamed (its `rows` left empty)."""
     found = _mapping(kind, table, override)
     spec = SPECS[kind]
     used = {i for i in found.values() if i is not None}
@@ -75,7 +77,7 @@ def preview_of(kind: ImportKind, table: CsvTable, override: Mapping | None = Non
         tuple(ColumnMatch(c, table.headers[i] if (i := found[c]) is not None else None,
                           c in spec.required) for c in spec.columns),
         tuple(h for i, h in enumerate(table.headers) if i not in used and h),
-        table.encoding, table.delimiter, len(table.rows),
+        table.encoding, table.delimiter, len(table.rows) if rows is None else rows,
     )
 
 
@@ -91,14 +93,17 @@ def _key(kind: ImportKind, r: Any) -> tuple[object, ...]:
     return (r.chart, r.day, r.at)
 
 
-def parse_rows(kind: ImportKind, table: CsvTable, found: dict[str, int | None], today: date
-               ) -> tuple[list[Parsed], list[RowProblem]]:
+def parse_rows(kind: ImportKind, cells_of: Iterable[tuple[int, tuple[str, ...]]],
+               found: dict[str, int | None], today: date
+               ) -> tuple[list[Parsed], list[RowProblem], int]:
     """Every row through the domain's parser; the second of two rows with one key refused."""
     ok: list[Parsed] = []
     problems: list[RowProblem] = []
     seen: dict[tuple[object, ...], int] = {}
     idx = [(c, i) for c, i in found.items() if i is not None]
-    for line, cells in table.rows:
+    count = 0
+    for line, cells in cells_of:
+        count += 1
         n = len(cells)
         cols = {c: (cells[i] if i < n else "") for c, i in idx}
         get = lambda c, cols=cols: cols.get(c, "")  # noqa: E731
@@ -124,7 +129,7 @@ def parse_rows(kind: ImportKind, table: CsvTable, found: dict[str, int | None], 
             continue
         seen[key] = line
         ok.append(Parsed(line, r))
-    return ok, problems
+    return ok, problems, count
 
 
 class ImportService:
@@ -139,16 +144,17 @@ class ImportService:
     def run(self, kind: ImportKind, data: bytes, *, today: date, mapping: Mapping | None = None,
             dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
         """Raises ImportFileError when the file cannot be read or lacks a required column."""
-        table = parse_csv(data)
+        headers, cells, encoding, delimiter = stream_csv(data)
+        table = CsvTable(headers, (), encoding, delimiter)  # the rows are streamed, not kept
         preview = preview_of(kind, table, mapping)
         if preview.missing:
             raise ImportFileError(
                 f"the file has no column for {', '.join(preview.missing)} "
                 f"(its header row has: {', '.join(h for h in table.headers if h) or 'nothing'})")
         found = _mapping(kind, table, mapping)
-        rows, problems = parse_rows(kind, table, found, today)
-        rows_read = len(table.rows)
-        del table  # the raw cells are not needed any more: keep only the parsed rows
+        rows, problems, rows_read = parse_rows(kind, cells, found, today)
+        del cells
+        preview = preview_of(kind, table, mapping, rows_read)
         result = KindResult()
         session = self._factory()
         try:
@@ -183,10 +189,12 @@ class ImportService:
                 progress(min(done, n) * 70 // n)
 
         result: KindResult = module.apply(s, rows, problems, today, step)
+        rows.clear()  # the parsed rows are written: free them before the derivation
+        known = result.known_visits or {}
         pids = sorted(result.touched_patients or ())
         for i in range(0, len(pids), REALLOCATE_BATCH):
             chunk = pids[i:i + REALLOCATE_BATCH]
-            derive(s, chunk)
+            derive(s, chunk, None, {p: known.pop(p) for p in chunk if p in known})
             if progress is not None:
                 progress(70 + (i + len(chunk)) * 30 // len(pids))
         if result.created or result.updated:

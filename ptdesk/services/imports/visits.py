@@ -13,13 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.imports.rows import VisitIn
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
+from ptdesk.domain.visit_allocation import VisitLine, VisitRecord
 from ptdesk.services.imports.bulk import raw_insert
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import (
@@ -38,6 +39,7 @@ _VISIT_COLUMNS = ("patient_id", "coverage_id", "provider_id", "visit_date", "sch
                   "status")
 _LINE_COLUMNS = ("visit_id", "line_no", "code", "minutes", "assistant_minutes", "units",
                  "modifiers", "allowed_amount")
+_ZERO = Decimal("0.00")  # auth_records' zero: the same Decimal as a total read back
 _OPEN = frozenset({VisitStatus.BOOKED, VisitStatus.CHECKED_IN})
 Existing = tuple[int, VisitStatus, int | None, int | None]  # id, status, coverage, provider
 
@@ -163,8 +165,20 @@ def apply(s: Session, rows: Sequence[Any], problems: list[RowProblem], today: da
         for part in chunks([vid for vid, _ in relined]):
             conn.execute(delete(ServiceLine).where(ServiceLine.visit_id.in_(part)))
     result.created, result.updated = len(new), len(changed)
+    # Patients with no visit before this import: their visits are all in `new`.
+    had = {key[0] for key in existing}
+    known: dict[int, list[tuple[VisitRecord, Decimal | None]]] = {}
+    billed: dict[int, tuple[tuple[VisitLine, ...], Decimal | None]] = {}
     if billing and biller is not None:
-        _write_lines(s, biller, billing, ids, methods, covs_by_id(covs), elsewhere)
+        billed = _write_lines(s, biller, billing, ids, methods, covs_by_id(covs), elsewhere, had)
+    for vid, row in zip(ids, new, strict=True):
+        pid = cast(int, row[0])
+        if pid not in had:
+            lines, amount = billed.get(vid, ((), None))
+            known.setdefault(pid, []).append((VisitRecord(
+                vid, cast(date, row[3]), cast(VisitStatus, row[5]), cast("int | None", row[1]),
+                lines), amount))
+    result.known_visits = known
     step(len(rows))
     return result
 
@@ -183,13 +197,18 @@ def _write_lines(s: Session, biller: Biller,
                  billing: list[tuple[int, int, date, int | None, tuple[tuple[str, int], ...]]],
                  new_ids: list[int], methods: dict[int, tuple[PayerKind, UnitMethod]],
                  payer_of: dict[int, int],
-                 elsewhere: dict[int, tuple[Decimal | None, int | None]]) -> None:
-    """Bill in date order per coverage, carrying the year's PT+SLP total for KX."""
+                 elsewhere: dict[int, tuple[Decimal | None, int | None]], had: set[int]
+                 ) -> dict[int, tuple[tuple[VisitLine, ...], Decimal | None]]:
+    """Bill in date order per coverage, carrying the year's PT+SLP total for KX. Returns,
+    for the visits of patients not in `had`, the lines as the allocation reads them and
+    their allowed total (None: no line priced)."""
     billing.sort(key=lambda b: (b[1], b[2], b[0] if b[0] > 0 else new_ids[-b[0] - 1]))
     ytd: dict[tuple[int, int], Decimal] = {}
     out: list[tuple[object, ...]] = []
+    kept: dict[int, tuple[tuple[VisitLine, ...], Decimal | None]] = {}
+    shared: dict[tuple[Billed, ...], tuple[tuple[VisitLine, ...], Decimal | None]] = {}
     conn = s.connection()
-    for ref, _pid, day, cov, lines in billing:
+    for ref, pid, day, cov, lines in billing:
         vid = ref if ref > 0 else new_ids[-ref - 1]
         if cov is None:
             kind, method = PayerKind.SELF_PAY, UnitMethod.AMA
@@ -206,4 +225,15 @@ def _write_lines(s: Session, biller: Biller,
                                                 Decimal("0"))
         for no, (code, minutes, units, mods, allowed) in enumerate(billed, 1):
             out.append((vid, no, code, minutes, 0, units, mods, allowed))
+        if len(out) >= WRITE_BATCH:  # written as they come: two million lines never held
+            raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
+            out = []
+        if pid not in had:
+            seen = shared.get(billed)
+            if seen is None:  # most visits bill alike: one record of their lines for all
+                priced = [b[4] for b in billed if b[4] is not None]
+                seen = shared[billed] = (tuple(VisitLine(b[0], b[2]) for b in billed),
+                                         sum(priced, _ZERO) if priced else None)
+            kept[vid] = seen
     raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
+    return kept
