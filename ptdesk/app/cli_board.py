@@ -4,12 +4,12 @@ of a day, ordered by chart so two exports compare byte for byte."""
 import argparse
 import csv
 import json
-import sys
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TextIO
 
 from ptdesk.app.cli_import import add_database_options
+from ptdesk.app.cli_output import emit_text
 
 
 def _day(text: str) -> date:
@@ -61,13 +61,4 @@ def write_board(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.out is None:
-        write_board(args, sys.stdout)
-        return 0
-    try:
-        with args.out.open("w", encoding="utf-8", newline="") as f:
-            write_board(args, f)
-    except OSError as exc:
-        print(f"ptdesk board: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 2
-    return 0
+    return emit_text(args.out, lambda f: write_board(args, f), "board")

@@ -11,12 +11,11 @@ The `--patient CHART` mode (against the clinic's database) is added by the estim
 
 import argparse
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ptdesk.app.cli_output import write_atomically
 from ptdesk.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -48,19 +47,6 @@ def register(subparsers: Any) -> None:
     register_patient_mode(p, mode)
     # --- end of the desk side ----------------------------------------------------------------
     p.set_defaults(handler=run)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """All or nothing: a temp file beside `path`, then os.replace."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fail(message: str) -> int:

@@ -43,7 +43,8 @@ def register_patient_mode(p: argparse.ArgumentParser, mode: Any) -> None:
 
 
 def run_patient(args: argparse.Namespace) -> int:
-    from ptdesk.app.cli_estimate import _fail, write_atomically
+    from ptdesk.app.cli_estimate import _fail
+    from ptdesk.app.cli_output import write_atomically
     from ptdesk.app.clock import local_now, local_today
     from ptdesk.app.context import open_context
     from ptdesk.services.estimate_desk import EstimateDesk, render_pdf

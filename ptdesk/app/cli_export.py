@@ -17,6 +17,7 @@ from typing import TextIO
 
 from ptdesk.app.cli_board import _day
 from ptdesk.app.cli_import import add_database_options
+from ptdesk.app.cli_output import emit_text
 from ptdesk.domain.imports.columns import ImportKind
 
 
@@ -86,13 +87,4 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"ptdesk export: {problem}", file=sys.stderr)
         return 2
-    if args.out is None:
-        _write(args, sys.stdout)
-        return 0
-    try:
-        with args.out.open("w", encoding="utf-8", newline="") as f:
-            _write(args, f)
-    except OSError as exc:
-        print(f"ptdesk export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 2
-    return 0
+    return emit_text(args.out, lambda f: _write(args, f), "export")
