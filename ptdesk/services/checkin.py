@@ -11,7 +11,7 @@ the naive UTC value, PostgreSQL a timestamptz), then shown in the desk's local t
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -56,17 +56,6 @@ from ptdesk.storage.models import (
 
 _OUTCOME_STATUS = {Outcome.GO: Status.GREEN, Outcome.WARN: Status.YELLOW,
                    Outcome.STOP: Status.RED}
-
-
-def to_utc(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise ValueError("check-in times must be timezone-aware (ptdesk.app.clock.local_now)")
-    return at.astimezone(UTC)
-
-
-def from_stored(at: datetime) -> datetime:
-    """Aware, in the desk's local zone: SQLite hands back the naive UTC value."""
-    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +150,7 @@ def override_view(o: VisitOverride, v: Visit, p: Patient) -> OverrideView:
     return OverrideView(
         v.id, v.patient_id, display_name(p.last_name, p.first_name, p.preferred_name),
         p.chart_number, v.visit_date, o.reason, draft.words(), o.detail, o.by,
-        from_stored(o.at), tuple(x for x in o.rules.split(" ") if x), o.words)
+        o.at, tuple(x for x in o.rules.split(" ") if x), o.words)
 
 
 class CheckInService:
@@ -179,7 +168,9 @@ class CheckInService:
         (checked by `domain.overrides.check_override`). Overriding a stop needs the
         `override_checkin` permission (issue 12: a manager's decision); the override is recorded
         under the signed-in person's name, whatever was typed."""
-        when = to_utc(at)
+        if at.tzinfo is None:  # refused before deciding (the Instant column would refuse it too)
+            raise ValueError("check-in times must be timezone-aware (ptdesk.app.clock.local_now)")
+        when = at  # an Instant column: aware in, UTC stored, aware out
         clean = check_override(override) if override is not None else None
         with session_scope(self._factory) as s:
             v, p = self._get(s, visit_id)

@@ -21,14 +21,6 @@ KINDS = ("estimate", "gfe")
 LANGUAGES = ("en", "es")
 
 
-def _aware(at: datetime, now: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored from the app's aware clock in UTC.
-    if at.tzinfo is None and now.tzinfo is not None:
-
-        return at.replace(tzinfo=UTC).astimezone(now.tzinfo)
-    return at.astimezone(now.tzinfo) if now.tzinfo is not None else at
-
-
 class PatientEstimateService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -77,7 +69,7 @@ class PatientEstimateService:
         done, billed = _billed_since(s, r.patient_id, r.first_visit)
         scenario: dict[str, Any] = json.loads(r.inputs_json)
         return StoredEstimate(
-            r.id, r.patient_id, _aware(r.created_at, now), r.given_on, r.prepared_by, r.kind,
+            r.id, r.patient_id, r.created_at, r.given_on, r.prepared_by, r.kind,
             r.language, r.payer_type, r.first_visit, r.visit_count,
             EstimateTotalsDraft(r.total_allowed, r.total_insurance, r.total_patient),
             scenario, done, billed)

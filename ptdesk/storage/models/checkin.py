@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.domain.overrides import OverrideKind, OverrideReason
 from ptdesk.storage.base import Base, Timestamps
-from ptdesk.storage.types import str_enum
+from ptdesk.storage.types import Instant, str_enum
 
 
 class VisitOverride(Base):
@@ -30,7 +30,7 @@ class VisitOverride(Base):
     detail: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Who: initials or a name typed at the desk until ptdesk has accounts (then the user).
     by: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(Instant)  # aware; UTC in the database
     # The stop rule ids overridden ("stop.auth_expired stop.limit_reached") and their words.
     rules: Mapped[str] = mapped_column(String(200), default="", server_default="")
     words: Mapped[str] = mapped_column(Text, default="", server_default="")

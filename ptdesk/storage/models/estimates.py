@@ -3,11 +3,11 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.storage.base import Base
-from ptdesk.storage.types import Cents
+from ptdesk.storage.types import Cents, Instant
 
 
 class ClinicDetails(Base):
@@ -47,7 +47,7 @@ class PatientEstimate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Instant)  # aware; UTC in the database
     given_on: Mapped[date] = mapped_column(Date)
     prepared_by: Mapped[str] = mapped_column(String(120), default="")
     # "estimate" or "gfe" (a Good Faith Estimate, for an uninsured or self-pay patient)
