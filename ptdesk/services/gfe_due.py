@@ -6,7 +6,7 @@ A visit is self-pay when it is booked without a coverage, or to a coverage whose
 covers a recurring course for 12 months (pt-rules.md §H3, confidence medium).
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,8 +21,7 @@ from ptdesk.storage.models import Coverage, Patient, Payer, Visit
 
 
 def _local_day(at: datetime, now: datetime) -> date:
-    if at.tzinfo is None:  # SQLite: CURRENT_TIMESTAMP is UTC, handed back naive
-        at = at.replace(tzinfo=UTC)
+    """The desk's calendar day of a stored Instant (read back aware)."""
     return at.astimezone(now.tzinfo).date() if now.tzinfo is not None else at.date()
 
 
