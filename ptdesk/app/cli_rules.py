@@ -1,9 +1,10 @@
-"""`ptdesk rules import FILE` and `ptdesk rules list`: the billing rule tables."""
+"""`ptdesk rules import FILE` and `ptdesk rules list`: the billing rule tables, and the
+ICD-10-CM code sets diagnoses are checked against (CMS's yearly order or codes file)."""
 
 import argparse
 import logging
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,14 @@ def register(subparsers: Any) -> None:
     sub = p.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     imp = sub.add_parser(
         "import",
-        help="import a CMS quarterly MUE or NCCI PTP file (CSV or tab-delimited text)",
+        help="import a CMS quarterly MUE or NCCI PTP file (CSV or tab-delimited text), or "
+             "CMS's yearly ICD-10-CM order or codes file (icd10cm_order_YYYY.txt)",
     )
     imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("--effective", metavar="YYYY-MM-DD", default=None,
+                     help="ICD-10-CM only: the first date of service the code set is in force "
+                          "(default: from the file name, FY2027 = 2026-10-01, an April update "
+                          "= April 1)")
     imp.set_defaults(handler=run)
     lst = sub.add_parser("list", help="show each rule table with its version, source, confidence")
     lst.set_defaults(handler=run)
@@ -48,6 +54,55 @@ def _run_list(args: argparse.Namespace) -> int:
         print(f"{t.name}: version {t.version}; {plural(t.rows, 'row')}")
         print(f"    source: {t.source}")
         print(f"    confidence: {t.confidence}")
+    _list_icd(args)
+    return 0
+
+
+def _list_icd(args: argparse.Namespace) -> None:
+    from ptdesk.services.icd10_import import icd_sets
+
+    try:
+        from ptdesk.app.context import open_context
+
+        ctx = open_context(args)
+        try:
+            sets = icd_sets(ctx.session_factory)
+        finally:
+            ctx.close()
+    except Exception as exc:
+        log.warning("clinic database unavailable for the ICD-10-CM sets: %s", type(exc).__name__)
+        sets = icd_sets(None)
+    for c in sets:
+        print(f"ICD-10-CM code set: version {c.name}, in force {c.effective_from} to "
+              f"{c.effective_to}; {plural(c.codes, 'billable code')}")
+        print(f"    source: {c.source}")
+
+
+def _effective(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--effective: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _run_icd_import(args: argparse.Namespace, ctx: object) -> int:
+    from ptdesk.domain.icd10_release import IcdFileError
+    from ptdesk.services.icd10_import import import_icd_release
+
+    try:
+        result = import_icd_release(ctx.session_factory, args.file,  # type: ignore[attr-defined]
+                                    datetime.now(UTC), _effective(args.effective))
+    except (IcdFileError, ValueError) as exc:
+        print(f"ptdesk rules import: {exc}", file=sys.stderr)
+        return 2
+    changes = ""
+    if result.retired or result.added:
+        changes = (f" ({result.added:,} new, {result.retired:,} retired since the set in force "
+                   "the day before)")
+    print(f"Imported {result.name} from {result.file_name}: {plural(result.codes, 'billable code')}"
+          f"{changes}, for dates of service {result.effective_from} to {result.effective_to}.")
     return 0
 
 
@@ -66,6 +121,8 @@ def _run_import(args: argparse.Namespace) -> int:
         print(f"ptdesk rules import: cannot open the clinic database ({exc})", file=sys.stderr)
         return 2
     try:
+        if args.effective is not None or _is_icd(path):
+            return _run_icd_import(args, ctx)
         result = import_rule_file(
             ctx.session_factory, path, load_bundled_ruleset(), datetime.now(UTC)
         )
@@ -90,6 +147,17 @@ def _run_import(args: argparse.Namespace) -> int:
         "file)."
     )
     return 0
+
+
+def _is_icd(path: Path) -> bool:
+    from ptdesk.domain.icd10_release import looks_like_icd
+
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
+            first = [f.readline() for _ in range(3)]
+    except OSError:
+        return False
+    return looks_like_icd(first, path.name)
 
 
 def run(args: argparse.Namespace) -> int:

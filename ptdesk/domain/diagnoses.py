@@ -42,11 +42,13 @@ def dotted(code: str) -> str:
 
 def set_for(sets: Iterable[CodeSet], day: date) -> tuple[CodeSet | None, bool]:
     """The set in force on `day`, else the nearest one (True = not the set in force: a release
-    for that date should be imported; codes change little from one release to the next)."""
-    ordered = sorted(sets, key=lambda s: s.effective_from)
-    for s in ordered:
-        if s.in_force(day):
-            return s, False
+    for that date should be imported; codes change little from one release to the next).
+    Sets that overlap (an April update inside its fiscal year; a release imported again): the
+    one that started last, and of two that start the same day the one given last."""
+    ordered = sorted(sets, key=lambda s: s.effective_from)  # stable: later sets win ties
+    in_force = [s for s in ordered if s.in_force(day)]
+    if in_force:  # an April update is in force inside its fiscal year's set: the newer wins
+        return in_force[-1], False
     started = [s for s in ordered if s.effective_from <= day]
     if started:
         return started[-1], True

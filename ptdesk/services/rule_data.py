@@ -68,7 +68,7 @@ def detect_kind(lines: Iterable[str]) -> tuple[str, int, str]:
             break
     raise RuleImportError(
         "this does not look like a CMS MUE or PTP file (no 'HCPCS ... MUE' or "
-        "'Column 1 / Column 2' header in its first lines)"
+        "'Column 1 / Column 2' header in its first lines) nor an ICD-10-CM order or codes file"
     )
 
 

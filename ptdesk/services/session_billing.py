@@ -118,13 +118,15 @@ class SessionBillingService:
         from ptdesk.domain.diagnoses import search
         from ptdesk.services.visit_history import code_set_for
 
-        return tuple(search(code_set_for(day), text))
+        with session_scope(self._factory) as s:
+            return tuple(search(code_set_for(s, day), text))
 
     def check_diagnoses(self, day: date, typed: Sequence[str]) -> DiagnosisCheck:
         from ptdesk.domain.diagnoses import normalise, problem, set_for
-        from ptdesk.storage.icd10_files import shipped_sets
+        from ptdesk.storage.icd10_files import code_sets
 
-        codes, stale = set_for(shipped_sets(), day)
+        with session_scope(self._factory) as s:  # the shipped set and any the clinic imported
+            codes, stale = set_for(code_sets(s), day)
         if codes is None:
             return DiagnosisCheck((), {"diagnoses": "No ICD-10-CM code set is loaded."}, "", True)
         ok: list[tuple[str, str]] = []

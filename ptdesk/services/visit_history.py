@@ -29,7 +29,7 @@ from ptdesk.domain.visit_history import (
 )
 from ptdesk.services.authorization_dtos import ServiceLineDraft
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.icd10_files import shipped_sets
+from ptdesk.storage.icd10_files import code_sets
 from ptdesk.storage.models import ServiceLine, Visit, VisitDiagnosis, VisitOverride, VisitVersion
 
 
@@ -71,8 +71,9 @@ class VisitHistoryView:
     versions: tuple[VersionView, ...]  # oldest first
 
 
-def code_set_for(day: date) -> CodeSet:
-    codes, _stale = set_for(shipped_sets(), day)
+def code_set_for(s: Session, day: date) -> CodeSet:
+    """The ICD-10-CM release in force on `day`: the shipped one or one the clinic imported."""
+    codes, _stale = set_for(code_sets(s), day)
     if codes is None:
         raise DomainError("No ICD-10-CM code set covers this date of service.")
     return codes
@@ -104,7 +105,7 @@ def save_visit_content(
     codes: tuple[str, ...] = ()
     try:
         if any(d.strip() for d in diagnoses):
-            codes = check_diagnoses(diagnoses, code_set_for(v.visit_date))
+            codes = check_diagnoses(diagnoses, code_set_for(s, v.visit_date))
     except ValidationErrors as e:
         errors.update(e.errors)
     if reeval_reason and reeval_reason not in ReevalReason._value2member_map_:
@@ -188,8 +189,10 @@ class VisitHistoryService:
         """The diagnosis picker: codes of the set in force on `day` by prefix or words."""
         from ptdesk.domain.diagnoses import search
 
-        return tuple(search(code_set_for(day), text))
+        with session_scope(self._factory) as s:
+            return tuple(search(code_set_for(s, day), text))
 
     def describe(self, day: date, codes: Sequence[str]) -> dict[str, str]:
-        known = code_set_for(day).codes
+        with session_scope(self._factory) as s:
+            known = code_set_for(s, day).codes
         return {c: known.get(c, "") for c in codes}

@@ -33,6 +33,7 @@ AUDIT_LOCK_KEY = 0x7074_6175_6474  # pg_advisory_xact_lock key of audit appends 
 UNAUDITED_TABLES = frozenset({
     "audit_entries", "change_counters", "patient_search_terms", "authorization_usage",
     "coverage_usage", "period_usage", "patient_changes", "imported_mue", "imported_ptp",
+    "imported_icd10_codes",
 })
 # Never written to the trail (HIPAA: secrets are not logged). A change says only "changed".
 SECRET_COLUMNS = frozenset({"password_hash", "pin_hash"})

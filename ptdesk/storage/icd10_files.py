@@ -1,17 +1,23 @@
 """The ICD-10-CM code sets ptdesk knows: the shipped April 2026 set (resources/rules) and any
-CMS file imported since. Loaded lazily, once per process: ~78,000 codes, ~0.6 MB gzip."""
+CMS file imported since (`ptdesk rules import`, stored in imported_icd10_codes). Loaded lazily,
+once per process: ~78,000 codes, ~0.6 MB gzip."""
 
 from __future__ import annotations
 
 import gzip
+import threading
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ptdesk.domain.diagnoses import CodeSet
 from ptdesk.storage.bundled import resources_dir
 
 SHIPPED = "icd10cm-2026-04.tsv.gz"
+ICD_KIND = "icd10cm"  # rule_imports.kind of an imported ICD-10-CM release
 
 
 def read_code_set(path: Path, name: str) -> CodeSet:
@@ -36,3 +42,35 @@ def read_code_set(path: Path, name: str) -> CodeSet:
 @lru_cache(maxsize=1)
 def shipped_sets() -> tuple[CodeSet, ...]:
     return (read_code_set(resources_dir() / "rules" / SHIPPED, "ICD-10-CM April 2026"),)
+
+
+# Imported releases never change once stored (a new file is a new import): each is read from
+# the database once per process and kept, keyed by its import id.
+_imported: dict[int, CodeSet] = {}
+_lock = threading.Lock()
+
+
+def imported_sets(s: Session) -> tuple[CodeSet, ...]:
+    from ptdesk.storage.models import ImportedIcd10Code, RuleImport
+
+    heads = s.execute(select(RuleImport.id, RuleImport.version, RuleImport.effective_from,
+                             RuleImport.effective_to)
+                      .where(RuleImport.kind == ICD_KIND).order_by(RuleImport.id)).all()
+    out = []
+    for import_id, version, start, end in heads:
+        with _lock:
+            known = _imported.get(import_id)
+        if known is None:
+            rows = s.execute(select(ImportedIcd10Code.code, ImportedIcd10Code.description)
+                             .where(ImportedIcd10Code.import_id == import_id))
+            known = CodeSet(version, start, end, dict(rows.tuples().all()))
+            with _lock:
+                _imported[import_id] = known
+        out.append(known)
+    return tuple(out)
+
+
+def code_sets(s: Session) -> tuple[CodeSet, ...]:
+    """Every set ptdesk knows: the shipped one first, then the clinic's imports (oldest first),
+    so an imported release wins over the shipped one for the dates both cover."""
+    return (*shipped_sets(), *imported_sets(s))

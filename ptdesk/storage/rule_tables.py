@@ -206,7 +206,9 @@ def load_ruleset(session: "Session") -> RuleSet:
 
     from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
 
-    imports = session.scalars(select(RuleImport).order_by(RuleImport.id.desc())).all()
+    # ICD-10-CM releases are imported the same way but are no billing table (icd10_files.py).
+    imports = session.scalars(select(RuleImport).where(RuleImport.kind != "icd10cm")
+                              .order_by(RuleImport.id.desc())).all()
     extra_mue: list[MueEntry] = []
     ptp: list[PtpEdit] | None = None
     infos = []

@@ -13,7 +13,12 @@ from ptdesk.storage.models.estimates import ClinicDetails, PatientEstimate
 from ptdesk.storage.models.fees import FeeSchedule, FeeScheduleEntry
 from ptdesk.storage.models.patients import Patient, PatientSearchTerm
 from ptdesk.storage.models.requests import AuthorizationRequest
-from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
+from ptdesk.storage.models.rule_tables import (
+    ImportedIcd10Code,
+    ImportedMue,
+    ImportedPtp,
+    RuleImport,
+)
 from ptdesk.storage.models.settings import ChangeCounter, StatusBandSetting
 from ptdesk.storage.models.usage import (
     AuthorizationUsage,
@@ -38,6 +43,7 @@ __all__ = [
     "CoverageUsage",
     "FeeSchedule",
     "FeeScheduleEntry",
+    "ImportedIcd10Code",
     "ImportedMue",
     "ImportedPtp",
     "Patient",

@@ -1,4 +1,5 @@
-"""CMS quarterly MUE and NCCI PTP files a clinic imported, shared by every workstation.
+"""CMS quarterly MUE and NCCI PTP files and yearly ICD-10-CM code files a clinic imported,
+shared by every workstation.
 
 Only rows for codes in ptdesk's catalogue are stored (a full CMS file has hundreds of thousands
 of rows, almost all for codes a PT clinic never bills); the import records how many it read.
@@ -17,7 +18,7 @@ class RuleImport(Base):
     __tablename__ = "rule_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "mue" or "ptp"
+    kind: Mapped[str] = mapped_column(String(10))  # "mue", "ptp" or "icd10cm"
     version: Mapped[str] = mapped_column(String(200))  # shown in every finding that uses it
     file_name: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -66,3 +67,17 @@ class ImportedPtp(Base):
     rationale: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     rule_import: Mapped[RuleImport] = relationship(back_populates="ptp_rows")
+
+
+class ImportedIcd10Code(Base):
+    """A billable code of an imported ICD-10-CM release (issue 10 item 3): the whole release is
+    kept (~74,000 rows), since any code may be a patient's diagnosis. Written with one Core
+    insert, never one by one."""
+
+    __tablename__ = "imported_icd10_codes"
+    __table_args__ = (UniqueConstraint("import_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("rule_imports.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))  # without the dot, as CMS's file has it
+    description: Mapped[str] = mapped_column(String(400))
