@@ -80,12 +80,14 @@ def test_retired_code_is_caught_at_entry_after_the_import(db_url: str, tmp_path:
     eng = create_engine_for(db_url)
     billing = SessionBillingService(make_session_factory(eng))
     before = billing.check_diagnoses(date(2026, 11, 2), ["M25.561"])
-    assert before.errors == {} and before.out_of_date  # only the April 2026 set: used, with a warning
+    assert before.errors == {}
+    assert before.out_of_date  # only the April 2026 set: used, with a warning
     assert _run(db_url, tmp_path, "import", str(write_order(tmp_path / "icd10cm_order_2027.txt"))
                 ) == 0
     after = billing.check_diagnoses(date(2026, 11, 2), ["M54.50", "M25.561", "M54.5"])
     assert [c for c, _d in after.codes] == ["M5450"]
-    assert not after.out_of_date and after.set_name == "ICD-10-CM FY2027"
+    assert not after.out_of_date
+    assert after.set_name == "ICD-10-CM FY2027"
     assert "not a billable code in ICD-10-CM FY2027" in after.errors["diagnoses.2"]
     assert "category" in after.errors["diagnoses.3"]
     # a visit before the new release keeps the set of its own date
@@ -127,7 +129,8 @@ def test_bad_file_exits_2_with_one_line_and_stores_nothing(
     f.write_text(text, encoding="ascii")
     assert _run(db_url, tmp_path, "import", str(f)) == 2
     err = capsys.readouterr().err
-    assert words in err and len(err.strip().splitlines()) == 1, err
+    assert words in err
+    assert len(err.strip().splitlines()) == 1, err
     assert _imports(db_url) == (0, 0)
 
 
