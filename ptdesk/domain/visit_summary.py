@@ -33,6 +33,8 @@ class VisitSummary:
     lines: tuple[SummaryLine, ...]
     overrides: tuple[str, ...] = ()  # "Completed over errors: Other: ..., by JD on ..."
     status_note: str = ""  # "Voided: wrong patient" / "Corrected 2 times"
+    fee_note: str = ""  # which fee schedule priced the charges
+    voided: bool = False  # printed with VOID across every page
 
     @property
     def total(self) -> Decimal:

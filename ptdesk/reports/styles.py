@@ -157,9 +157,11 @@ def bullets(texts: Sequence[str], style: ParagraphStyle = SMALL) -> list[Flowabl
     return [Paragraph(escape(text), bullet_style, bulletText="•") for text in texts]
 
 
-def numbered_canvas(footer_left: str, page_label: Callable[[int, int], str]) -> type[Canvas]:
+def numbered_canvas(footer_left: str, page_label: Callable[[int, int], str],
+                    page_mark: Callable[[Canvas], None] | None = None) -> type[Canvas]:
     """A canvas class that writes "Page n of N" (known only once every page is laid out)
-    and the document's name at the foot of each page."""
+    and the document's name at the foot of each page; `page_mark` draws over every page
+    (the VOID of a voided visit's summary)."""
 
     class _Numbered(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -179,6 +181,10 @@ def numbered_canvas(footer_left: str, page_label: Callable[[int, int], str]) -> 
                 self.drawString(MARGIN + FRAME_PADDING, MARGIN * 0.55, footer_left)
                 self.drawRightString(PAGE[0] - MARGIN - FRAME_PADDING, MARGIN * 0.55,
                                      page_label(self._pageNumber, total))
+                if page_mark is not None:
+                    self.saveState()
+                    page_mark(self)
+                    self.restoreState()
                 super().showPage()
             super().save()
 
@@ -187,7 +193,8 @@ def numbered_canvas(footer_left: str, page_label: Callable[[int, int], str]) -> 
 
 def build_document(out: BinaryIO | str, story: list[Flowable], *, title: str, author: str,
                    footer_left: str, page_label: Callable[[int, int], str],
-                   invariant: bool, lang: str) -> None:
+                   invariant: bool, lang: str,
+                   page_mark: Callable[[Canvas], None] | None = None) -> None:
     """Lay `story` out on US Letter pages. `invariant` gives byte-identical output for the same
     input (no creation date, fixed document id: reportlab's invariant mode)."""
     doc = SimpleDocTemplate(
@@ -195,4 +202,4 @@ def build_document(out: BinaryIO | str, story: list[Flowable], *, title: str, au
         bottomMargin=MARGIN, title=title, author=author, subject=title, creator="ptdesk",
         invariant=1 if invariant else 0, lang=lang,
     )
-    doc.build(story, canvasmaker=numbered_canvas(footer_left, page_label))
+    doc.build(story, canvasmaker=numbered_canvas(footer_left, page_label, page_mark))
