@@ -109,5 +109,9 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
 
             # Series booked for the next weeks, one past its authorization (issue 10 #2).
             add_booking_showcase(factory, today=day)
+            from ptdesk.services.demo_paper import add_paper_trail_showcase
+
+            # Diagnoses, a corrected and a voided visit, a session override (issue 10 #3-6).
+            add_paper_trail_showcase(factory, today=day, now=local_now())
     log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
     return AppContext(paths, engine, factory, demo, label, result)

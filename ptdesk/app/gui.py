@@ -54,6 +54,24 @@ def _checkin_service(factory: Any) -> Any:
     return CheckInService(factory)
 
 
+def _summary_service(factory: Any) -> Any:
+    from ptdesk.services.visit_summary import VisitSummaryService
+
+    return VisitSummaryService(factory)
+
+
+def _add_visit_summary(page: Any, views: tuple[Any, ...], chosen: Callable[[], int | None],
+                       summaries: Any, runner: Any) -> Any:
+    """The visit summary (superbill, issue 10 item 6) from a page's visit rows: context menu
+    and Ctrl+P."""
+    from ptdesk.ui.visit_summary_print import VisitSummaryPrinter, install_visit_summary
+
+    printer = VisitSummaryPrinter(summaries, runner, page)
+    install_visit_summary(printer, page, views, chosen)
+    page.summary_printer = printer
+    return printer
+
+
 def _board_service(factory: Any) -> Any:
     from ptdesk.services.board import BoardService
 
@@ -95,6 +113,9 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                            change_token=lambda: tokens.change_token(), checkin=checkin)
     window.add_page("today", "Today", today_page)
     _add_week(window, today_page, runner, factory, open_patient_record)
+    summaries = _OnFirstUse(lambda: _summary_service(factory))
+    _add_visit_summary(today_page, (today_page.table,), today_page.selected_visit_id,
+                       summaries, runner)
     # --- end of Today ----------------------------------------------------------------------
 
     def build_patients_page() -> "PatientsPage":
@@ -114,9 +135,18 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                                  RenewalService(factory), _visit_service(factory),
                                  checkin=checkin, plans=PlanOfCareService(factory),
                                  booking=BookingService(factory))
-        return PatientsPage(PatientService(factory), runner, today=local_today,
+        page = PatientsPage(PatientService(factory), runner, today=local_today,
                             reference=ReferenceService(factory), auth=auth, now=local_now,
                             estimates=EstimateDesk(factory, panel))
+        record = page.record_view
+
+        def chosen_visit() -> int | None:
+            visit = record.selected_visit()
+            return None if visit is None else int(visit.id)
+
+        _add_visit_summary(record, (record.upcoming_view, record.past_view), chosen_visit,
+                           summaries, runner)
+        return page
 
     def build_board_page() -> "QWidget":
         from ptdesk.ui.pages.board_page import BoardPage

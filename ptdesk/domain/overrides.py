@@ -12,6 +12,9 @@ from ptdesk.domain.errors import ValidationErrors
 
 MAX_DETAIL = 200
 MAX_BY = 80
+# How a visit row marks a visit completed over the billing check's errors (with the ⚠ icon:
+# words, never colour alone); check-in overrides read "at risk".
+SESSION_OVERRIDE_MARK = "errors overridden"
 
 
 class OverrideReason(StrEnum):
@@ -65,6 +68,13 @@ class OverrideDraft:
         if self.detail:
             return f"{self.reason.label}: {self.detail}"
         return self.reason.label
+
+
+def override_words(reason: OverrideReason | None, detail: str | None, by: str | None) -> str:
+    """"Evaluation only, by JD" as a visit row shows a stored override ("" = none)."""
+    if reason is None:
+        return ""
+    return f"{OverrideDraft(reason, detail or '').words()}, by {by or '?'}"
 
 
 def check_override(draft: OverrideDraft) -> OverrideDraft:

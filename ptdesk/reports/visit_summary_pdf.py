@@ -35,6 +35,7 @@ def build_visit_summary_pdf(data: VisitSummary, out: BinaryIO | str, *,
         ("Provider NPI", s.or_blank(data.provider_npi)), ("Date of service", _date(data.day)),
     ]))
     if data.status_note:
+        story.append(Spacer(1, 4))
         story.append(s.para(data.status_note, s.BODY, bold=True))
     story.append(s.para("Diagnoses (ICD-10-CM)", s.H2))
     if data.diagnoses:
@@ -62,7 +63,7 @@ def build_visit_summary_pdf(data: VisitSummary, out: BinaryIO | str, *,
         story.append(s.para("Decisions overridden", s.H2))
         story += s.bullets(list(data.overrides))
     story.append(Spacer(1, 18))
-    story.append(s.field_grid([("Provider's signature", s.BLANK * 2), ("Date", s.BLANK)]))
+    story.append(s.field_grid([("Provider's signature", s.BLANK), ("Date", s.BLANK)]))
     story.append(Spacer(1, 10))
     if data.fee_note:
         story.append(s.para(data.fee_note, s.MUTED_SMALL))

@@ -11,10 +11,10 @@ from datetime import date
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
-from ptdesk.domain.overrides import OverrideDraft, OverrideKind
+from ptdesk.domain.overrides import OverrideKind, override_words
 from ptdesk.domain.patient_rules import (
     CoverageDraft,
     PatientDraft,
@@ -288,14 +288,17 @@ def _coverages(s: Session, patient_id: int, today: date) -> tuple[CoverageInfo, 
 
 
 def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tuple[VisitInfo, ...]:
+    completed = aliased(VisitOverride)  # the session form's errors overridden (issue 10)
     stmt = (
         select(Visit, Provider, Payer.name, VisitOverride.reason, VisitOverride.detail,
-               VisitOverride.by)
+               VisitOverride.by, completed.reason, completed.detail, completed.by)
         .outerjoin(Provider, Provider.id == Visit.provider_id)
         .outerjoin(Coverage, Coverage.id == Visit.coverage_id)
         .outerjoin(Payer, Payer.id == Coverage.payer_id)
         .outerjoin(VisitOverride, (VisitOverride.visit_id == Visit.id)
                    & (VisitOverride.kind == OverrideKind.CHECK_IN))
+        .outerjoin(completed, (completed.visit_id == Visit.id)
+                   & (completed.kind == OverrideKind.SESSION))
         .where(Visit.patient_id == patient_id)
     )
     if upcoming:
@@ -305,7 +308,8 @@ def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tupl
             Visit.visit_date.desc(), Visit.id.desc()
         )
     out = []
-    for visit, provider, payer_name, reason, detail, by in s.execute(stmt.limit(RECORD_VISITS)):
+    for (visit, provider, payer_name, reason, detail, by, s_reason, s_detail,
+         s_by) in s.execute(stmt.limit(RECORD_VISITS)):
         provider_name = (
             f"{provider.first_name} {provider.last_name}"
             + (f", {provider.credentials}" if provider.credentials else "")
@@ -319,9 +323,9 @@ def _visits(s: Session, patient_id: int, today: date, *, upcoming: bool) -> tupl
                 status=visit.status,
                 provider_name=provider_name,
                 payer_name=payer_name or "Self-pay",
-                override=(f"{OverrideDraft(reason, detail).words()}, by {by}"
-                          if reason is not None else ""),
+                override=override_words(reason, detail, by),
                 outside=visit.outside_reason,
+                session_override=override_words(s_reason, s_detail, s_by),
             )
         )
     return tuple(out)

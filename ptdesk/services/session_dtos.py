@@ -195,6 +195,8 @@ class TodayVisitRow:
     override: str = ""
     # Booked although the authorization or limit will not cover it: why ("" = covered; #2).
     outside: str = ""
+    # Completed over the billing check's errors: "Other: payer contract, by JD" ("" = none).
+    session_override: str = ""
 
 
 @dataclass(frozen=True, slots=True)

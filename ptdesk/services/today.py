@@ -5,9 +5,9 @@ visits, then the chips from the board's stored counts)."""
 from datetime import date, time
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from ptdesk.domain.overrides import OverrideDraft, OverrideKind
+from ptdesk.domain.overrides import OverrideKind, override_words
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.session_dtos import TodayView, TodayVisitRow
@@ -33,12 +33,14 @@ class TodayService:
     def day(self, day: date) -> TodayView:
         lines = (select(ServiceLine.visit_id, func.count(ServiceLine.id).label("n"))
                  .group_by(ServiceLine.visit_id).subquery())
+        completed = aliased(VisitOverride)  # the session form's errors overridden (issue 10)
         q = (
             select(Visit.id, Visit.patient_id, Patient.last_name, Patient.first_name,
                    Patient.preferred_name, Patient.chart_number, Visit.scheduled_time,
                    Provider.first_name, Provider.last_name, Provider.credentials,
                    Payer.name, Payer.kind, Visit.status, lines.c.n, VisitOverride.reason,
-                   VisitOverride.detail, VisitOverride.by, Visit.outside_reason)
+                   VisitOverride.detail, VisitOverride.by, Visit.outside_reason,
+                   completed.reason, completed.detail, completed.by)
             .join(Patient, Patient.id == Visit.patient_id)
             .outerjoin(Provider, Provider.id == Visit.provider_id)
             .outerjoin(Coverage, Coverage.id == Visit.coverage_id)
@@ -46,6 +48,8 @@ class TodayService:
             .outerjoin(lines, lines.c.visit_id == Visit.id)
             .outerjoin(VisitOverride, (VisitOverride.visit_id == Visit.id)
                        & (VisitOverride.kind == OverrideKind.CHECK_IN))
+            .outerjoin(completed, (completed.visit_id == Visit.id)
+                       & (completed.kind == OverrideKind.SESSION))
             .where(Visit.visit_date == day, Visit.status.in_(SHOWN))
         )
         with session_scope(self._factory) as s:
@@ -62,9 +66,9 @@ class TodayService:
                 provider_name=_provider(r[7], r[8], r[9]),
                 payer_name=r[10] or "Self-pay", payer_kind=r[11] or PayerKind.SELF_PAY,
                 status=r[12], chip=chips.get(r[1]), lines=int(r[13] or 0),
-                override=(f"{OverrideDraft(r[14], r[15]).words()}, by {r[16]}"
-                          if r[14] is not None else ""),
+                override=override_words(r[14], r[15], r[16]),
                 outside=r[17] or "",
+                session_override=override_words(r[18], r[19], r[20]),
             )
             for r in raw
         ]

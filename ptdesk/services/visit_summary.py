@@ -192,8 +192,10 @@ class VisitSummaryService:
         buf = io.BytesIO()
         build_visit_summary_pdf(data, buf, invariant=invariant)
         chart = (data.chart_number or "visit").replace("/", "-")
-        return SummaryDocument(visit_id, patient_id, f"superbill-{chart}-{data.day:%Y%m%d}.pdf",
-                               data.voided, buf.getvalue())
+        void = "-void" if data.voided else ""
+        return SummaryDocument(visit_id, patient_id,
+                               f"superbill-{chart}-{data.day:%Y%m%d}{void}.pdf", data.voided,
+                               buf.getvalue())
 
     def printed(self, doc: SummaryDocument, action: str = "print") -> None:
         """The audit trail's "print" (or "export" for a saved file) of the visit summary."""

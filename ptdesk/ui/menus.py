@@ -44,6 +44,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Enter", "Open the chosen patient", "Today, Patients"),
     Shortcut("Ctrl+I", "Check the chosen visit in", "Today, a patient's record"),
     Shortcut("Ctrl+R", "Record (or edit) the visit's session", "Today"),
+    Shortcut("Ctrl+P", "Print the chosen visit's summary (superbill): preview, then print or "
+             "save as PDF", "Today, a patient's record"),
     Shortcut("Alt+← / Alt+→", "Previous day / next day", "Today"),
     Shortcut("Alt+Home", "Back to today", "Today"),
     Shortcut("Ctrl+Shift+W", "Switch between the day's list and the week view", "Today"),

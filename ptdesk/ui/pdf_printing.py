@@ -8,6 +8,7 @@ Why not QtPdf: it is not in PySide6-Essentials before 6.12 and ptdesk pins < 6.1
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 
 MAX_DPI = 300  # enough for text on paper; a 1200-dpi printer would need 200 MB a page
 
@@ -61,3 +62,16 @@ def letter_printer() -> QPrinter:
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
     return printer
+
+
+def print_with_preview(parent: QWidget | None, pdf: bytes, title: str) -> bool:
+    """The system print dialog's preview of `pdf` on US Letter (its Print button offers the
+    printers and "Save as PDF"/"Print to file"); True if it was printed."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QDialog
+
+    printer = letter_printer()
+    preview = QPrintPreviewDialog(printer, parent)
+    preview.setWindowTitle(title)
+    preview.paintRequested.connect(lambda p: paint_pdf(p, pdf))
+    return preview.exec() == QDialog.DialogCode.Accepted

@@ -211,9 +211,7 @@ class EstimateDialog(QDialog):
         return 0 if pdf is None else paint_pdf(printer, pdf)
 
     def print_preview(self) -> None:
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
-
-        from ptdesk.ui.pdf_printing import letter_printer, paint_pdf
+        from ptdesk.ui.pdf_printing import print_with_preview
 
         try:
             pdf = self.pdf_bytes()
@@ -222,11 +220,7 @@ class EstimateDialog(QDialog):
             return
         if pdf is None:
             return
-        printer = letter_printer()
-        preview = QPrintPreviewDialog(printer, self)
-        preview.setWindowTitle("Print the estimate")
-        preview.paintRequested.connect(lambda p: paint_pdf(p, pdf))
-        if preview.exec() == QDialog.DialogCode.Accepted:
+        if print_with_preview(self, pdf, "Print the estimate"):
             record_ui_event("print", patient_id=self.prefill.patient_id, what="estimate")
             self.record()
 

@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.domain.dates import weekday
+from ptdesk.domain.overrides import SESSION_OVERRIDE_MARK
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.services.patient_dtos import CoverageInfo, CoverageState, VisitInfo
 from ptdesk.ui.theme import MUTED
@@ -128,11 +129,14 @@ class VisitTableModel(_RowsModel):
             return f"{weekday(v.visit_date)} {format_date(v.visit_date)}"
         if col == self.COL_STATUS:
             # Checked in over a stop: the reason and who, on the visit itself (issue 10).
+            words = v.status.label
             if v.override:
-                return f"{v.status.label} · ⚠ at risk: {v.override}"
-            if v.outside and v.status is VisitStatus.BOOKED:  # booked anyway (issue 10 #2)
-                return f"{v.status.label} · ⚠ {OUTSIDE_MARK}: {v.outside}"
-            return v.status.label
+                words += f" · ⚠ at risk: {v.override}"
+            if v.session_override:  # completed over the billing check's errors (issue 10)
+                words += f" · ⚠ {SESSION_OVERRIDE_MARK}: {v.session_override}"
+            if not v.override and v.outside and v.status is VisitStatus.BOOKED:
+                words += f" · ⚠ {OUTSIDE_MARK}: {v.outside}"  # booked anyway (issue 10 #2)
+            return words
         if col == self.COL_PROVIDER:
             return v.provider_name or "—"
         if col == self.COL_PAYER:

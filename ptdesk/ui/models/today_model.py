@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ptdesk.domain.booking import OUTSIDE_MARK
+from ptdesk.domain.overrides import SESSION_OVERRIDE_MARK
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.words import plural
 from ptdesk.services.session_dtos import TodayVisitRow
@@ -50,7 +51,9 @@ def visit_text(row: TodayVisitRow) -> str:
         words += f" · {plural(row.lines, 'line')}"
     if row.override:
         words += " · ⚠ at risk"  # checked in over a stop (issue 10); the tooltip says why
-    elif row.outside and row.status is VisitStatus.BOOKED:
+    if row.session_override:
+        words += f" · ⚠ {SESSION_OVERRIDE_MARK}"  # completed over the engine's errors
+    if not row.override and row.outside and row.status is VisitStatus.BOOKED:
         words += f" · ⚠ {OUTSIDE_MARK}"  # booked anyway (issue 10 #2); the tooltip says why
     return words
 
@@ -114,8 +117,11 @@ class TodayModel(QAbstractTableModel):
                 return r.chip.tooltip or r.chip.text
             if col == COL_PATIENT:
                 return f"Chart {r.chart_number}" if r.chart_number else None
-            if col == COL_VISIT and r.override:
-                return f"Checked in over a stop: {r.override}"
+            if col == COL_VISIT and (r.override or r.session_override):
+                return "\n".join(
+                    [f"Checked in over a stop: {r.override}"] * bool(r.override)
+                    + [f"Completed over the billing check's errors: {r.session_override}"]
+                    * bool(r.session_override))
             if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
                 return self._text(r, col) or None
             if col == COL_VISIT and r.outside:
