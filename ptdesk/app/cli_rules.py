@@ -59,7 +59,7 @@ def _run_list(args: argparse.Namespace) -> int:
 
 
 def _list_icd(args: argparse.Namespace) -> None:
-    from ptdesk.services.icd10_import import icd_sets
+    from ptdesk.services.billing.icd10_import import icd_sets
 
     try:
         from ptdesk.app.context import open_context
@@ -89,7 +89,7 @@ def _effective(text: str | None) -> date | None:
 
 def _run_icd_import(args: argparse.Namespace, ctx: object) -> int:
     from ptdesk.domain.icd10_release import IcdFileError
-    from ptdesk.services.icd10_import import import_icd_release
+    from ptdesk.services.billing.icd10_import import import_icd_release
 
     try:
         result = import_icd_release(ctx.session_factory, args.file,  # type: ignore[attr-defined]
@@ -108,7 +108,7 @@ def _run_icd_import(args: argparse.Namespace, ctx: object) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     from ptdesk.app.context import open_context
-    from ptdesk.services.rule_data import RuleImportError, import_rule_file
+    from ptdesk.services.billing.rule_data import RuleImportError, import_rule_file
     from ptdesk.storage.rule_tables import load_bundled_ruleset
 
     path: Path = args.file

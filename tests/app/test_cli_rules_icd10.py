@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ptdesk.app.main import main
-from ptdesk.services.session_billing import SessionBillingService
+from ptdesk.services.visits.session_billing import SessionBillingService
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import ImportedIcd10Code, RuleImport

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.app.clock import local_now
 from ptdesk.domain.overrides import OverrideDraft, OverrideKind, OverrideReason
 from ptdesk.domain.payers import ProviderRole
-from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft
-from ptdesk.services.clinic_details import ClinicDetailsService
-from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft, ScheduleScope
-from ptdesk.services.fee_schedules import FeeScheduleService
-from ptdesk.services.visit_history import Correction, SessionOverride
-from ptdesk.services.visit_summary import NothingToSummarise, VisitSummaryService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.billing.fee_schedule_dtos import ClinicDetailsDraft, ScheduleScope
+from ptdesk.services.billing.fee_schedules import FeeScheduleService
+from ptdesk.services.clinic.details import ClinicDetailsService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.history import Correction, SessionOverride
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.summary import NothingToSummarise, VisitSummaryService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry, Provider, VisitOverride
 from tests.services.auth_fixtures import make_clinic

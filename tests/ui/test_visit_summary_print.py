@@ -20,13 +20,13 @@ from sqlalchemy import select
 
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
+from ptdesk.demo.paper import CHART
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.demo_paper import CHART
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry, Patient, Visit
-from ptdesk.ui.models.today_model import COL_PATIENT, COL_VISIT
 from ptdesk.ui.pdf_printing import paint_pdf
-from ptdesk.ui.visit_summary_print import VisitSummaryPrinter
+from ptdesk.ui.session.visit_summary_print import VisitSummaryPrinter
+from ptdesk.ui.visits.today_model import COL_PATIENT, COL_VISIT
 
 
 @pytest.fixture(scope="module")
