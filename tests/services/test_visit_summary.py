@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.app.clock import local_now
 from ptdesk.domain.overrides import OverrideDraft, OverrideKind, OverrideReason
 from ptdesk.domain.payers import ProviderRole
-from ptdesk.services.billing.fee_schedule_dtos import ClinicDetailsDraft, ScheduleScope
+from ptdesk.services.billing.fee_schedule_dtos import ScheduleScope
 from ptdesk.services.billing.fee_schedules import FeeScheduleService
 from ptdesk.services.clinic.details import ClinicDetailsService
+from ptdesk.services.clinic.dtos import ClinicDetailsDraft
 from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
 from ptdesk.services.visits.history import Correction, SessionOverride
 from ptdesk.services.visits.records import VisitService
