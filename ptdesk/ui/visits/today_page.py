@@ -351,7 +351,9 @@ class TodayPage(QWidget):
     def _open_form(self, context: SessionContext) -> None:
         saved = SessionForm.ask(self._billing, self._visits, self._runner, context, self)
         if saved is not None:
-            self._say(f"✓ Session of {context.patient_name} recorded; the visit is completed.")
+            # The row stays chosen: its visit summary is one key away (issue 10 item 6).
+            self._say(f"✓ Session of {context.patient_name} recorded; the visit is completed. "
+                      "Ctrl+P prints its visit summary.")
             self.refresh()
 
     def open_patient(self) -> None:
