@@ -157,6 +157,9 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
         record._pick(record.past_view)
         dialog("void_visit_dialog", record.void_visit)
 
+    # --- A visit's paper trail (issue 10): the form blocked, the history, the superbill ----
+    _paper_trail(ctx, window, today, patients, out, only, shot, dialog, settle)
+
     # --- Board: every tab --------------------------------------------------------------------
     board: Any = window.show_page("board")
     settle()
@@ -195,6 +198,70 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
     window.close()
     ctx.close()
     return 0
+
+
+def _paper_trail(ctx: Any, window: Any, today: Any, patients: Any, out: Path, only: set[str],
+                 shot: Callable[[str, Any], None], dialog: Callable[[str, Callable[[], Any]], None],
+                 settle: Callable[[], None]) -> None:
+    """The demo's paper-trail patient (demo/paper.py): today's row completed over an error,
+    the session form blocked by an MUE excess, the record's visits (voided, corrected), the
+    corrected visit's history, and its visit summary (superbill) rendered as a PNG."""
+    from sqlalchemy import select
+
+    from ptdesk.demo.paper import CHART
+    from ptdesk.domain.payers import PayerKind, VisitStatus
+    from ptdesk.services.visits.session_dtos import SessionRow
+    from ptdesk.services.visits.summary import VisitSummaryService
+    from ptdesk.storage.engine import session_scope
+    from ptdesk.storage.models import Patient, Visit
+    from ptdesk.ui.session.session_form import SessionForm
+    from ptdesk.ui.visits.today_model import COL_PATIENT
+
+    with session_scope(ctx.session_factory) as s:
+        pid = s.scalars(select(Patient.id).where(Patient.chart_number == CHART)).one()
+        visits = s.execute(select(Visit.id, Visit.status).where(Visit.patient_id == pid)
+                           .order_by(Visit.visit_date, Visit.id)).all()
+    todays, corrected = visits[-1][0], visits[-2][0]
+    window.show_page("today")
+    settle()
+    row = today.model.row_of_visit(todays)
+    if row is not None:  # the row with "⚠ errors overridden", chosen
+        today.table.setCurrentIndex(today.proxy.mapFromSource(today.model.index(row,
+                                                                                COL_PATIENT)))
+        shot("today_visit_override", window)
+    # The form on a Medicare visit booked today: 120 minutes of 97110 is above the MUE.
+    rows = [today.model.row_at(r) for r in range(today.model.rowCount())]
+    booked = next((r for r in rows if r.status is VisitStatus.BOOKED
+                   and r.payer_kind is PayerKind.MEDICARE), None)
+    if booked is not None:
+        context = today._billing.context(booked.visit_id)
+        form = SessionForm(today._billing, today._visits, today._runner, context, window)
+        form.resize(1280, 800)
+        form.show()
+        form.model.set_entries((SessionRow("97110", 120, 0),))
+        form.facts.diagnoses.setText("M54.50 M25.561")
+        form.recompute()
+        settle()
+        form.save()  # refused: the error blocks "Complete visit" until overridden
+        shot("session_form_blocked", form)
+        form._dirty = False
+        form.reject()
+    window.show_page("patients")
+    patients.open_patient(pid)
+    settle()
+    record = patients.record_view
+    if record.select_visit(corrected):
+        shot("patient_record_paper_trail", window)
+        dialog("visit_history", record.visit_history)
+    void = next(v for v, status in visits if status is VisitStatus.VOIDED)
+    for name, visit_id in (("superbill", todays), ("superbill_void", void)):
+        if only and name not in only:
+            continue
+        target = out / f"{name}.pdf"
+        target.write_bytes(VisitSummaryService(ctx.session_factory).document(visit_id).pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(target),
+                        str(out / name)], check=True)
+        target.unlink()
 
 
 def _send_a_request(ctx: Any, card: Any) -> None:

@@ -99,10 +99,10 @@ def test_print_from_the_today_row_and_the_record(
                if "Quintero" in today.proxy.index(r, COL_PATIENT).data())
     # 2. the session override is on the row: words and the icon, who and why in the tooltip
     visit_cell = today.proxy.index(row, COL_VISIT)
-    assert "⚠ errors overridden" in visit_cell.data()
+    assert visit_cell.data() == "⚠ Completed, override"
     tip = visit_cell.data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("Completed over the billing check's errors: Payer confirmed by phone: "
-                          "ref MCR-55821, by MK")
+    assert tip == ("Completed over the billing check's errors: Payer confirmed by phone: "
+                   "ref MCR-55821, by MK (1 line)")
     # 1. the context menu's action prints it (preview bypassed), and the trail says so
     today.table.setCurrentIndex(today.proxy.index(row, COL_PATIENT))
     pid, visits = _visits(demo)

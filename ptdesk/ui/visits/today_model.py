@@ -6,7 +6,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ptdesk.domain.booking import OUTSIDE_MARK
-from ptdesk.domain.overrides import SESSION_OVERRIDE_MARK
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.words import plural
 from ptdesk.services.visits.session_dtos import TodayVisitRow
@@ -46,16 +45,20 @@ def time_text(row: TodayVisitRow) -> str:
 
 
 def visit_text(row: TodayVisitRow) -> str:
+    """The state, then what needs a look (⚠), then the line count: the column is narrow and
+    elides its end, so a warning never goes after what matters less."""
     words = VISIT_WORDS.get(row.status, row.status.label)
-    if row.status is VisitStatus.COMPLETED and row.lines:
-        words += f" · {plural(row.lines, 'line')}"
+    if row.session_override and row.status is VisitStatus.COMPLETED:
+        # Completed over the engine's errors (issue 10): ⚠ in place of ✓✓; the tooltip says why.
+        words = "⚠ Completed, override"
+    parts = [words]
     if row.override:
-        words += " · ⚠ at risk"  # checked in over a stop (issue 10); the tooltip says why
-    if row.session_override:
-        words += f" · ⚠ {SESSION_OVERRIDE_MARK}"  # completed over the engine's errors
-    if not row.override and row.outside and row.status is VisitStatus.BOOKED:
-        words += f" · ⚠ {OUTSIDE_MARK}"  # booked anyway (issue 10 #2); the tooltip says why
-    return words
+        parts.append("⚠ at risk")  # checked in over a stop (issue 10); the tooltip says why
+    elif row.outside and row.status is VisitStatus.BOOKED:
+        parts.append(f"⚠ {OUTSIDE_MARK}")  # booked anyway (issue 10 #2); the tooltip says why
+    if row.status is VisitStatus.COMPLETED and row.lines and not row.session_override:
+        parts.append(plural(row.lines, "line"))  # an overridden row: in its tooltip
+    return " · ".join(parts)
 
 
 class TodayModel(QAbstractTableModel):
@@ -120,8 +123,8 @@ class TodayModel(QAbstractTableModel):
             if col == COL_VISIT and (r.override or r.session_override):
                 return "\n".join(
                     [f"Checked in over a stop: {r.override}"] * bool(r.override)
-                    + [f"Completed over the billing check's errors: {r.session_override}"]
-                    * bool(r.session_override))
+                    + [f"Completed over the billing check's errors: {r.session_override} "
+                       f"({plural(r.lines, 'line')})"] * bool(r.session_override))
             if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
                 return self._text(r, col) or None
             if col == COL_VISIT and r.outside:
