@@ -24,9 +24,11 @@ from datetime import date
 
 from ptdesk.domain.errors import DomainError
 
-_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5}$")
+# A letter, then 2-6 letters or digits with a digit among the first two (the April 2026 set has
+# QA0... codes, so the second character is not always a digit).
+_CODE = re.compile(r"^[A-Z](?=[0-9]|[A-Z][0-9])[0-9A-Z]{2,6}$")
 _ORDER = re.compile(r"^(\d{5}) ([A-Z0-9 ]{7}) ([01]) (.{0,60})(?: (.*))?$")
-_CODES_LINE = re.compile(r"^[A-Z][0-9][0-9A-Z]{1,5} +[A-Za-z(]")
+_CODES_LINE = re.compile(r"^[A-Z](?=[0-9]|[A-Z][0-9])[0-9A-Z]{2,6} +[A-Za-z(]")
 _NAME = re.compile(r"icd10cm[-_ ]?(order|codes)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _APRIL = re.compile(r"apr(il)?", re.IGNORECASE)

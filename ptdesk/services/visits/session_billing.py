@@ -33,6 +33,7 @@ from ptdesk.services.visits.session_dtos import (
     SessionRow,
 )
 from ptdesk.storage.engine import session_scope
+from ptdesk.storage.icd10_files import code_sets
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,
@@ -77,6 +78,7 @@ class SessionBillingService:
             v = s.get(Visit, visit_id)
             if v is None:
                 raise VisitNotFound("This visit is no longer in the database.")
+            code_sets(s)  # the ICD-10-CM sets too (~0.6 s each, once): not on a keystroke
             p = s.execute(select(Patient.last_name, Patient.first_name, Patient.preferred_name)
                           .where(Patient.id == v.patient_id)).one()
             provider = ""
@@ -123,7 +125,6 @@ class SessionBillingService:
 
     def check_diagnoses(self, day: date, typed: Sequence[str]) -> DiagnosisCheck:
         from ptdesk.domain.diagnoses import normalise, problem, set_for
-        from ptdesk.storage.icd10_files import code_sets
 
         with session_scope(self._factory) as s:  # the shipped set and any the clinic imported
             codes, stale = set_for(code_sets(s), day)
