@@ -18,6 +18,7 @@ from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.billing import RuleSet, ServiceLine, VisitInput, VisitResult, evaluate_visit
 from ptdesk.domain.billing.findings import SRC_CQ, SRC_GP, SRC_KX
 from ptdesk.domain.billing.modifiers import CQ, GP, KX
+from ptdesk.domain.diagnoses import CodeSet, set_for
 from ptdesk.domain.payers import PayerKind, UnitMethod, default_unit_method
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.patients.dtos import display_name
@@ -33,7 +34,7 @@ from ptdesk.services.visits.session_dtos import (
     SessionRow,
 )
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.icd10_files import code_sets
+from ptdesk.storage.icd10_files import code_sets, shipped_sets
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,
@@ -116,18 +117,24 @@ class SessionBillingService:
         others keep their row numbers). `reeval_reason` "" = asked, none chosen (pt-rules F4)."""
         return preview_lines(self.rules, context, rows, tie_preference, reeval_reason)
 
+    def _code_sets(self) -> tuple[CodeSet, ...]:
+        """The shipped ICD-10-CM set and any the clinic imported (the shipped one alone when
+        the service has no database: a form shown by itself)."""
+        if self._factory is None:
+            return shipped_sets()
+        with session_scope(self._factory) as s:
+            return code_sets(s)
+
     def search_diagnoses(self, day: date, text: str) -> tuple[tuple[str, str], ...]:
         from ptdesk.domain.diagnoses import search
-        from ptdesk.services.visits.history import code_set_for
 
-        with session_scope(self._factory) as s:
-            return tuple(search(code_set_for(s, day), text))
+        codes, _stale = set_for(self._code_sets(), day)
+        return () if codes is None else tuple(search(codes, text))
 
     def check_diagnoses(self, day: date, typed: Sequence[str]) -> DiagnosisCheck:
-        from ptdesk.domain.diagnoses import normalise, problem, set_for
+        from ptdesk.domain.diagnoses import normalise, problem
 
-        with session_scope(self._factory) as s:  # the shipped set and any the clinic imported
-            codes, stale = set_for(code_sets(s), day)
+        codes, stale = set_for(self._code_sets(), day)
         if codes is None:
             return DiagnosisCheck((), {"diagnoses": "No ICD-10-CM code set is loaded."}, "", True)
         ok: list[tuple[str, str]] = []
