@@ -26,6 +26,9 @@ def register(subparsers: Any) -> None:
                      help="ICD-10-CM only: the first date of service the code set is in force "
                           "(default: from the file name, FY2027 = 2026-10-01, an April update "
                           "= April 1)")
+    imp.add_argument("--allow-retiring", action="store_true",
+                     help="ICD-10-CM only: import a file that drops more than 5%% of the codes "
+                          "in force (refused otherwise: most likely a partial download)")
     imp.set_defaults(handler=run)
     lst = sub.add_parser("list", help="show each rule table with its version, source, confidence")
     lst.set_defaults(handler=run)
@@ -93,7 +96,8 @@ def _run_icd_import(args: argparse.Namespace, ctx: object) -> int:
 
     try:
         result = import_icd_release(ctx.session_factory, args.file,  # type: ignore[attr-defined]
-                                    datetime.now(UTC), _effective(args.effective))
+                                    datetime.now(UTC), _effective(args.effective),
+                                    allow_retiring=args.allow_retiring)
     except (IcdFileError, ValueError) as exc:
         print(f"ptdesk rules import: {exc}", file=sys.stderr)
         return 2

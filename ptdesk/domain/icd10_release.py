@@ -33,6 +33,10 @@ _NAME = re.compile(r"icd10cm[-_ ]?(order|codes)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _APRIL = re.compile(r"apr(il)?", re.IGNORECASE)
 MAX_DESCRIPTION = 400  # CMS's long descriptions are at most 323 characters
+# ptdesk's own safety check, not a CMS figure: a yearly release deletes a small share of the
+# codes in force, so a file without more than this share of them is most likely cut short (a
+# partial download) and would block visits' diagnoses; it is refused unless the person says so.
+MAX_RETIRED_SHARE = 0.05
 
 
 class IcdFileError(DomainError):
@@ -122,3 +126,13 @@ def parse_release(lines: Iterable[str], file_name: str, effective: date | None) 
     if not codes:
         raise IcdFileError(f"{file_name}: no billable ICD-10-CM codes in the file")
     return IcdRelease(layout, start, fiscal_year_end(start), codes, read)
+
+
+def retired_problem(release: IcdRelease, in_force: set[str], file_name: str) -> str | None:
+    """Why the release looks incomplete against the codes in force the day before, or None."""
+    retired = len(in_force - set(release.codes))
+    if not in_force or retired <= MAX_RETIRED_SHARE * len(in_force):
+        return None
+    return (f"{file_name} would retire {retired:,} of the {len(in_force):,} codes in force the "
+            "day before: is the file complete? Nothing was imported (--allow-retiring imports "
+            "it anyway)")

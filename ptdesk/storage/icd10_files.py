@@ -45,27 +45,31 @@ def shipped_sets() -> tuple[CodeSet, ...]:
 
 
 # Imported releases never change once stored (a new file is a new import): each is read from
-# the database once per process and kept, keyed by its import id.
-_imported: dict[int, CodeSet] = {}
+# the database once per process and kept, keyed by what it is (the file's hash and its dates),
+# not by its row id, which another database (a test's, a restored backup) gives another file.
+_imported: dict[tuple[str, str, date, date], CodeSet] = {}
 _lock = threading.Lock()
 
 
 def imported_sets(s: Session) -> tuple[CodeSet, ...]:
     from ptdesk.storage.models import ImportedIcd10Code, RuleImport
 
-    heads = s.execute(select(RuleImport.id, RuleImport.version, RuleImport.effective_from,
-                             RuleImport.effective_to)
+    heads = s.execute(select(RuleImport.id, RuleImport.sha256, RuleImport.version,
+                             RuleImport.effective_from, RuleImport.effective_to)
                       .where(RuleImport.kind == ICD_KIND).order_by(RuleImport.id)).all()
     out = []
-    for import_id, version, start, end in heads:
+    for import_id, sha256, version, start, end in heads:
+        if start is None or end is None:
+            continue  # every ICD import has its dates; a hand-made row without them is skipped
+        key = (sha256, version, start, end)
         with _lock:
-            known = _imported.get(import_id)
+            known = _imported.get(key)
         if known is None:
             rows = s.execute(select(ImportedIcd10Code.code, ImportedIcd10Code.description)
                              .where(ImportedIcd10Code.import_id == import_id))
             known = CodeSet(version, start, end, dict(rows.tuples().all()))
             with _lock:
-                _imported[import_id] = known
+                _imported[key] = known
         out.append(known)
     return tuple(out)
 

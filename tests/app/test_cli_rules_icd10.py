@@ -58,7 +58,13 @@ def _imports(db_url: str) -> tuple[int, int]:
 def test_good_order_file_is_in_force_for_its_fiscal_year(
         db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = write_order(tmp_path / "icd10cm_order_2027.txt")
-    assert _run(db_url, tmp_path, "import", str(f)) == 0
+    # 4 codes where ~78,000 are in force: most likely cut short, refused unless said so
+    assert _run(db_url, tmp_path, "import", str(f)) == 2
+    err = capsys.readouterr().err
+    assert "would retire 78,06" in err
+    assert "is the file complete? Nothing was imported (--allow-retiring" in err
+    assert _imports(db_url) == (0, 0)
+    assert _run(db_url, tmp_path, "import", str(f), "--allow-retiring") == 0
     out = capsys.readouterr().out
     assert "Imported ICD-10-CM FY2027 from icd10cm_order_2027.txt: 4 billable codes" in out
     assert "2026-10-01 to 2027-09-30" in out
@@ -82,8 +88,8 @@ def test_retired_code_is_caught_at_entry_after_the_import(db_url: str, tmp_path:
     before = billing.check_diagnoses(date(2026, 11, 2), ["M25.561"])
     assert before.errors == {}
     assert before.out_of_date  # only the April 2026 set: used, with a warning
-    assert _run(db_url, tmp_path, "import", str(write_order(tmp_path / "icd10cm_order_2027.txt"))
-                ) == 0
+    assert _run(db_url, tmp_path, "import", str(write_order(tmp_path / "icd10cm_order_2027.txt")),
+                "--allow-retiring") == 0
     after = billing.check_diagnoses(date(2026, 11, 2), ["M54.50", "M25.561", "M54.5"])
     assert [c for c, _d in after.codes] == ["M5450"]
     assert not after.out_of_date
@@ -107,7 +113,8 @@ def test_codes_file_and_effective_date_option(
     assert "give --effective" in capsys.readouterr().err
     f2 = tmp_path / "icd10cm_codes_2027.txt"
     f2.write_bytes(f.read_bytes())
-    assert _run(db_url, tmp_path, "import", str(f2), "--effective", "2027-04-01") == 0
+    assert _run(db_url, tmp_path, "import", str(f2), "--effective", "2027-04-01",
+                "--allow-retiring") == 0
     assert "ICD-10-CM April 2027" in capsys.readouterr().out
     assert _imports(db_url) == (1, 2)
 
@@ -144,3 +151,27 @@ def test_binary_file_and_bad_effective_date(
     assert _run(db_url, tmp_path, "import", str(good), "--effective", "2027-13-01") == 2
     assert "--effective: '2027-13-01' is not a date" in capsys.readouterr().err
     assert _imports(db_url) == (0, 0)
+
+
+def test_a_whole_release_retiring_one_code(db_url: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A release as large as CMS's (every shipped code but M25.561, plus one made-up code) goes in
+    without --allow-retiring; the retired code is caught at entry for visits it covers."""
+    from ptdesk.storage.icd10_files import shipped_sets
+
+    f = tmp_path / "icd10cm_order_2027.txt"
+    with f.open("w", encoding="ascii", errors="replace") as out:
+        n = 0
+        for code, desc in sorted(shipped_sets()[0].codes.items()):
+            if code != "M25561":
+                n += 1
+                out.write(order_line(n, code, "1", desc))
+        out.write(order_line(n + 1, "M5460", "1", "Synthetic new code for this test"))
+    assert _run(db_url, tmp_path, "import", str(f)) == 0
+    assert "(1 new, 1 retired since the set in force the day before)" in capsys.readouterr().out
+    eng = create_engine_for(db_url)
+    billing = SessionBillingService(make_session_factory(eng))
+    check = billing.check_diagnoses(date(2027, 1, 4), ["M25.561", "M54.60", "M54.50"])
+    assert [c for c, _d in check.codes] == ["M5460", "M5450"]
+    assert "M25.561 is not a billable code in ICD-10-CM FY2027" in check.errors["diagnoses.1"]
+    eng.dispose()

@@ -11,6 +11,7 @@ from ptdesk.domain.icd10_release import (
     effective_from_name,
     looks_like_icd,
     parse_release,
+    retired_problem,
 )
 
 
@@ -71,3 +72,16 @@ def test_the_newest_set_in_force_wins_an_overlap() -> None:
     assert set_for([april, fy], date(2026, 4, 1)) == (april, False)
     assert set_for([april, again, fy], date(2026, 5, 1)) == (again, False)  # given last wins
     assert set_for([april, fy], date(2026, 10, 1)) == (april, True)  # nearest, not in force
+
+
+def test_a_release_that_drops_many_codes_looks_cut_short() -> None:
+    in_force = {f"M{n:04d}" for n in range(100)}
+    keeps_96 = parse_release([f"M{n:04d} Code {n}\n" for n in range(4, 100)],
+                             "icd10cm_codes_2027.txt", None)
+    assert retired_problem(keeps_96, in_force, "f.txt") is None  # 4 of 100 retired: a release
+    keeps_90 = parse_release([f"M{n:04d} Code {n}\n" for n in range(10, 100)],
+                             "icd10cm_codes_2027.txt", None)
+    why = retired_problem(keeps_90, in_force, "f.txt")
+    assert why is not None
+    assert why.startswith("f.txt would retire 10 of the 100 codes in force the day before")
+    assert retired_problem(keeps_90, set(), "f.txt") is None  # nothing to compare with

@@ -18,7 +18,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.diagnoses import set_for
-from ptdesk.domain.icd10_release import IcdFileError, IcdRelease, parse_release
+from ptdesk.domain.icd10_release import (
+    IcdFileError,
+    IcdRelease,
+    parse_release,
+    retired_problem,
+)
 from ptdesk.domain.permissions import Permission
 from ptdesk.services.accounts.access import require
 from ptdesk.storage.engine import session_scope
@@ -62,8 +67,10 @@ def read_release(path: Path, effective: date | None) -> IcdRelease:
 
 
 def import_icd_release(factory: sessionmaker[Session], path: Path, now: datetime,
-                       effective: date | None = None) -> IcdImported:
-    """Reads and stores one release; `IcdFileError` (nothing stored) if the file is wrong."""
+                       effective: date | None = None, *,
+                       allow_retiring: bool = False) -> IcdImported:
+    """Reads and stores one release; `IcdFileError` (nothing stored) if the file is wrong, or
+    if it drops so many codes it is most likely cut short (unless `allow_retiring`)."""
     require(Permission.IMPORT_RULES)
     release = read_release(path, effective)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -72,6 +79,8 @@ def import_icd_release(factory: sessionmaker[Session], path: Path, now: datetime
             raise IcdFileError(f"{path.name} was already imported")
         before, _stale = set_for(code_sets(s), release.effective_from - timedelta(days=1))
         old = set(before.codes) if before is not None else set()
+        if not allow_retiring and (why := retired_problem(release, old, path.name)):
+            raise IcdFileError(why)
         imp = RuleImport(kind=ICD_KIND, version=release.name, file_name=path.name[:300],
                          sha256=digest, imported_at=now,
                          effective_from=release.effective_from,
