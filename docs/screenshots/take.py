@@ -236,7 +236,7 @@ def _paper_trail(ctx: Any, window: Any, today: Any, patients: Any, out: Path, on
     if booked is not None:
         context = today._billing.context(booked.visit_id)
         form = SessionForm(today._billing, today._visits, today._runner, context, window)
-        form.resize(1280, 800)
+        form.resize(window.size())  # as the form opens on this screen
         form.show()
         form.model.set_entries((SessionRow("97110", 120, 0),))
         form.facts.diagnoses.setText("M54.50 M25.561")
