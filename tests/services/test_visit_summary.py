@@ -142,3 +142,21 @@ def test_document_is_invariant_says_everything_and_printing_is_audited(
         e = s.scalars(select(AuditEntry).where(AuditEntry.action == "print")).one()
         assert (e.table_name, e.row_id, e.patient_id) == ("visits", str(vid), pid)
         assert "visit summary" in (e.after or "")
+
+
+def test_self_pay_visit_is_priced_at_the_self_pay_prices(
+        session_factory: sessionmaker[Session]) -> None:
+    c = make_clinic(session_factory)
+    FeeScheduleService(session_factory).save(
+        ScheduleScope("self_pay", None, "Self-pay prices", True), 2026,
+        [("97110", Decimal("45.00"))])
+    svc = VisitService(session_factory)
+    v = svc.book(VisitDraft(c.patient_id, DAY, None))
+    svc.complete(v.id, [ServiceLineDraft("97110", 2, 30), ServiceLineDraft("97010", 1, 10)])
+    d = VisitSummaryService(session_factory).summary(v.id)
+    assert (d.payer_name, d.member_id) == ("Self-pay", "not applicable (self-pay)")
+    assert (d.provider_name, d.provider_npi) == ("", "")
+    assert [ln.charge for ln in d.lines] == [Decimal("90.00"), None]  # 97010: bundled, no fee
+    assert d.total == Decimal("90.00")
+    assert d.fee_note.startswith("Charges: the clinic's self-pay prices (2026) where it lists")
+    assert d.diagnoses == ()
