@@ -167,8 +167,9 @@ def fill_summary(s: Session, visit_id: int) -> VisitSummary:
     except DomainError:
         described = {}
     middle = f" {p.middle_name}" if p.middle_name else ""
+    clinic = _clinic(s)
     return VisitSummary(
-        clinic=_clinic(s), patient_name=f"{p.last_name}, {p.first_name}{middle}",
+        clinic=clinic, patient_name=f"{p.last_name}, {p.first_name}{middle}",
         patient_dob=p.date_of_birth, chart_number=p.chart_number, payer_name=payer_name,
         member_id=member_id,
         provider_name="" if provider is None else f"{provider.first_name} {provider.last_name}",
