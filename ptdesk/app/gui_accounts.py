@@ -17,7 +17,7 @@ _MANAGER_PAGES = (("users", Permission.MANAGE_USERS), ("audit", Permission.VIEW_
 
 def sign_in_at_start(ctx: AppContext, args: argparse.Namespace) -> bool:
     """Someone is signed in (True), or the person chose Quit (False)."""
-    accounts = AccountService(ctx.session_factory)
+    accounts = AccountService(ctx.session_factory, now=local_now)
     set_event_database(ctx.session_factory)
     if getattr(args, "smoke_test", False):
         set_actor(command_line_actor())  # CI and packaging checks: nobody at the desk
@@ -46,7 +46,7 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
 
     from ptdesk.ui.widgets.idle_lock import IdleLock
 
-    accounts = AccountService(ctx.session_factory)
+    accounts = AccountService(ctx.session_factory, now=local_now)
     set_event_database(ctx.session_factory)
     factory = ctx.session_factory
     window.destroyed.connect(lambda: forget_event_database(factory))

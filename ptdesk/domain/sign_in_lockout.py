@@ -64,12 +64,16 @@ def is_locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and locked_until > now
 
 
+def until_words(until: datetime, now: datetime) -> str:
+    """ "10:42 AM", or "10:42 AM on Dec 2, 2026" when it is not today (the desk's zone)."""
+    when = clock(until.time())
+    return when if until.date() == now.date() else f"{when} on {long_date(until.date())}"
+
+
 def locked_words(until: datetime, now: datetime) -> str:
     """What the person at the desk reads; `until` and `now` in the desk's own zone."""
-    when = clock(until.time())
-    if until.date() != now.date():
-        when = f"{when} on {long_date(until.date())}"
-    return f"Too many attempts: try again at {when} or ask the office manager."
+    return f"Too many attempts: try again at {until_words(until, now)} or ask the office " \
+        "manager."
 
 
 class AccountLocked(DomainError):

@@ -100,7 +100,7 @@ def test_sign_in_locks_after_the_limit_then_opens_after_the_time(
 
 
 def test_idle_lock_pin_attempts_count_and_lock(session_factory: sessionmaker[Session]) -> None:
-    svc, clock, uid = _setup(session_factory)
+    svc, _clock, uid = _setup(session_factory)
     set_actor(None)
     with pytest.raises(SignInRefused):
         svc.sign_in("Dana", "not it")  # one failure at the sign-in ...
@@ -126,7 +126,7 @@ def test_idle_lock_pin_attempts_count_and_lock(session_factory: sessionmaker[Ses
 
 
 def test_users_list_shows_the_lock(session_factory: sessionmaker[Session]) -> None:
-    svc, clock, uid = _setup(session_factory)
+    svc, _clock, uid = _setup(session_factory)
     for _ in range(3):
         with pytest.raises((SignInRefused, AccountLocked)):
             svc.sign_in("Dana", "wrong one")
@@ -138,7 +138,7 @@ def test_users_list_shows_the_lock(session_factory: sessionmaker[Session]) -> No
 def test_two_desks_at_once_count_every_failure(session_factory: sessionmaker[Session]) -> None:
     """4 desks x 10 wrong secrets at once (threads, each its own connection; on PostgreSQL
     the rows are really contended): exactly 40 counted, locked once, 40 failures recorded."""
-    svc, _clock, uid = _setup(session_factory, attempts=20)
+    _svc, _clock, uid = _setup(session_factory, attempts=20)
     attempt = Attempt(uid, "Dana", "sign_in_failed")
     locks: list[int] = []
     errors: list[BaseException] = []

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.errors import DomainError
 from ptdesk.ui.theme import ACCENT
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
@@ -92,6 +93,7 @@ class LockScreen(QDialog):
         self.problem = QLabel("")
         self.problem.setObjectName("lockProblem")
         self.problem.setAccessibleName("Problem")
+        self.problem.setWordWrap(True)  # "Too many attempts: try again at ..." is long
         col.addWidget(self.problem)
         note = QLabel(f"Not {user_name}? Only {user_name} can unlock. To use this desk, "
                       f"they unlock, save or close their work, then choose File → Switch "
@@ -105,7 +107,13 @@ class LockScreen(QDialog):
         self.unlock_button.clicked.connect(self.try_unlock)
 
     def try_unlock(self) -> None:
-        if self._unlocker.unlock(self.secret.text()):
+        try:
+            ok = self._unlocker.unlock(self.secret.text())
+        except DomainError as exc:  # too many attempts: the words say until when
+            self.secret.clear()
+            self.problem.setText(exc.message)
+            return
+        if ok:
             self.secret.clear()
             self.sig_unlocked.emit()
             self.accept()
