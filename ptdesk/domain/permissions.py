@@ -93,13 +93,16 @@ def allows(roles: Iterable[Role], permission: Permission) -> bool:
     return permission in permissions_of(roles)
 
 
+def refusal_words(name: str, roles: Iterable[Role], permission: Permission) -> str:
+    held = ", ".join(ROLE_LABELS[r] for r in Role if r in set(roles)) or "no role"
+    return f"{name} ({held}) may not {_ACTION_WORDS[permission]}. Ask an office manager."
+
+
 def check(name: str, roles: Iterable[Role], permission: Permission) -> None:
     """Refuse in words when `roles` do not carry `permission`."""
     roles = tuple(roles)
     if not allows(roles, permission):
-        held = ", ".join(ROLE_LABELS[r] for r in roles) or "no role"
-        raise NotPermitted(f"{name} ({held}) may not {_ACTION_WORDS[permission]}. "
-                           "Ask an office manager.")
+        raise NotPermitted(refusal_words(name, roles, permission))
 
 
 def parse_roles(text: str) -> frozenset[Role]:

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
-from ptdesk.services.access import record_ui_event
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.access import exporting, record_ui_event
 from ptdesk.services.estimate_desk import fallback_note
 from ptdesk.services.estimate_dtos import (
     EstimatePrefill,
@@ -40,6 +41,7 @@ from ptdesk.ui.dialogs.estimate_form import EstimateForm
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.models.estimate_visits_model import EstimateVisitsModel, money
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.permission_guard import guard
 
 
 class EstimateApi(Protocol):
@@ -120,6 +122,7 @@ class EstimateDialog(QDialog):
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.setProperty("primary", True)
         self.pdf_button = QPushButton("Save as P&DF…")
+        guard(self.pdf_button, Permission.EXPORT_DATA, "Save the estimate as a PDF file")
         self.close_button = QPushButton("Close")
         self.saved_note = QLabel()
         self.saved_note.setProperty("role", "hint")
@@ -245,14 +248,18 @@ class EstimateDialog(QDialog):
         pdf = self.pdf_bytes()
         if pdf is None:
             return
-        try:
-            with open(path, "wb") as f:
+        try:  # refused (not permitted) before anything is written; recorded once written
+            with exporting("estimate PDF", patient_id=self.prefill.patient_id), \
+                    open(path, "wb") as f:
                 f.write(pdf)
+        except DomainError as exc:
+            self.problem.setText(exc.message)
+            self.problem.setVisible(True)
+            return
         except OSError as exc:
             self.problem.setText(f"Could not save the PDF: {exc.strerror or exc}")
             self.problem.setVisible(True)
             return
-        record_ui_event("export", patient_id=self.prefill.patient_id, what="estimate PDF")
         self.record()
 
     def record(self) -> StoredEstimate | None:
