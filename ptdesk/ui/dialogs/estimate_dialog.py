@@ -230,8 +230,16 @@ class EstimateDialog(QDialog):
         preview.setWindowTitle("Print the estimate")
         preview.paintRequested.connect(lambda p: paint_pdf(p, pdf))
         if preview.exec() == QDialog.DialogCode.Accepted:
-            record_ui_event("print", patient_id=self.prefill.patient_id, what="estimate")
+            record_ui_event("print", patient_id=self.prefill.patient_id,
+                            what=self.document_words())
             self.record()
+
+    def document_words(self) -> str:
+        """What the audit trail says was printed or saved (no patient data: the entry carries
+        the patient's id, as the record does)."""
+        if self.current is not None and self.current.estimate.request.payer_type.pays_own_way:
+            return "Good Faith Estimate"
+        return "estimate"
 
     def choose_pdf_path(self) -> str:
         """Where to save the PDF (tests replace this)."""
@@ -249,7 +257,7 @@ class EstimateDialog(QDialog):
         if pdf is None:
             return
         try:  # refused (not permitted) before anything is written; recorded once written
-            with exporting("estimate PDF", patient_id=self.prefill.patient_id), \
+            with exporting(f"{self.document_words()} PDF", patient_id=self.prefill.patient_id), \
                     open(path, "wb") as f:
                 f.write(pdf)
         except DomainError as exc:
