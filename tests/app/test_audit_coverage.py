@@ -22,18 +22,19 @@ from ptdesk.app.gui import build_main_window
 from ptdesk.app.main import main
 from ptdesk.domain.overrides import OverrideDraft, OverrideReason
 from ptdesk.domain.permissions import Role
-from ptdesk.services.accounts import AccountService, NewUser, SignInRefused
-from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.checkin import CheckInService
-from ptdesk.services.estimate_desk import EstimateDesk
-from ptdesk.services.patients import PatientService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.accounts.users import AccountService, NewUser, SignInRefused
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.estimates.desk import EstimateDesk
+from ptdesk.services.patients.records import PatientService
+from ptdesk.services.visits.checkin import CheckInService
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.audit_trail import verify_chain
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry, Coverage, Patient
-from ptdesk.ui.dialogs.estimate_dialog import EstimateDialog
-from ptdesk.ui.dialogs.overrides_dialog import OverridesDialog
+from ptdesk.ui.board.overrides_report import OverridesDialog
+from ptdesk.ui.estimates.estimate_dialog import EstimateDialog
 from ptdesk.ui.tasks import TaskRunner
 from tests.services.auth_fixtures import make_clinic
 

@@ -20,28 +20,28 @@ from ptdesk.domain.imports.columns import ImportKind
 from ptdesk.domain.overrides import OverrideDraft, OverrideReason
 from ptdesk.domain.permissions import PERMISSIONS, NotPermitted, Permission, Role
 from ptdesk.domain.sign_in_lockout import LockoutPolicy
-from ptdesk.services.access import exporting
-from ptdesk.services.accounts import AccountService, NewUser
-from ptdesk.services.audit_log import AuditFilter, AuditLogService
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.booking import BookingService, SeriesRequest
-from ptdesk.services.checkin import CheckInService
-from ptdesk.services.clinic_details import ClinicDetailsService
+from ptdesk.services.accounts.access import exporting
+from ptdesk.services.accounts.audit_log import AuditFilter, AuditLogService
+from ptdesk.services.accounts.users import AccountService, NewUser
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
+from ptdesk.services.authorizations.renewals import RenewalService
+from ptdesk.services.authorizations.status_settings import StatusSettingsService, default_draft
+from ptdesk.services.billing.fee_schedules import DEFAULT, FeeScheduleService
+from ptdesk.services.billing.rule_data import import_rule_file
+from ptdesk.services.clinic.details import ClinicDetailsService
+from ptdesk.services.clinic.dtos import ClinicDetailsDraft
+from ptdesk.services.estimates.given import PatientEstimateService
 from ptdesk.services.exports.billed_lines import write_billed_lines
 from ptdesk.services.exports.board_export import board_lines
 from ptdesk.services.exports.fhir import fhir_bundle
 from ptdesk.services.exports.kinds import write_kind
-from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft
-from ptdesk.services.fee_schedules import DEFAULT, FeeScheduleService
 from ptdesk.services.imports.service import ImportService
-from ptdesk.services.patient_estimates import PatientEstimateService
-from ptdesk.services.patients import PatientService
-from ptdesk.services.plan_of_care import PlanOfCareService
-from ptdesk.services.renewals import RenewalService
-from ptdesk.services.rule_data import import_rule_file
-from ptdesk.services.status_settings import StatusSettingsService, default_draft
-from ptdesk.services.visits import VisitService
-from ptdesk.services.week import WeekService
+from ptdesk.services.patients.records import PatientService
+from ptdesk.services.visits.booking import BookingService, SeriesRequest
+from ptdesk.services.visits.checkin import CheckInService
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.week import WeekService
 from ptdesk.storage.actor import Actor, acting_as
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.permissions import NotPermitted, Role
 from ptdesk.domain.sign_in_lockout import AccountLocked, LockoutPolicy, locked_words
-from ptdesk.services.accounts import AccountService, NewUser, SignInRefused
-from ptdesk.services.sign_in_lockout import Attempt, settle
+from ptdesk.services.accounts.lockout import Attempt, settle
+from ptdesk.services.accounts.users import AccountService, NewUser, SignInRefused
 from ptdesk.storage.actor import Actor, set_actor
 from ptdesk.storage.audit_trail import verify_chain
 from ptdesk.storage.engine import session_scope

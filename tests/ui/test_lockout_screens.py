@@ -16,11 +16,11 @@ from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.domain.permissions import Role
 from ptdesk.domain.sign_in_lockout import LockoutPolicy
-from ptdesk.services.accounts import AccountService, NewUser
+from ptdesk.services.accounts.users import AccountService, NewUser
 from ptdesk.storage.actor import Actor, set_actor
-from ptdesk.ui.dialogs.sign_in_dialogs import SignInDialog
-from ptdesk.ui.pages.users_page import UsersPage
-from ptdesk.ui.widgets.idle_lock import LockScreen
+from ptdesk.ui.accounts.idle_lock import LockScreen
+from ptdesk.ui.accounts.sign_in_dialogs import SignInDialog
+from ptdesk.ui.accounts.users_page import UsersPage
 
 PW = "front desk pw"
 SHOTS = os.environ.get("PTDESK_SHOTS")  # a folder: the screens are saved there to look at

@@ -21,9 +21,9 @@ from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES, VisitRecord
-from ptdesk.services.access import record_event, require
-from ptdesk.services.auth_records import PatientData
-from ptdesk.services.board import load_board
+from ptdesk.services.accounts.access import record_event, require
+from ptdesk.services.authorizations.records import PatientData
+from ptdesk.services.board.practice_board import load_board
 from ptdesk.services.imports.bulk import derive
 
 BATCH = 1000

@@ -19,7 +19,7 @@ from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.permissions import Permission
 from ptdesk.domain.renewal import RequestStatus, Urgency
-from ptdesk.services.access import record_event, require
+from ptdesk.services.accounts.access import record_event, require
 from ptdesk.storage.models import Authorization, AuthorizationRequest, Coverage, Patient, Payer
 
 NS = uuid.UUID("6f1c3a52-8d0e-4b59-9a51-2b0f3c7d9e10")  # ptdesk's namespace for FHIR ids

@@ -20,7 +20,7 @@ from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.imports.columns import SPECS, ImportKind
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.permissions import Permission
-from ptdesk.services.access import record_event, require
+from ptdesk.services.accounts.access import record_event, require
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from ptdesk.domain.permissions import Permission
-from ptdesk.services.access import permitted, why_not
+from ptdesk.services.accounts.access import permitted, why_not
 
 Control = QWidget | QAction
 _guarded: list[tuple[Control, Permission, str]] = []

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTableView, QWidg
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.permissions import Permission
-from ptdesk.services.access import exporting
+from ptdesk.services.accounts.access import exporting
 from ptdesk.ui.widgets.permission_guard import guard
 
 AskPath = Callable[[QWidget, str], str | None]
