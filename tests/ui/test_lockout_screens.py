@@ -68,7 +68,9 @@ def test_lock_screen_says_until_when_after_too_many_pins(qtbot: QtBot, ctx: AppC
     assert _lock_screen() is screen
     assert screen.problem.text() == words
     assert screen.problem.isVisible()
-    assert screen.problem.height() >= screen.problem.heightForWidth(screen.problem.width())
+    qtbot.waitUntil(lambda: screen.problem.height() >= screen.problem.heightForWidth(
+        screen.problem.width()), timeout=3000)  # every wrapped line shown
+    assert screen.note.geometry().top() > screen.problem.geometry().bottom()  # not covered
     _shot(screen, "lock-screen-locked-out")
     # The manager (another desk) unlocks Dana on the Users page; her PIN works again.
     set_actor(Actor("Maria Lopez", frozenset({Role.MANAGER}), 1))
@@ -104,7 +106,8 @@ def test_sign_in_dialog_says_until_when(qtbot: QtBot, ctx: AppContext) -> None:
     assert dialog.problem.text().startswith("Too many attempts: try again at ")
     assert dialog.actor is None
     # Both wrapped lines are shown, not cut in half.
-    assert dialog.problem.height() >= dialog.problem.heightForWidth(dialog.problem.width())
+    qtbot.waitUntil(lambda: dialog.problem.height() >= dialog.problem.heightForWidth(
+        dialog.problem.width()), timeout=3000)
     _shot(dialog, "sign-in-locked-out")
 
 

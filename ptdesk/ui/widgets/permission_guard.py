@@ -27,8 +27,18 @@ def _apply(control: Control, permission: Permission, tip: str) -> None:
 def guard(control: Control, permission: Permission, tip: str = "") -> None:
     """Enable `control` only when the signed-in person may; `tip` is its tooltip when they
     may, the refusal in words when they may not."""
+    if len(_guarded) > 500:  # dialogs come and go: forget the deleted controls now and then
+        _guarded[:] = [g for g in _guarded if isValid(g[0])]
     _guarded.append((control, permission, tip))
     _apply(control, permission, tip)
+
+
+def allow(control: Control, permission: Permission, state: bool = True, tip: str = "") -> None:
+    """For a control whose page enables it by state (a visit chosen ...): enabled when the
+    state allows it and the signed-in person may; the tooltip says why when they may not."""
+    allowed = permitted(permission)
+    control.setEnabled(state and allowed)
+    control.setToolTip(tip if allowed else why_not(permission))
 
 
 def refresh_guards() -> None:
