@@ -215,10 +215,19 @@ def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
 def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     """The first start of the day backs up (off the GUI thread); the status bar says when the
     last backup was."""
+    from ptdesk.services.accounts.audit_anchor import AuditAnchorService
     from ptdesk.services.safekeeping.backups import BackupService
 
     backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
-    runner.submit(backups.start_of_day, on_done=window.set_backup_status,
+    anchor = AuditAnchorService(ctx.session_factory, ctx.paths.root, local_now)
+
+    def start_of_day() -> str:
+        # The audit trail's head is remembered too (a shortened trail is said here).
+        words = backups.start_of_day()
+        trail = anchor.status_words()
+        return f"{words} · {trail}" if trail else words
+
+    runner.submit(start_of_day, on_done=window.set_backup_status,
                   on_error=lambda exc: window.set_backup_status("Backup failed: see the log"))
 
 
