@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "ptdesk.app.cli_export",
     "ptdesk.app.cli_import",
     "ptdesk.app.cli_rules",
+    "ptdesk.app.cli_users",
     "ptdesk.app.cli_verify_audit",
 )
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
-from ptdesk.domain.permissions import Permission, Role, format_roles, parse_roles
-from ptdesk.domain.sign_in_lockout import LockoutPolicy
+from ptdesk.domain.permissions import ROLE_LABELS, Permission, Role, format_roles, parse_roles
+from ptdesk.domain.sign_in_lockout import LockoutPolicy, is_locked, until_words
 from ptdesk.services.accounts.access import record_event, require, signed_in
 from ptdesk.services.accounts.lockout import (
     Attempt,
@@ -53,6 +53,21 @@ class UserView:
     has_pin: bool
     locked_until: datetime | None = None  # set while refused after too many attempts
     failed_attempts: int = 0
+
+    def locked(self, now: datetime) -> bool:
+        return is_locked(self.locked_until, now)
+
+    def describe(self, now: datetime) -> str:
+        """One line for the Users page and `ptdesk users list`."""
+        parts = [self.name, ", ".join(ROLE_LABELS[r] for r in Role if r in self.roles)]
+        if self.has_pin:
+            parts.append("PIN")
+        if not self.active:
+            parts.append("switched off")
+        if self.locked_until is not None and self.locked(now):
+            parts.append(f"LOCKED until {until_words(self.locked_until, now)} "
+                         "(too many attempts)")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)

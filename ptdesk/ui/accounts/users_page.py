@@ -29,8 +29,6 @@ from ptdesk.domain.sign_in_lockout import (
     MINUTES_RANGE,
     SOURCE,
     LockoutPolicy,
-    is_locked,
-    until_words,
 )
 from ptdesk.services.accounts.users import IDLE_RANGE, NewUser, UserView
 from ptdesk.ui.theme import MUTED
@@ -50,18 +48,6 @@ class UsersApi(Protocol):
     def lockout_policy(self) -> LockoutPolicy: ...
     def set_lockout_policy(self, policy: LockoutPolicy) -> LockoutPolicy: ...
     def now(self) -> datetime: ...
-
-
-def describe(u: UserView, now: datetime) -> str:
-    roles = ", ".join(ROLE_LABELS[r] for r in Role if r in u.roles)
-    parts = [u.name, roles]
-    if u.has_pin:
-        parts.append("PIN")
-    if not u.active:
-        parts.append("switched off")
-    if u.locked_until is not None and is_locked(u.locked_until, now):
-        parts.append(f"LOCKED until {until_words(u.locked_until, now)} (too many attempts)")
-    return " · ".join(parts)
 
 
 def _muted(text: str) -> QLabel:
@@ -188,7 +174,7 @@ class UsersPage(QWidget):
         self.list.clear()
         self._users = {u.id: u for u in self._api.users()}
         for u in self._users.values():
-            item = QListWidgetItem(describe(u, now))
+            item = QListWidgetItem(u.describe(now))
             item.setData(_USER_ROLE, u.id)
             self.list.addItem(item)
             if chosen is not None and u.id == chosen.id:
@@ -208,8 +194,7 @@ class UsersPage(QWidget):
         self.toggle_button.setEnabled(u is not None)
         self.toggle_button.setText("Switch account on" if u is not None and not u.active
                                    else "Switch account off")
-        locked = u is not None and u.locked_until is not None and \
-            is_locked(u.locked_until, self._api.now())
+        locked = u is not None and u.locked(self._api.now())
         self.unlock_button.setEnabled(locked)
         self.unlock_button.setToolTip(
             "Open this account now: it was locked after too many wrong passwords or PINs."
