@@ -110,6 +110,7 @@ def settle(factory: sessionmaker[Session], attempt: Attempt, ok: bool, now: date
                 events.append(Event("account_locked", "users", str(attempt.user_id), None,
                                     None, {"attempts": outcome.attempts,
                                            "until": outcome.locked_until}))
+            if is_locked(outcome.locked_until, now):  # this try locked it, or another desk's
                 locked = outcome.locked_until
             append(conn, events, attempt.name)
     if locked is not None:
