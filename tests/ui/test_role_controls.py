@@ -2,6 +2,7 @@
 the real composition; after a switch of user the next person's rights apply."""
 
 import argparse
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from ptdesk.storage.actor import Actor, set_actor
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Visit
 from ptdesk.ui.widgets.permission_guard import refresh_guards
+
+SHOTS = os.environ.get("PTDESK_SHOTS")
 
 
 @pytest.fixture
@@ -60,3 +63,30 @@ def test_front_desk_sees_exports_and_void_disabled_with_why(qtbot: QtBot,
     refresh_guards()
     assert export.isEnabled()
     assert export.toolTip() == "Save these patients rows as a CSV file."
+
+
+def test_front_desk_sees_why_it_cannot_check_in_over_a_stop(qtbot: QtBot,
+                                                             ctx: AppContext) -> None:
+    from ptdesk.app.clock import local_now
+    from ptdesk.services.visits.checkin import CheckInService
+    from ptdesk.ui.tasks import TaskRunner
+    from ptdesk.ui.visits.override_dialog import OverrideDialog
+    from tests.services.test_checkin import _expired_visit
+
+    api = CheckInService(ctx.session_factory)
+    view = api.decide(_expired_visit(ctx.session_factory, local_now().date()),
+                      local_now().date())
+    assert view.stopped
+    set_actor(Actor("Dana", frozenset({Role.FRONT_DESK})))
+    runner = TaskRunner()
+    dialog = OverrideDialog(api, runner, view, local_now, "Dana")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.save_button.isEnabled()
+    words = ("Dana (Front desk) may not override a check-in stop (only an office manager "
+             "does). Ask an office manager.")
+    assert dialog.status.text() == words
+    assert dialog.save_button.toolTip() == words
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "override-front-desk.png"))
+    runner.shutdown()

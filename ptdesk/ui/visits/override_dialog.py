@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import permitted, why_not
 from ptdesk.services.visits.checkin_dtos import CheckInApi, CheckInResult, CheckInView
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.permission_guard import guard
@@ -49,6 +50,8 @@ class OverrideDialog(ReasonDialog):
         # and the button says who may.
         guard(self.save_button, Permission.OVERRIDE_CHECKIN,
               "Check the visit in over the stop, with the reason recorded")
+        if not permitted(Permission.OVERRIDE_CHECKIN):
+            self.status.setText(why_not(Permission.OVERRIDE_CHECKIN))  # said, not only hovered
 
     def _check_in_intro(self, view: CheckInView) -> QWidget:
         intro = QWidget()
