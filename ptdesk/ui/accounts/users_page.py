@@ -128,7 +128,9 @@ class UsersPage(QWidget):
 
     def _build_security(self) -> QGroupBox:
         box = QGroupBox("Locking")
-        form = QFormLayout(box)
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
         self.idle = QSpinBox()
         self.idle.setRange(*IDLE_RANGE)
         self.idle.setSuffix(" minutes idle")
@@ -155,9 +157,11 @@ class UsersPage(QWidget):
         row.addWidget(self.lockout_button)
         row.addStretch(1)
         form.addRow("Lock an account after", row)
-        form.addRow("", _muted("Wrong passwords or PINs in a row, at the sign-in or the lock "
-                               "screen. An office manager can unlock an account sooner. "
-                               f"Default 5 tries, 15 minutes: {SOURCE}."))
+        # Below the form, the group's full width: in a form row the wrapped note was given
+        # an empty band above it.
+        outer.addWidget(_muted("Wrong passwords or PINs in a row, at the sign-in or the lock "
+                               "screen, lock the account; an office manager can unlock it "
+                               f"sooner. Default 5 tries, 15 minutes: {SOURCE}."))
         return box
 
     @staticmethod
