@@ -3,11 +3,13 @@
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +34,14 @@ class AppContext:
 
     def close(self) -> None:
         self.engine.dispose()
+        bind = self.session_factory.kw.get("bind")
+        if isinstance(bind, Engine) and bind is not self.engine:
+            bind.dispose()  # turning encryption on gave the factory a new engine
+
+
+# Asks for the passphrase or recovery key of an encrypted database: given the words about the
+# last try (None the first time), returns what was typed, or None when the person gave up.
+AskSecret = Callable[[str | None], str | None]
 
 
 class DatabaseUnavailable(DomainError):
@@ -57,7 +67,43 @@ def _rebuild_derived(conn: Connection) -> None:
     rebuild_derived_usage(conn)
 
 
-def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppContext:
+def unlock_file(database: Path, ask: AskSecret, key_file: Path | None = None) -> bytes:
+    """The key of an encrypted file: asked until it opens the file or the person gives up.
+    A passphrase opens `key_file` (default: the one beside `database`)."""
+    from ptdesk.storage.cipher import check_key
+    from ptdesk.storage.key_file import KeyFileProblem, WrongSecret, key_file_for, key_from_secret
+
+    problem: str | None = None
+    while True:
+        secret = ask(problem)
+        if secret is None:
+            raise DatabaseUnavailable("The database is encrypted and was not unlocked.")
+        try:
+            key = key_from_secret(secret, key_file or key_file_for(database))
+            check_key(database, key)
+            return key
+        except (WrongSecret, KeyFileProblem) as exc:
+            problem = exc.message
+
+
+def _local_url(database: Path, ask: AskSecret | None) -> str | URL:
+    """The clinic's own file, plain or encrypted (then unlocked with `ask`)."""
+    from ptdesk.storage.cipher import cipher_url, is_encrypted, tidy_after_crash
+
+    tidy_after_crash(database)  # what an interrupted encryption left, if anything
+    if not is_encrypted(database):
+        return f"sqlite:///{database}"
+    if ask is None:
+        from ptdesk.app.unlock import CommandLineSecret
+
+        ask = CommandLineSecret()
+    return cipher_url(database, unlock_file(database, ask))
+
+
+def open_context(args: argparse.Namespace, *, today: date | None = None,
+                 ask_secret: AskSecret | None = None) -> AppContext:
+    """`ask_secret` unlocks an encrypted database (the window's dialog); without it, the
+    command line's way (PTDESK_PASSPHRASE, else a prompt)."""
     demo = bool(getattr(args, "demo", False))
     paths = app_paths(getattr(args, "data_dir", None), demo=demo)
     db_url = getattr(args, "db_url", None)
@@ -75,8 +121,10 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     else:
         private_dir(paths.data_dir)
         private_dir(paths.root)
-        url = f"sqlite:///{paths.database_file}"
+        url = _local_url(paths.database_file, ask_secret)
         label = "Demo clinic (synthetic data)" if demo else f"file {paths.database_file}"
+        if isinstance(url, URL):
+            label += " (encrypted)"
     try:
         engine = create_engine_for(url)
     except (NoSuchModuleError, ImportError) as exc:
