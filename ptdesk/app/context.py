@@ -48,7 +48,7 @@ class DatabaseUnavailable(DomainError):
     """The database named on the command line cannot be opened."""
 
 
-def describe_url(url: str) -> str:
+def describe_url(url: str | URL) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return f"file {parsed.database}"
@@ -100,6 +100,17 @@ def _local_url(database: Path, ask: AskSecret | None) -> str | URL:
     return cipher_url(database, unlock_file(database, ask))
 
 
+def _saved_server(paths: AppPaths) -> URL | None:
+    """The server chosen on the connection settings screen (Settings > Database), with its
+    password from the OS keyring; without one there, libpq reads ~/.pgpass itself."""
+    from ptdesk.storage.server_connection import load_password, read_settings, settings_file
+
+    settings = read_settings(settings_file(paths.data_dir))
+    if settings is None:
+        return None
+    return settings.url(load_password(settings))
+
+
 def open_context(args: argparse.Namespace, *, today: date | None = None,
                  ask_secret: AskSecret | None = None) -> AppContext:
     """`ask_secret` unlocks an encrypted database (the window's dialog); without it, the
@@ -118,6 +129,8 @@ def open_context(args: argparse.Namespace, *, today: date | None = None,
             print("ptdesk: warning: a password given in --db-url can be seen by other accounts "
                   "on this computer; leave it out and put it in ~/.pgpass (or PGPASSWORD)",
                   file=sys.stderr)
+    elif not demo and (server := _saved_server(paths)) is not None:
+        url, label = server, describe_url(server)
     else:
         private_dir(paths.data_dir)
         private_dir(paths.root)

@@ -38,12 +38,14 @@ def test_on_prints_the_recovery_key_once_and_commands_need_the_secret(
 
     assert main([*d, "encryption", "status"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "PTDESK_PASSPHRASE" in err
+    assert err.count("\n") == 0
+    assert "PTDESK_PASSPHRASE" in err
 
     monkeypatch.setenv("PTDESK_PASSPHRASE", "a wrong passphrase")
     assert main([*d, "encryption", "status"]) == 2
     err = capsys.readouterr().err
-    assert "does not open this database" in err and "Traceback" not in err
+    assert "does not open this database" in err
+    assert "Traceback" not in err
 
     monkeypatch.setenv("PTDESK_PASSPHRASE", recovery)
     assert main([*d, "encryption", "status"]) == 0
@@ -67,5 +69,6 @@ def test_a_new_passphrase_too_short_exits_2_naming_it(
     monkeypatch.setenv("PTDESK_NEW_PASSPHRASE", "short")
     assert main(["--data-dir", str(data_dir), "encryption", "on"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("ptdesk: passphrase:") and "10 characters" in err
+    assert err.startswith("ptdesk: passphrase:")
+    assert "10 characters" in err
     assert not is_encrypted(data_dir / "ptdesk.sqlite3")

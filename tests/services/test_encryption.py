@@ -154,7 +154,8 @@ def test_open_context_asks_and_refuses_a_wrong_passphrase(
     ctx = open_context(args, ask_secret=ask)
     try:
         assert problems[0] is None
-        assert problems[1] is not None and "does not open" in problems[1]
+        assert problems[1] is not None
+        assert "does not open" in problems[1]
         assert ctx.db_label.endswith("(encrypted)")
         assert _patients(ctx.engine) == 2
     finally:
@@ -179,7 +180,8 @@ def test_backups_are_encrypted_with_the_same_key_and_restore(
     factory.kw["bind"].dispose()
     aside = restore_sqlite(new_backup, path, datetime(2026, 3, 16, 9, 0), key=key,
                            backup_key=key)
-    assert aside is not None and is_encrypted(aside)
+    assert aside is not None
+    assert is_encrypted(aside)
     _assert_unreadable(path)
     eng = create_engine_for(cipher_url(path, key))
     assert _patients(eng) == 2
