@@ -8,8 +8,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
 from ptdesk.app.clock import local_now, local_today
-from ptdesk.app.context import AppContext, open_context
-from ptdesk.domain.errors import DomainError
+from ptdesk.app.context import AppContext
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -149,6 +148,9 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
 
         tabs.hours = ClinicHoursSection(_week_service(factory), runner)  # type: ignore[attr-defined]
         tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
+        from ptdesk.app.gui_database import add_database_tab  # issue 12 #6
+
+        add_database_tab(tabs, ctx, runner)
         return tabs
 
     def build_import_page() -> "QWidget":
@@ -223,7 +225,7 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from ptdesk.ui.error_dialog import install_excepthook
     from ptdesk.ui.theme import apply_theme
@@ -234,11 +236,12 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("ptdesk")
     apply_theme(app)
     install_excepthook()
-    try:
-        ctx = open_context(args)
-    except DomainError as exc:
-        QMessageBox.critical(None, "ptdesk cannot open the database", exc.message)
+    from ptdesk.app.gui_database import open_for_window  # issue 12 #6: passphrase, server
+
+    opened = open_for_window(args)
+    if opened is None:
         return 2
+    ctx = opened
     from ptdesk.app.gui_accounts import sign_in_at_start  # issue 12
 
     if not sign_in_at_start(ctx, args):

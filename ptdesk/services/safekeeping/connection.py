@@ -31,6 +31,9 @@ from ptdesk.storage.server_connection import (
     write_settings,
 )
 
+__all__ = ["SSL_MODES", "ConnectionCheck", "ConnectionService", "ConnectionView",
+           "ServerSettings", "check_settings"]
+
 _HOST = re.compile(r"^[A-Za-z0-9._:\-\[\]]+$")
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
