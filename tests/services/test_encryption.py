@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.permissions import NotPermitted, Role
-from ptdesk.services.backup import BackupService
+from ptdesk.services.safekeeping.backups import BackupService
 from ptdesk.services.safekeeping.encryption import EncryptionService
 from ptdesk.storage.actor import Actor, acting_as
 from ptdesk.storage.backup import check_sqlite_backup, restore_sqlite

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.services.access import Permission, record_event, require
+from ptdesk.services.accounts.access import Permission, record_event, require
 from ptdesk.storage.engine import create_engine_for
 from ptdesk.storage.server_connection import (
     SSL_MODES,

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.services.access import Permission, record_event, require
+from ptdesk.services.accounts.access import Permission, record_event, require
 from ptdesk.storage.backup import list_backups
 from ptdesk.storage.cipher import (
     EncryptionFailed,
