@@ -190,7 +190,9 @@ def about_info(ctx: AppContext) -> "AboutInfo":
     try:
         meta = metadata.metadata("ptdesk")
         version = meta["Version"] or __version__
-        licence = meta["License-Expression"] or meta["License"] or ""
+        # get_all: once `keyring` is imported, importlib_metadata's finder answers too, and
+        # its metadata raises KeyError for a missing field (the stdlib's returns None)
+        licence = (meta.get_all("License-Expression") or meta.get_all("License") or [""])[0]
     except metadata.PackageNotFoundError:  # run from a source tree that is not installed
         version, licence = __version__, ""
     return AboutInfo(version, licence or "see pyproject.toml", ctx.db_label)
