@@ -170,9 +170,12 @@ def test_backups_are_encrypted_with_the_same_key_and_restore(
     folder = tmp_path / "data" / "backups"
     factory = make_session_factory(engine)
     plain_backup = BackupService(factory, folder, Clock()).backup_now().path
+    kept_aside = path.with_name("ptdesk.replaced-20260301-120000.sqlite3")  # by a restore
+    kept_aside.write_bytes(plain_backup.read_bytes())
     done = EncryptionService(factory, folder, is_demo=False).turn_on(PASS, PASS)
-    assert done.backups_encrypted == 1
-    _assert_unreadable(plain_backup)  # the copy made before is encrypted too
+    assert done.backups_encrypted == 2
+    _assert_unreadable(plain_backup)  # the copies made before are encrypted too
+    _assert_unreadable(kept_aside)
     new_backup = BackupService(factory, folder, Clock()).backup_now(label="daily").path
     _assert_unreadable(new_backup)
     key = key_from_secret(PASS, key_file_for(path))

@@ -163,3 +163,40 @@ def test_a_front_desk_sees_the_state_but_no_buttons_that_act(
         qtbot.waitUntil(lambda: conn.view is not None)
         assert conn.save_button.isHidden()
         assert not conn.server.isEnabled()
+
+
+def test_start_asks_for_the_passphrase_in_a_dialog_until_it_opens(
+        qtbot: QtBot, clinic: tuple[Path, sessionmaker[Session]], tmp_path: Path) -> None:
+    """The window's way in (app/gui_database.py): a wrong passphrase is said in the dialog,
+    which stays; the right one opens the clinic."""
+    import argparse
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ptdesk.app.gui_database import open_for_window
+
+    path, factory = clinic
+    EncryptionService(factory, tmp_path / "data" / "backups", is_demo=False).turn_on(PASS, PASS)
+    factory.kw["bind"].dispose()
+    seen: list[str] = []
+
+    def answer(text: str, then: str | None) -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, UnlockDialog) and w.isVisible())
+        seen.append(dialog.problem.text())
+        dialog.secret.setText(text)
+        if then is not None:
+            QTimer.singleShot(0, lambda: answer(then, None))
+        dialog.open_button.click()
+
+    QTimer.singleShot(0, lambda: answer("not the passphrase", PASS))
+    ctx = open_for_window(argparse.Namespace(data_dir=str(path.parent), db_url=None,
+                                             demo=False))
+    assert ctx is not None
+    try:
+        assert seen[0] == ""
+        assert "does not open this database" in seen[1]
+        assert ctx.db_label.endswith("(encrypted)")
+    finally:
+        ctx.close()

@@ -108,25 +108,28 @@ class EncryptionService:
                 key_file_for(path).unlink(missing_ok=True)  # never a key for a plain file
             raise
         self._factory.configure(bind=create_engine_for(cipher_url(path, key)))
-        done, plain = self._encrypt_backups(key)
+        done, plain = self._encrypt_copies(key, path)
         record_event(self._factory, "encryption_on",
                      details={"backups_encrypted": done, "backups_left_plain": plain})
         log.info("database encrypted; %d backups encrypted, %d left", done, plain)
         return EncryptionDone(recovery_key_text(key), done, plain)
 
-    def _encrypt_backups(self, key: bytes) -> tuple[int, int]:
-        """The plain copies in the backups folder hold the same patients: encrypt them too."""
+    def _encrypt_copies(self, key: bytes, database: Path) -> tuple[int, int]:
+        """The plain copies hold the same patients: the backups folder's, and the files a
+        restore kept aside (`<db>.replaced-<time>`). Encrypt them too."""
         done = failed = 0
         problems: tuple[type[Exception], ...] = (EncryptionFailed, OSError, *_db_errors())
-        for backup in list_backups(self._backups_dir):
-            if backup.path.suffix == ".pgdump" or is_encrypted(backup.path):
+        copies = [b.path for b in list_backups(self._backups_dir)]
+        copies += sorted(database.parent.glob(f"{database.stem}.replaced-*{database.suffix}"))
+        for copy in copies:
+            if copy.suffix == ".pgdump" or not copy.is_file() or is_encrypted(copy):
                 continue
-            tmp = backup.path.with_name(backup.path.name + ".encrypting")
+            tmp = copy.with_name(copy.name + ".encrypting")
             try:
-                export_encrypted(backup.path, None, tmp, key, begin="BEGIN")
-                old = backup.path.with_name(backup.path.name + ".plain-old")
-                backup.path.rename(old)
-                tmp.rename(backup.path)
+                export_encrypted(copy, None, tmp, key, begin="BEGIN")
+                old = copy.with_name(copy.name + ".plain-old")
+                copy.rename(old)
+                tmp.rename(copy)
                 wipe(old)
                 done += 1
             except problems:
