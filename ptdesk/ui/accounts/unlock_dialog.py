@@ -48,6 +48,7 @@ class UnlockDialog(QDialog):
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton("Open", QDialogButtonBox.ButtonRole.AcceptRole)
         self.open_button.setDefault(True)
+        self.open_button.setProperty("primary", True)
         buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._open)
         buttons.rejected.connect(self.reject)
