@@ -124,6 +124,12 @@ def open_context(args: argparse.Namespace, *, today: date | None = None,
         except ArgumentError as exc:
             raise DatabaseUnavailable(f"The database address is not valid: {exc}") from None
         url, label = db_url, describe_url(db_url)
+        parsed = make_url(db_url)
+        if parsed.drivername == "sqlite" and parsed.database and parsed.database != ":memory:" \
+                and not parsed.database.startswith("file:"):
+            local = _local_url(Path(parsed.database), ask_secret)
+            if isinstance(local, URL):  # an encrypted file, unlocked
+                url, label = local, label + " (encrypted)"
         if make_url(db_url).password:
             # Any account on the computer can read a command line (ps, /proc).
             print("ptdesk: warning: a password given in --db-url can be seen by other accounts "

@@ -72,3 +72,16 @@ def test_a_new_passphrase_too_short_exits_2_naming_it(
     assert err.startswith("ptdesk: passphrase:")
     assert "10 characters" in err
     assert not is_encrypted(data_dir / "ptdesk.sqlite3")
+
+
+def test_an_encrypted_file_named_by_db_url_is_unlocked_too(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PTDESK_NEW_PASSPHRASE", PASS)
+    assert main(["--data-dir", str(data_dir), "encryption", "on"]) == 0
+    capsys.readouterr()
+    url = f"sqlite:///{data_dir / 'ptdesk.sqlite3'}"
+    assert main(["--db-url", url, "verify-audit"]) == 2
+    assert "PTDESK_PASSPHRASE" in capsys.readouterr().err
+    monkeypatch.setenv("PTDESK_PASSPHRASE", PASS)
+    assert main(["--db-url", url, "verify-audit"]) == 0

@@ -91,7 +91,7 @@ class ConnectionService:
         write_settings(self._file, settings)
         saved = f" The password is kept in {where}." if where else ""
         return (f"Saved: ptdesk opens {settings.host}/{settings.database} from the next "
-                f"start.{saved}")
+                f"start (the clinic's data is not copied there).{saved}")
 
     def test(self, settings: ServerSettings, password: str | None) -> ConnectionCheck:
         """Connect once (bounded by the timeout) and say whether TLS is in use."""
