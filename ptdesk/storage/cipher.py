@@ -223,7 +223,10 @@ def encrypt_in_place(path: Path, key: bytes, *, before_swap: Any = None) -> None
         before_swap()
     old = path.with_name(path.name + _OLD_PLAIN)
     old.unlink(missing_ok=True)
-    os.link(path, old)
+    try:
+        os.link(path, old)
+    except OSError:  # a file system without hard links: two renames (see tidy_after_crash)
+        os.replace(path, old)
     os.replace(tmp, path)
     fsync_dir(path.parent)
     wipe(old)
@@ -234,8 +237,10 @@ def encrypt_in_place(path: Path, key: bytes, *, before_swap: Any = None) -> None
 def tidy_after_crash(path: Path) -> None:
     """At start: remove what an interrupted conversion left (see `encrypt_in_place`)."""
     tmp = path.with_name(path.name + _ENCRYPTING)
-    tmp.unlink(missing_ok=True)
     old = path.with_name(path.name + _OLD_PLAIN)
+    if old.exists() and not path.exists():
+        os.replace(old, path)  # stopped between the two renames: the plain file goes back
+    tmp.unlink(missing_ok=True)
     if old.exists() and is_encrypted(path):
         wipe(old)
     elif old.exists():

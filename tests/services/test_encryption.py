@@ -326,3 +326,21 @@ def test_another_desk_holding_the_file_refuses_the_conversion(
         other.close()
     assert not is_encrypted(path)
     assert _patients(engine) == 2
+
+
+def test_a_crash_between_two_renames_puts_the_plain_file_back(
+        clinic: tuple[Path, Engine]) -> None:
+    """Where hard links are missing the swap is two renames; stopped between them, the next
+    start finds no database but the plain file aside, and puts it back."""
+    path, engine = clinic
+    engine.dispose()
+    tmp = path.with_name(path.name + ".encrypting")
+    from ptdesk.storage.cipher import export_encrypted
+
+    export_encrypted(path, None, tmp, new_database_key())
+    os.replace(path, path.with_name(path.name + ".plain-old"))
+    assert not path.exists()
+    tidy_after_crash(path)
+    assert not is_encrypted(path)
+    assert _patients(engine) == 2
+    assert not tmp.exists()
