@@ -107,7 +107,10 @@ def wrap(key: bytes, passphrase: str) -> WrappedKey:
 
 
 def unwrap(wrapped: WrappedKey, passphrase: str) -> bytes:
-    stretched = _stretch(passphrase, wrapped.salt, wrapped.n, wrapped.r, wrapped.p)
+    try:
+        stretched = _stretch(passphrase, wrapped.salt, wrapped.n, wrapped.r, wrapped.p)
+    except ValueError:  # cost figures scrypt refuses (not a power of 2, over the memory cap)
+        raise KeyFileProblem("The key file is damaged; type the recovery key.") from None
     tag = hmac.new(stretched[KEY_BYTES:], wrapped.masked, hashlib.sha256).digest()
     if not hmac.compare_digest(tag, wrapped.tag):
         raise WrongSecret("That passphrase does not open this database. Check Caps Lock, or "
@@ -151,13 +154,14 @@ def read_key_file(path: Path) -> WrappedKey:
     try:
         if data["format"] != FORMAT or data["kdf"] != "scrypt":
             raise ValueError(data.get("format"))
-        wrapped = WrappedKey(base64.b64decode(data["salt"]), base64.b64decode(data["masked"]),
-                             base64.b64decode(data["tag"]), int(data["n"]), int(data["r"]),
-                             int(data["p"]))
+        salt, masked, tag = (base64.b64decode(data[k], validate=True)
+                             for k in ("salt", "masked", "tag"))
+        wrapped = WrappedKey(salt, masked, tag, int(data["n"]), int(data["r"]), int(data["p"]))
     except (KeyError, TypeError, ValueError, binascii.Error):
         raise KeyFileProblem(f"{path.name} is not a ptdesk key file; type the recovery "
                              "key.") from None
-    if len(wrapped.masked) != KEY_BYTES or not 2 <= wrapped.n <= 2**20 or wrapped.r > 64:
+    if len(wrapped.masked) != KEY_BYTES or len(wrapped.tag) != 32 or len(wrapped.salt) < 16 \
+            or not 2 <= wrapped.n <= 2**20 or wrapped.r > 64:
         raise KeyFileProblem(f"{path.name} is damaged; type the recovery key.")
     return wrapped
 

@@ -344,3 +344,21 @@ def test_a_crash_between_two_renames_puts_the_plain_file_back(
     assert not is_encrypted(path)
     assert _patients(engine) == 2
     assert not tmp.exists()
+
+
+def test_a_tampered_key_file_is_refused_in_words(tmp_path: Path) -> None:
+    import json
+
+    from ptdesk.storage.key_file import KeyFileProblem, wrap, write_key_file
+
+    key_file = tmp_path / "db.sqlite3.key"
+    write_key_file(key_file, wrap(new_database_key(), PASS))
+    data = json.loads(key_file.read_text())
+    for field, value in (("n", 3), ("r", 60), ("salt", "%%%"), ("format", "other")):
+        bad = dict(data, **{field: value})
+        key_file.write_text(json.dumps(bad))
+        with pytest.raises(KeyFileProblem):
+            key_from_secret(PASS, key_file)
+    key_file.write_text("not json")
+    with pytest.raises(KeyFileProblem):
+        key_from_secret(PASS, key_file)
