@@ -151,7 +151,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
         from ptdesk.app.gui_database import add_database_tab  # issue 12 #6
 
-        add_database_tab(tabs, ctx, runner)
+        add_database_tab(tabs, ctx, runner, window)
         return tabs
 
     def build_import_page() -> "QWidget":

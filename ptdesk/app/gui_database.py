@@ -100,7 +100,7 @@ def _connection_dialog(args: argparse.Namespace) -> None:
     runner.shutdown()
 
 
-def add_database_tab(tabs: Any, ctx: AppContext, runner: Any) -> None:
+def add_database_tab(tabs: Any, ctx: AppContext, runner: Any, window: Any) -> None:
     """Settings > Database (built with the Settings page, on first use)."""
     from ptdesk.services.safekeeping.connection import ConnectionService
     from ptdesk.services.safekeeping.encryption import EncryptionService
@@ -110,8 +110,15 @@ def add_database_tab(tabs: Any, ctx: AppContext, runner: Any) -> None:
 
     encryption = EncryptionSection(
         EncryptionService(ctx.session_factory, ctx.paths.backups_dir, is_demo=ctx.is_demo),
-        runner, db_label=ctx.db_label, may_manage=_may_manage)
+        runner, db_label=ctx.db_label, may_manage=_may_manage,
+        on_encrypted=lambda: _label_encrypted(ctx, window))
     connection = ConnectionSection(ConnectionService(ctx.paths.data_dir, ctx.session_factory),
                                    runner, in_use=ctx.db_label, may_manage=_may_manage)
     tabs.database = DatabaseTab(encryption, connection)
     tabs.tabs.addTab(tabs.database, "Database")
+
+
+def _label_encrypted(ctx: AppContext, window: Any) -> None:
+    if not ctx.db_label.endswith("(encrypted)"):
+        ctx.db_label += " (encrypted)"
+    window.db_status.setText(f"Database: {ctx.db_label}")

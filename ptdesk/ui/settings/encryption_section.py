@@ -158,9 +158,11 @@ class ChangePassphraseDialog(_SecretsDialog):
 
 class EncryptionSection(QWidget):
     def __init__(self, api: EncryptionApi, runner: TaskRunner, *, db_label: str,
-                 may_manage: Callable[[], bool], parent: QWidget | None = None) -> None:
+                 may_manage: Callable[[], bool], on_encrypted: Callable[[], None] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._api = api
+        self._on_encrypted = on_encrypted  # e.g. the status bar's "Database: … (encrypted)"
         self._runner = runner
         self._db_label = db_label
         self._may_manage = may_manage
@@ -220,6 +222,8 @@ class EncryptionSection(QWidget):
             if done.backups_left_plain:
                 note += (f" {done.backups_left_plain} could not be: see the log, and delete "
                          "them once a new backup exists.")
+            if self._on_encrypted is not None:
+                self._on_encrypted()
             RecoveryKeyDialog(done.recovery_key, self._db_label, self, note=note.strip()).exec()
         self.reload()
 
