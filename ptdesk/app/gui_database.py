@@ -113,7 +113,10 @@ def add_database_tab(tabs: Any, ctx: AppContext, runner: Any, window: Any) -> No
         runner, db_label=ctx.db_label, may_manage=_may_manage,
         on_encrypted=lambda: _label_encrypted(ctx, window))
     connection = ConnectionSection(ConnectionService(ctx.paths.data_dir, ctx.session_factory),
-                                   runner, in_use=ctx.db_label, may_manage=_may_manage)
+                                   runner, in_use=ctx.db_label, may_manage=_may_manage,
+                                   fixed=("The demo clinic always opens its own file. Start "
+                                          "ptdesk without --demo to choose the clinic's "
+                                          "database." if ctx.is_demo else None))
     tabs.database = DatabaseTab(encryption, connection)
     tabs.tabs.addTab(tabs.database, "Database")
 

@@ -41,9 +41,12 @@ class ConnectionApi(Protocol):
 
 class ConnectionSection(QWidget):
     def __init__(self, api: ConnectionApi, runner: TaskRunner, *, in_use: str,
-                 may_manage: Callable[[], bool], parent: QWidget | None = None) -> None:
+                 may_manage: Callable[[], bool], fixed: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        """`fixed`: why there is no choice here (the demo clinic), said instead of the form."""
         super().__init__(parent)
         self._api = api
+        self._fixed = fixed
         self._runner = runner
         self._may_manage = may_manage
         title = QLabel("Which database this computer opens")
@@ -147,6 +150,12 @@ class ConnectionSection(QWidget):
         self._sync()
 
     def _sync(self) -> None:
+        if self._fixed is not None:
+            for w in (self.local, self.server, self.fields, self.test_button, self.save_button):
+                w.setVisible(False)
+            self.intro.setVisible(True)
+            self.intro.setText(self._fixed)
+            return
         server = self.server.isChecked()
         self.fields.setVisible(server)  # a greyed form reads as values in use: hide it
         self.intro.setVisible(server)
