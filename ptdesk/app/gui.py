@@ -242,8 +242,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from ptdesk.app.gui_database import open_for_window  # issue 12 #6: passphrase, server
 
     opened = open_for_window(args)
-    if opened is None:
-        return 2
+    if isinstance(opened, int):
+        return opened  # Quit (0), or could not open, said in a message (2)
     ctx = opened
     from ptdesk.app.gui_accounts import sign_in_at_start  # issue 12
 

@@ -17,25 +17,26 @@ def _may_manage() -> bool:
     return actor is not None and allows(actor.roles, Permission.MANAGE_SECURITY)
 
 
-def open_for_window(args: argparse.Namespace) -> AppContext | None:
+def open_for_window(args: argparse.Namespace) -> AppContext | int:
     """Open the database the window needs: an encrypted file asks for its passphrase in a
     dialog; a saved server that cannot be reached offers its settings, then tries again.
-    None: the person quit (a message was shown if something was wrong)."""
+    Else the exit code: 0 the person chose Quit, 2 the database could not be opened (said)."""
     from PySide6.QtWidgets import QMessageBox
 
     from ptdesk.ui.accounts.unlock_dialog import DialogSecret
 
     paths = app_paths(getattr(args, "data_dir", None), demo=bool(getattr(args, "demo", False)))
-    asker = DialogSecret(f"file {paths.database_file}")
+    db_url = getattr(args, "db_url", None)
+    asker = DialogSecret(f"file {paths.database_file}" if not db_url else _label(db_url))
     while True:
         try:
             return open_context(args, ask_secret=asker)
         except DomainError as exc:
             if asker.dialog is not None and not asker.dialog.result():
-                return None  # Quit in the passphrase dialog: nothing to explain
+                return 0  # Quit in the passphrase dialog: nothing to explain
             if not _saved_server_failed(args):
                 QMessageBox.critical(None, "ptdesk cannot open the database", exc.message)
-                return None
+                return 2
             box = QMessageBox(QMessageBox.Icon.Critical, "ptdesk cannot open the database",
                               exc.message)
             settings = box.addButton("Connection settings…", QMessageBox.ButtonRole.ActionRole)
@@ -47,7 +48,16 @@ def open_for_window(args: argparse.Namespace) -> AppContext | None:
                 _connection_dialog(args)
             elif clicked is not None and box.buttonRole(clicked) == \
                     QMessageBox.ButtonRole.RejectRole:
-                return None
+                return 2
+
+
+def _label(db_url: str) -> str:
+    from ptdesk.app.context import describe_url
+
+    try:
+        return describe_url(db_url)
+    except Exception:  # not a URL at all: open_context says so in words
+        return db_url.split("@")[-1]
 
 
 def _saved_server_failed(args: argparse.Namespace) -> bool:
