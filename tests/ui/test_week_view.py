@@ -102,17 +102,41 @@ def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         window.grab().save(str(Path(SHOTS) / "week_view.png"))
 
-    # Enter on a visit opens the patient.
-    t.setCurrentIndex(week.model.index(*cells[0]))
-    qtbot.keyClick(t, KEY.Key_Return)
+    # Enter on a visit opens the patient; a slot holding several patients lists them first
+    # (the arrows and Enter pick one).
     patients = window.show_page("patients")
     assert isinstance(patients, PatientsPage)
     rv = patients.record_view
-    # a slot may hold several patients' visits: Enter opens the slot's first
-    first = week.model.visits_at(*cells[0])[0].patient_id
+    window.show_page("today")
+    qtbot.waitUntil(lambda: week.isVisible() and t.isVisible(), timeout=5000)
+    slots = [(r, c) for r in range(week.model.rowCount()) for c in range(6)]
+    single = next(rc for rc in slots if len(week.model.visits_at(*rc)) == 1)
+    shared = next(rc for rc in slots if len(week.model.visits_at(*rc)) >= 2)  # in the demo
+    for cell in (single, shared):
+        visits = week.model.visits_at(*cell)
+        week.chooser = None
+        t.setCurrentIndex(week.model.index(*cell))
+        qtbot.keyClick(t, KEY.Key_Return)
+        if len(visits) > 1:
+            menu = week.chooser
+            assert menu is not None
+            qtbot.waitUntil(menu.isVisible, timeout=5000)
+            if SHOTS:
+                menu.grab().save(str(Path(SHOTS) / "week_slot_chooser.png"))
+            labels = [a.text() for a in menu.actions()]
+            assert [v.short_name in s for v, s in zip(visits, labels, strict=True)] == [
+                True] * len(visits)
+            qtbot.keyClick(menu, KEY.Key_Down)
+            qtbot.keyClick(menu, KEY.Key_Return)
+            want = visits[1].patient_id
+        else:
+            assert week.chooser is None
+            want = visits[0].patient_id
+        qtbot.waitUntil(lambda w=want: rv.record is not None  # type: ignore[misc]
+                        and rv.record.patient.id == w, timeout=10000)
+        window.show_page("today")
+        qtbot.waitUntil(lambda: week.isVisible() and t.isVisible(), timeout=5000)
     assert pid in {v.patient_id for v in week.model.visits_at(*cells[0])}
-    qtbot.waitUntil(lambda: rv.record is not None and rv.record.patient.id == first,
-                    timeout=10000)
 
     # Back on Today, Enter on a free slot: the booking dialog for that patient, pre-filled.
     asked: list[BookSeriesDialog] = []
