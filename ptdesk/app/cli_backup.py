@@ -64,6 +64,12 @@ def run_restore(args: argparse.Namespace) -> int:
         raise DomainError("restore works on the clinic's own SQLite file; restore a server "
                           "database with pg_restore")
     paths = app_paths(getattr(args, "data_dir", None), demo=bool(getattr(args, "demo", False)))
+    from ptdesk.storage.server_connection import read_settings, settings_file
+
+    server = None if paths.demo else read_settings(settings_file(paths.data_dir))
+    if server is not None:  # Settings > Database chose a server: the local file is not in use
+        raise DomainError(f"this computer opens the server {server.host}/{server.database}; "
+                          "restore a server database with pg_restore")
     database, backup = paths.database_file, args.file.expanduser().resolve()
     ask = CommandLineSecret()
     # An encrypted clinic stays encrypted: whatever the backup, it comes back under its key.

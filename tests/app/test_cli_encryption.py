@@ -85,3 +85,13 @@ def test_an_encrypted_file_named_by_db_url_is_unlocked_too(
     assert "PTDESK_PASSPHRASE" in capsys.readouterr().err
     monkeypatch.setenv("PTDESK_PASSPHRASE", PASS)
     assert main(["--db-url", url, "verify-audit"]) == 0
+
+
+def test_restore_refuses_while_this_computer_opens_a_server(
+        data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ptdesk.storage.server_connection import ServerSettings, settings_file, write_settings
+
+    write_settings(settings_file(data_dir), ServerSettings("db.clinic.lan", 5432, "ptdesk",
+                                                           "desk"))
+    assert main(["--data-dir", str(data_dir), "restore", str(data_dir / "ptdesk.sqlite3")]) == 2
+    assert "pg_restore" in capsys.readouterr().err
