@@ -19,6 +19,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "ptdesk.app.cli_backup",
     "ptdesk.app.cli_board",
     "ptdesk.app.cli_demo",
+    "ptdesk.app.cli_encryption",
     "ptdesk.app.cli_estimate",
     "ptdesk.app.cli_export",
     "ptdesk.app.cli_import",

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_DATA = "export_data"
+    # encrypt the database, change its passphrase, change the server connection (issue 12 #6)
+    MANAGE_SECURITY = "manage_security"
 
 
 P = Permission
@@ -71,6 +73,8 @@ _ACTION_WORDS: dict[Permission, str] = {
     P.MANAGE_USERS: "manage users (only an office manager does)",
     P.VIEW_AUDIT: "see the audit trail",
     P.EXPORT_DATA: "export the clinic's data",
+    P.MANAGE_SECURITY: "change the database's encryption or connection (only an office "
+                       "manager does)",
 }
 
 
