@@ -38,6 +38,8 @@ from ptdesk.services.exports.fhir import fhir_bundle
 from ptdesk.services.exports.kinds import write_kind
 from ptdesk.services.imports.service import ImportService
 from ptdesk.services.patients.records import PatientService
+from ptdesk.services.safekeeping.connection import ConnectionService
+from ptdesk.services.safekeeping.encryption import EncryptionService
 from ptdesk.services.visits.booking import BookingService, SeriesRequest
 from ptdesk.services.visits.checkin import CheckInService
 from ptdesk.services.visits.records import VisitService
@@ -112,6 +114,12 @@ ACTIONS: list[tuple[Permission, str, Action]] = [
     (P.EXPORT_DATA, "export FHIR", lambda f, v: fhir_bundle(f, "C1", date.today())),
     (P.EXPORT_DATA, "export the board", lambda f, v: board_lines(f, date.today(), local_now())),
     (P.EXPORT_DATA, "a screen's export (CSV, PDF)", lambda f, v: exporting("table").__enter__()),
+    (P.MANAGE_SECURITY, "encrypt the database", lambda f, v: EncryptionService(
+        f, Path("/nonexistent"), is_demo=False).turn_on("a passphrase", "a passphrase")),
+    (P.MANAGE_SECURITY, "change the passphrase", lambda f, v: EncryptionService(
+        f, Path("/nonexistent"), is_demo=False).change_passphrase("old", "new one", "new one")),
+    (P.MANAGE_SECURITY, "choose the database server",
+     lambda f, v: ConnectionService(Path("/nonexistent"), f).save(None, None)),
 ]
 
 
