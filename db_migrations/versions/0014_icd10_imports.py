@@ -1,7 +1,7 @@
 """imported ICD-10-CM code sets (issue 10 item 3: `ptdesk rules import` of CMS's yearly file)
 
 Revision ID: 0014_icd10_imports
-Revises: 0013_visit_history
+Revises: 0017_sign_in_lockout
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from ptdesk.storage.migration_guard import refuse_if_rows
 
 revision: str = "0014_icd10_imports"
-down_revision: str | Sequence[str] | None = "0013_visit_history"
+down_revision: str | Sequence[str] | None = "0017_sign_in_lockout"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

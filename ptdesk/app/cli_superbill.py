@@ -36,9 +36,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     from ptdesk.app.context import open_context
     from ptdesk.domain.errors import DomainError
+    from ptdesk.domain.permissions import Permission
+    from ptdesk.services.accounts.access import require
     from ptdesk.services.visits.summary import VisitSummaryService
 
     try:
+        require(Permission.EXPORT_DATA)  # as every export (the command line holds every role)
         ctx = open_context(args)
     except DomainError as exc:
         print(f"ptdesk superbill: {exc.message}", file=sys.stderr)

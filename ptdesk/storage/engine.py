@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,6 +49,10 @@ def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
         # Worker threads share the engine; each connection is used by one thread at a time.
         kwargs["connect_args"] = connect_args_for(url)
+        if url.drivername == "sqlite+pysqlcipher":
+            # The SQLCipher dialect picks one connection per thread; an encrypted file is
+            # pooled like a plain one (storage/cipher.py), each connection keyed on connect.
+            kwargs["poolclass"] = pool.QueuePool
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = connect_args_for(url)

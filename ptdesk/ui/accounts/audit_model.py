@@ -15,6 +15,7 @@ ACTION_WORDS = {
     "override": "Override", "sign_in": "Signed in", "sign_in_failed": "Sign-in FAILED",
     "sign_out": "Signed out", "lock": "Locked", "unlock": "Unlocked",
     "unlock_failed": "Unlock FAILED", "print": "Printed", "export": "Exported",
+    "account_locked": "Account LOCKED", "account_unlocked": "Account unlocked",
 }
 
 

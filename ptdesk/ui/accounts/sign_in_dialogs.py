@@ -63,6 +63,11 @@ class _Base(QDialog):
     def say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        # A shown dialog does not grow for a wrapped label by itself: the two lines of "Too
+        # many attempts: try again at ..." were cut in half.
+        width = self.problem.width() if self.problem.width() > 50 else self.width() - 24
+        self.problem.setMinimumHeight(self.problem.heightForWidth(width) if text else 0)
+        self.adjustSize()
 
 
 class SignInDialog(_Base):

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.status import Status
 from ptdesk.domain.words import plural
-from ptdesk.services.accounts.access import record_ui_event
+from ptdesk.services.accounts.access import exporting, record_ui_event
 from ptdesk.services.board.api import BoardApi
 from ptdesk.services.board.dtos import BoardView, WeekOutcome
 from ptdesk.services.visits.checkin_dtos import CheckInApi
@@ -404,8 +404,9 @@ class BoardPage(QWidget):
         printer.setOutputFileName(path)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
         printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        self.document().print_(printer)
-        record_ui_event("export", what="board PDF")  # the audit trail (issue 12)
+        # Needs the export permission (refused before writing); recorded once written.
+        with exporting("board PDF"):
+            self.document().print_(printer)
 
     def print_preview(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.patient_rules import SEXES
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import Status
 from ptdesk.domain.words import plural
 from ptdesk.services.authorizations.dtos import StatusChipView
@@ -51,6 +52,7 @@ from ptdesk.ui.theme import BORDER, ROW_HEIGHT, SURFACE
 from ptdesk.ui.visits.checkin_flow import CheckInFlow
 from ptdesk.ui.visits.visit_dialogs import BookVisitDialog, VoidVisitDialog
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.permission_guard import allow, guard
 from ptdesk.ui.widgets.status_chip import StatusChip
 from ptdesk.ui.widgets.table_export import install_csv_export
 
@@ -230,7 +232,7 @@ class PatientRecordView(QWidget):
             visits.addWidget(title, 0, col)
             visits.addWidget(view, 1, col)
         self.book_button = QPushButton("&Book visit…")
-        self.book_button.setToolTip("Book a visit (Ctrl+B)")
+        guard(self.book_button, Permission.SCHEDULE_VISITS, "Book a visit (Ctrl+B)")
         self.check_in_button = QPushButton("Check &in")
         self.check_in_button.setToolTip("Check in the selected booked visit (Ctrl+I)")
         self.cancel_visit_button = QPushButton("Cance&l visit")
@@ -421,11 +423,13 @@ class PatientRecordView(QWidget):
         self.end_coverage_button.setEnabled(has)
         visit = self.selected_visit()
         booked = visit is not None and visit.status is VisitStatus.BOOKED
-        self.check_in_button.setEnabled(booked)
-        self.cancel_visit_button.setEnabled(booked)
-        self.no_show_button.setEnabled(booked)
-        self.void_button.setEnabled(visit is not None and visit.status in (
-            VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED))
+        for b, tip in ((self.check_in_button, "Check in the selected booked visit (Ctrl+I)"),
+                       (self.cancel_visit_button, "Cancel the selected booked visit"),
+                       (self.no_show_button, "The patient did not come")):
+            allow(b, Permission.SCHEDULE_VISITS, booked, tip)
+        allow(self.void_button, Permission.VOID_VISIT, visit is not None and visit.status in (
+            VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED),
+            "A visit recorded in error: it stops counting")
         self.history_button.setEnabled(visit is not None)
 
     # ---- visits -------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox, QWidget
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import require
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 
@@ -60,6 +62,11 @@ class VisitSummaryPrinter:
         self._start(visit_id, self._print)
 
     def save_visit(self, visit_id: int | None) -> None:
+        try:  # refused before anything is written when the role may not export (as every PDF)
+            require(Permission.EXPORT_DATA)
+        except DomainError as exc:
+            self.tell(exc.message)
+            return
         self._start(visit_id, self._save)
 
     def _start(self, visit_id: int | None, then: Callable[[Any], None]) -> None:

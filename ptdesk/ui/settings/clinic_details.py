@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.services.clinic.dtos import ClinicDetailsDraft
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import format_date
 from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.permission_guard import guard
 
 
 class ClinicDetailsApi(Protocol):
@@ -83,6 +85,7 @@ class ClinicDetailsSection(QWidget):
                             "Good Faith Estimate's due date")
         self.save_button = QPushButton("&Save clinic details")
         self.save_button.setProperty("primary", True)
+        guard(self.save_button, Permission.EDIT_CLINIC)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setProperty("role", "hint")

@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.checkin import Outcome
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import permitted, why_not
 from ptdesk.services.visits.checkin_dtos import CheckInApi, CheckInResult, CheckInView
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.widgets.permission_guard import guard
 from ptdesk.ui.widgets.reason_dialog import ReasonDialog
 from ptdesk.ui.widgets.status_chip import StatusChip
 
@@ -43,6 +46,12 @@ class OverrideDialog(ReasonDialog):
         self.result_value: CheckInResult | None = None
         super().__init__(self._check_in_intro(view), "Check &in at risk", by, parent)
         self.setWindowTitle("Check in over a stop")
+        # Only an office manager overrides a stop (issue 12): the others see the stop and why,
+        # and the button says who may.
+        guard(self.save_button, Permission.OVERRIDE_CHECKIN,
+              "Check the visit in over the stop, with the reason recorded")
+        if not permitted(Permission.OVERRIDE_CHECKIN):
+            self.status.setText(why_not(Permission.OVERRIDE_CHECKIN))  # said, not only hovered
 
     def _check_in_intro(self, view: CheckInView) -> QWidget:
         intro = QWidget()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.words import plural
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.visits.checkin_dtos import CheckInApi
@@ -53,6 +54,7 @@ from ptdesk.ui.visits.today_model import (
     TodayModel,
 )
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.permission_guard import allow
 from ptdesk.ui.widgets.status_chip import StatusChip
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.widgets.table_export import install_csv_export
@@ -308,8 +310,11 @@ class TodayPage(QWidget):
 
     def _update_buttons(self) -> None:
         r = self._chosen()
-        self.check_in_button.setEnabled(r is not None and r.status is VisitStatus.BOOKED)
-        self.session_button.setEnabled(r is not None)
+        allow(self.check_in_button, Permission.SCHEDULE_VISITS,
+              r is not None and r.status is VisitStatus.BOOKED,
+              "Check the selected visit in (Ctrl+I)")
+        allow(self.session_button, Permission.COMPLETE_SESSION, r is not None,
+              "Enter the session's minutes per code (Ctrl+R)")
         self.patient_button.setEnabled(r is not None)
         if r is not None and r.status is VisitStatus.COMPLETED:
             self.session_button.setText("Edit session…")
