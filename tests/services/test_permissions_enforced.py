@@ -28,6 +28,7 @@ from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
 from ptdesk.services.authorizations.renewals import RenewalService
 from ptdesk.services.authorizations.status_settings import StatusSettingsService, default_draft
 from ptdesk.services.billing.fee_schedules import DEFAULT, FeeScheduleService
+from ptdesk.services.billing.icd10_import import import_icd_release
 from ptdesk.services.billing.rule_data import import_rule_file
 from ptdesk.services.clinic.details import ClinicDetailsService
 from ptdesk.services.clinic.dtos import ClinicDetailsDraft
@@ -98,6 +99,8 @@ ACTIONS: list[tuple[Permission, str, Action]] = [
      lambda f, v: PlanOfCareService(f).set_payer_rules(1, True)),
     (P.IMPORT_RULES, "rules import",
      lambda f, v: import_rule_file(f, Path("mue.csv"), load_bundled_ruleset(), local_now())),
+    (P.IMPORT_RULES, "ICD-10-CM import",
+     lambda f, v: import_icd_release(f, Path("icd10cm_order_2027.txt"), local_now())),
     (P.OVERRIDE_CHECKIN, "check in over a stop", lambda f, v: CheckInService(f).check_in(
         v, local_now(), OverrideDraft(OverrideReason.AT_RISK, "", "x"))),
     (P.MANAGE_USERS, "add a user", lambda f, v: AccountService(f).create_user(
