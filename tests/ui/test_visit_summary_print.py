@@ -185,3 +185,25 @@ def test_a_booked_visit_has_nothing_to_print(
     printer.print_visit(today.selected_visit_id())
     assert printer.last_error.startswith("Choose a visit first")
     window.close()
+
+
+def test_saving_needs_the_export_permission(
+        qtbot: QtBot, demo: AppContext, printed: list[Path], tmp_path: Path) -> None:
+    from ptdesk.domain.permissions import Role
+    from ptdesk.storage.actor import Actor, acting_as
+
+    window = build_main_window(demo)
+    qtbot.addWidget(window)
+    window.show()
+    today = window.show_page("today")
+    qtbot.waitUntil(lambda: today.view is not None and today.proxy.rowCount() > 0,
+                    timeout=10_000)
+    printer = today.summary_printer
+    chosen: list[Any] = []
+    printer.choose_path = lambda doc: chosen.append(doc) or str(tmp_path / "x.pdf")
+    with acting_as(Actor("Front desk", frozenset({Role.FRONT_DESK}))):
+        printer.save_visit(today.selected_visit_id())
+    assert "export" in printer.last_error
+    assert chosen == []  # refused before asking where: nothing written
+    assert not (tmp_path / "x.pdf").exists()
+    window.close()
