@@ -145,7 +145,8 @@ class VisitFacts(QWidget):
         parts += [f"<span style='color:#9f1d20'>⬣ {m}</span>" for m in c.errors.values()]
         if c.out_of_date and c.codes:
             parts.append(f"<span style='color:#7a5200'>▲ Checked against {c.set_name}: the set "
-                         "for this date of service is not imported.</span>")
+                         "for this date of service is not imported (the office manager "
+                         "imports CMS's file: ptdesk rules import).</span>")
         self.described.setText("<br>".join(parts))
         self.described.setVisible(bool(parts))
         return c
