@@ -2,6 +2,8 @@
 stop (ui/visits/override_dialog.py) and the session form's errors (ui/session/session_override.py).
 The reasons, their detail and "By" are checked by the domain (`check_override`)."""
 
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,13 +20,14 @@ from ptdesk.domain.overrides import OverrideDraft, OverrideReason, check_overrid
 from ptdesk.ui.widgets.field_form import FieldForm
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
+T = TypeVar("T")
 _HINTS = {
     OverrideReason.PHONE_CONFIRMED: "The payer's reference number for the call",
     OverrideReason.OTHER: "Why the visit goes ahead",
 }
 
 
-class ReasonDialog(SavingDialog):
+class ReasonDialog(SavingDialog[T]):
     """The override's reason, detail and "By" (one dialog for every decision overridden: the
     check-in's stop and the session form's errors); subclasses give the intro and the save."""
 
