@@ -4,7 +4,7 @@ report. Recertification: a new plan whose first treatment day is the first day i
 
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from ptdesk.services.authorizations.plan_of_care_dtos import (
     PlanOfCareApi,
@@ -15,14 +15,14 @@ from ptdesk.services.patients.dtos import CoverageInfo, CoverageState
 from ptdesk.ui.authorizations.authorization_dialog import coverage_label
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, choice_box
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
 _DATES = ("first_visit", "plan_date", "plan_end", "sent_on", "signed_on", "verbal_order_on",
           "last_progress_report_on")
 
 
-class PlanOfCareDialog(SavingDialog):
+class PlanOfCareDialog(SavingDialog[PlanOfCareView]):
     def __init__(
         self,
         api: PlanOfCareApi,
@@ -41,14 +41,11 @@ class PlanOfCareDialog(SavingDialog):
         self._today = today
         self._patient_id = patient_id
         self._plan_id = None if plan is None or recertify else plan.plan_id
-        self.result_value: PlanOfCareView | None = None
         self.setWindowTitle("Recertify the plan of care" if recertify else
                             "Plan of care" if plan is None else "Edit the plan of care")
-        self.coverage = QComboBox()
-        for c in coverages:
-            if c.state is not CoverageState.ENDED:
-                self.coverage.addItem(coverage_label(c), c.id)
-        self.coverage.addItem("No coverage named (always tracked)", None)
+        self.coverage = choice_box([*((coverage_label(c), c.id) for c in coverages
+                                      if c.state is not CoverageState.ENDED),
+                                    ("No coverage named (always tracked)", None)])
         self.fields: dict[str, DateField] = {k: DateField(today) for k in _DATES}
         self.certifier = QLineEdit()
         self.certifier.setMaxLength(120)
@@ -78,55 +75,20 @@ class PlanOfCareDialog(SavingDialog):
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
         self._lay_out(self.form, intro=intro, min_width=520)
-        if plan is not None:
-            d = plan.draft
-            i = self.coverage.findData(d.coverage_id)
-            self.coverage.setCurrentIndex(max(i, 0))
-            self.certifier.setText(d.certifier)
-            if recertify:
-                # The new period starts the day after the old one ends, or today when late.
-                start = today if plan.recert_overdue else plan.recert_due + timedelta(days=1)
-                f["first_visit"].set_value(start)
-                f["plan_date"].set_value(today)
-            else:
-                for k in _DATES:
-                    f[k].set_value(getattr(d, k))
+        if plan is not None and recertify:
+            # The new period starts the day after the old one ends, or today when late.
+            start = today if plan.recert_overdue else plan.recert_due + timedelta(days=1)
+            self.form.load(plan.draft, **{**dict.fromkeys(_DATES), "first_visit": start,
+                                          "plan_date": today})
+        elif plan is not None:
+            self.form.load(plan.draft)
         else:
             f["plan_date"].set_value(today)
             f["first_visit"].set_value(today)
         f["first_visit"].setFocus()
 
-    def errors(self) -> dict[str, str]:
-        return {k: p for k, w in self.fields.items() if (p := w.problem()) is not None}
-
     def draft(self) -> PlanOfCareDraft:
-        f = self.fields
-        cov = self.coverage.currentData()
-        return PlanOfCareDraft(
-            self._patient_id, int(cov) if cov is not None else None, f["first_visit"].value(),
-            f["plan_date"].value(), f["plan_end"].value(), self.certifier.text(),
-            f["sent_on"].value(), f["signed_on"].value(), f["verbal_order_on"].value(),
-            f["last_progress_report_on"].value())
+        return PlanOfCareDraft(patient_id=self._patient_id, **self.form.values())
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(self._api.save, self._plan_id, self.draft(), self._today)
-
-    def _saved(self, view: PlanOfCareView) -> None:
-        self._set_busy(False)
-        self.result_value = view
-        self.accept()
-
-    @classmethod
-    def ask(
-        cls, parent: QWidget | None, api: PlanOfCareApi, runner: TaskRunner, today: date,
-        patient_id: int, coverages: tuple[CoverageInfo, ...], plan: PlanOfCareView | None = None,
-        *, recertify: bool = False,
-    ) -> PlanOfCareView | None:
-        dialog = cls(api, runner, today, patient_id, coverages, plan, recertify=recertify,
-                     parent=parent)
-        dialog.exec()
-        return dialog.result_value

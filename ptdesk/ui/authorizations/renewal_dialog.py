@@ -7,14 +7,7 @@ service's; the dialog only collects what the person knows.
 
 from datetime import date, datetime, time
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
 
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
 from ptdesk.domain.words import plural
@@ -29,7 +22,7 @@ from ptdesk.services.patients.dtos import CoverageInfo
 from ptdesk.ui.authorizations.authorization_dialog import coverage_label
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, choice_box, text_box
 from ptdesk.ui.widgets.number_fields import CountField
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
@@ -56,7 +49,7 @@ def at_time(day: date, now: datetime) -> datetime:
     return now if day == now.date() else datetime.combine(day, time(9, 0), tzinfo=now.tzinfo)
 
 
-class RenewalDialog(SavingDialog):
+class RenewalDialog(SavingDialog[RequestView]):
     """Record a request: for an authorization (extension) or a new one (authorization None)."""
 
     def __init__(
@@ -77,26 +70,21 @@ class RenewalDialog(SavingDialog):
         self._runner = runner
         self._now = now
         self._authorization_id = authorization_id
-        self.result_value: RequestView | None = None
         today = now.date()
         self.setWindowTitle("Request extension" if authorization_id else "Request authorization")
         intro = QLabel(f"For {subject}." if subject else "A request for a new authorization.")
         intro.setWordWrap(True)
-        self.coverage = QComboBox()
-        for c in coverages:
-            self.coverage.addItem(coverage_label(c), c.id)
+        self.coverage = choice_box((coverage_label(c), c.id) for c in coverages)
         if coverage_id is not None:
             self.coverage.setCurrentIndex(max(0, self.coverage.findData(coverage_id)))
         self.sent = QCheckBox("Sent to the payer")
         self.sent.setChecked(True)
         self.sent_on = DateField(today)
         self.sent_on.set_value(today)
-        self.method = QComboBox()
-        for m, words in METHOD_WORDS.items():
-            self.method.addItem(words, m)
-        self.urgency = QComboBox()
-        self.urgency.addItem("Standard (decision due in 7 days)", Urgency.STANDARD)
-        self.urgency.addItem("Expedited (72 hours: care would lapse)", Urgency.EXPEDITED)
+        self.method = choice_box((words, m) for m, words in METHOD_WORDS.items())
+        self.urgency = choice_box([
+            ("Standard (decision due in 7 days)", Urgency.STANDARD),
+            ("Expedited (72 hours: care would lapse)", Urgency.EXPEDITED)])
         self.visits = CountField()
         if suggested_visits:
             self.visits.set_value(suggested_visits)
@@ -104,10 +92,7 @@ class RenewalDialog(SavingDialog):
         self.end_requested = DateField(today)
         self.codes = QLineEdit()
         self.codes.setPlaceholderText("e.g. 97110, 97140 (blank = as before)")
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
-        self.notes.setPlaceholderText("Progress, goals, why more visits are needed")
-        self.notes.setFixedHeight(80)
+        self.notes = text_box(80, "Progress, goals, why more visits are needed")
         self.form = FieldForm()
         self.form.add_field("coverage_id", "&Coverage", self.coverage)
         self.form.add_field("sent", "", self.sent)
@@ -129,16 +114,11 @@ class RenewalDialog(SavingDialog):
             errors["sent_at"] = self.sent_on.problem() or "Enter the day it was sent."
         if self.sent.isChecked() and (d := self.sent_on.value()) and d > self._now.date():
             errors["sent_at"] = "The day it was sent cannot be in the future."
-        if self.visits.problem():
-            errors["visits"] = self.visits.problem() or ""
-        elif (self.visits.value() or 0) <= 0:
+        problems = self.problems()
+        if "visits" not in problems and (self.visits.value() or 0) <= 0:
             errors["visits"] = "How many visits are asked for?"
-        for key, f in (
-            ("start_requested", self.start_requested),
-            ("end_requested", self.end_requested),
-        ):
-            if f.problem():
-                errors[key] = f.problem() or ""
+        errors.update((k, problems[k]) for k in ("visits", "start_requested", "end_requested")
+                      if k in problems)
         s, e = self.start_requested.value(), self.end_requested.value()
         if s and e and e < s:
             errors["end_requested"] = "The requested end is before the requested start."
@@ -160,48 +140,11 @@ class RenewalDialog(SavingDialog):
             sent_at=at_time(sent, self._now) if sent else None,
         )
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(self._service.create, self.draft(), self._now)
 
-    def _saved(self, view: RequestView) -> None:
-        self._set_busy(False)
-        self.result_value = view
-        self.accept()
 
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: RenewalsApi,
-        runner: TaskRunner,
-        now: datetime,
-        coverages: tuple[CoverageInfo, ...],
-        *,
-        coverage_id: int | None = None,
-        authorization_id: int | None = None,
-        subject: str = "",
-        suggested_visits: int = 0,
-    ) -> RequestView | None:
-        dialog = cls(
-            service,
-            runner,
-            now,
-            coverages,
-            coverage_id=coverage_id,
-            authorization_id=authorization_id,
-            subject=subject,
-            suggested_visits=suggested_visits,
-            parent=parent,
-        )
-        dialog.exec()
-        return dialog.result_value
-
-
-class DecisionDialog(SavingDialog):
+class DecisionDialog(SavingDialog[DecisionRecorded]):
     """The payer's answer to a sent request. Approval extends or adds the authorization."""
 
     def __init__(
@@ -217,16 +160,14 @@ class DecisionDialog(SavingDialog):
         self._runner = runner
         self._now = now
         self._request = request
-        self.result_value: DecisionRecorded | None = None
         today = now.date()
         self.setWindowTitle(f"Record decision — {request.payer_name}")
         asked = (plural(request.visits_requested, "visit") if request.visits_requested
                  else "visits")
         intro = QLabel(f"Request #{request.request_id} for {asked}. {request.sentence}")
         intro.setWordWrap(True)
-        self.outcome = QComboBox()
-        for st in (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED, RequestStatus.DENIED):
-            self.outcome.addItem(STATUS_WORDS[st], st)
+        self.outcome = choice_box((STATUS_WORDS[st], st) for st in (
+            RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED, RequestStatus.DENIED))
         self.decided_on = DateField(today)
         self.decided_on.set_value(today)
         self.visits = CountField()
@@ -289,29 +230,7 @@ class DecisionDialog(SavingDialog):
             denial_reason=self.reason.text().strip() if denied else "",
         )
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(
             self._service.record_decision, self._request.request_id, self.decision(), self._now
         )
-
-    def _saved(self, value: DecisionRecorded) -> None:
-        self._set_busy(False)
-        self.result_value = value
-        self.accept()
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: RenewalsApi,
-        runner: TaskRunner,
-        now: datetime,
-        request: RequestView,
-    ) -> DecisionRecorded | None:
-        dialog = cls(service, runner, now, request, parent)
-        dialog.exec()
-        return dialog.result_value
