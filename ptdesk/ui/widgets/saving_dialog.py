@@ -115,16 +115,20 @@ class SavingDialog(QDialog, Generic[T]):
         self.status.style().polish(self.status)
         self.status.setText(message if busy else "")
 
-    def submit_save(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run the save on the worker; `_saved` gets the result, `_failed` any error."""
-        self._pending: tuple[Callable[..., Any], tuple[Any, ...]] = (fn, args)
+    def submit_save(self, fn: Callable[..., Any], *args: Any,
+                    on_done: Callable[[Any], None] | None = None,
+                    busy: str = "Saving…") -> None:
+        """Run `fn(*args)` on the worker, saying `busy` meanwhile; `on_done` (by default
+        `_saved`) gets the result, `_failed` any error (a busy database is tried again)."""
+        self._pending: tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None]] = (
+            fn, args, on_done or self._saved)
         self._busy_tries = 0
-        self._set_busy(True)
-        self._runner.submit(fn, *args, on_done=self._saved, on_error=self._failed)
+        self._set_busy(True, busy)
+        self._try_again()
 
     def _try_again(self) -> None:
-        fn, args = self._pending
-        self._runner.submit(fn, *args, on_done=self._saved, on_error=self._failed)
+        fn, args, on_done = self._pending
+        self._runner.submit(fn, *args, on_done=on_done, on_error=self._failed)
 
     def _saved(self, result: T) -> None:
         self._set_busy(False)
