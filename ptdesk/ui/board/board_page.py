@@ -51,15 +51,11 @@ from ptdesk.services.board.api import BoardApi
 from ptdesk.services.board.dtos import BoardView, WeekOutcome
 from ptdesk.services.visits.checkin_dtos import CheckInApi
 from ptdesk.ui.board.board_models import (
-    PATIENT_ID_ROLE,
-    SORT_ROLE,
-    STATUS_ROLE,
     AwaitingModel,
     BoardTableModel,
     EndingSoonModel,
     PayerStatsModel,
     ReverifyModel,
-    RowsModel,
 )
 from ptdesk.ui.board.overrides_report import OverridesDialog
 from ptdesk.ui.board.report_models import PlanStepModel
@@ -68,6 +64,7 @@ from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, ROW_HEIGHT, STATUS_TINT, SURFACE
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.rows_model import PATIENT_ID_ROLE, SORT_ROLE, STATUS_ROLE, RowsModel
 from ptdesk.ui.widgets.status_chip import status_icon
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.widgets.table_export import install_csv_export
