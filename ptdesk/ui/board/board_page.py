@@ -26,7 +26,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -60,33 +59,17 @@ from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import BORDER, ROW_HEIGHT, SURFACE
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.list_table import list_table
 from ptdesk.ui.widgets.rows_model import PATIENT_ID_ROLE, RowsModel
 from ptdesk.ui.widgets.status_chip import status_icon
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 POLL_MS = 4000
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def _table(model: QSortFilterProxyModel | RowsModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 2)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
-    install_csv_export(view, name)
-    return view
+    return list_table(model, name, row_height=ROW_HEIGHT + 2, padded=True)
 
 
 class BoardPage(BoardPrinting):

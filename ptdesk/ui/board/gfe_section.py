@@ -10,10 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,9 +19,8 @@ from ptdesk.domain.status import long_date
 from ptdesk.services.estimates.dtos import GfeDueRow
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.list_table import list_table
 from ptdesk.ui.widgets.rows_model import Column, RowsModel
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 _OVERDUE = QColor("#b00020")
 
@@ -81,20 +77,7 @@ class GfeDueSection(QWidget):
         self.intro.setWordWrap(True)
         self.intro.setProperty("role", "hint")
         self.model = GfeDueModel(self)
-        self.table = QTableView()
-        install_csv_export(self.table, "gfe-due")
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Good Faith Estimates due")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "Good Faith Estimates due", export="gfe-due")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.intro)

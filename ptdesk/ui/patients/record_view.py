@@ -13,7 +13,6 @@ from datetime import date, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -43,8 +42,8 @@ from ptdesk.ui.patients.record_visits import RecordVisits
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.visits.checkin_flow import CheckInFlow
+from ptdesk.ui.widgets.list_table import list_table
 from ptdesk.ui.widgets.status_chip import StatusChip
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 # The authorization panel's card needs this much for its row of buttons (Why N used?, Edit,
 # End…, Request extension…); below it the splitter stops, and the window scrolls no words away.
@@ -54,28 +53,13 @@ PANEL_MIN_WIDTH = 500
 def _table(
     model: CoverageTableModel | VisitTableModel, name: str, elide: int | None = None
 ) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     # Every column as wide as its words (a stretched column was squeezed to "Pro…" at
     # 1280x800, and a stretched last one is cut the same way when space runs out): a narrow
     # window scrolls sideways instead of cutting words.
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(False)
+    view = list_table(model, name, stretch_last=False, padded=True)
     if elide is not None:  # this one gives way (whole in its tooltip): the rest stays whole
         view.horizontalHeader().setSectionResizeMode(elide, QHeaderView.ResizeMode.Stretch)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    view.setWordWrap(False)
-    view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
-    install_csv_export(view, name)
     return view
 
 
