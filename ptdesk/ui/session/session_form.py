@@ -245,21 +245,7 @@ class SessionForm(SessionSaving, PreviewPanels):
         self.table.setCurrentIndex(self.model.index(row, COL_CODE))
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _tie_chosen(self, i: int) -> None:
-        code = self.tie_combo.itemData(i)
-        if isinstance(code, str) and (not self.preview or self.preview.tie_winners[:1] != (code,)):
-            self._tie_preference = (code,)
-            self._dirty = True
-            self.recompute()
-
-    def choose_extra_unit(self, code: str) -> None:
-        """What picking `code` in the "Extra unit to" list does (for the keyboard and tests)."""
-        i = self.tie_combo.findData(code)
-        if i >= 0:
-            self.tie_combo.setCurrentIndex(i)
-            self._tie_chosen(i)
-
-    # ---- saving and leaving -----------------------------------------------------------------
+    # ---- opening -----------------------------------------------------------------------------
     @classmethod
     def ask(cls, billing: SessionBillingApi, visits: VisitsApi, runner: TaskRunner,
             context: SessionContext, parent: QWidget | None = None,
