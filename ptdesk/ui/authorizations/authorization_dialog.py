@@ -279,8 +279,7 @@ class EndAuthorizationDialog(SavingDialog[AuthorizationSaved]):
         self._runner = runner
         self._authorization_id = authorization_id
         self.setWindowTitle(f"End {title}")
-        intro = QLabel(f"{title}: visits after the last day stop drawing from it.")
-        intro.setWordWrap(True)
+        intro = f"{title}: visits after the last day stop drawing from it."
         self.ended_on = DateField(today)
         self.ended_on.set_value(today)
         self.reason = QLineEdit()

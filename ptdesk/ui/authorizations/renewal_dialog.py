@@ -7,7 +7,7 @@ service's; the dialog only collects what the person knows.
 
 from datetime import date, datetime, time
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
 from ptdesk.domain.words import plural
@@ -72,8 +72,7 @@ class RenewalDialog(SavingDialog[RequestView]):
         self._authorization_id = authorization_id
         today = now.date()
         self.setWindowTitle("Request extension" if authorization_id else "Request authorization")
-        intro = QLabel(f"For {subject}." if subject else "A request for a new authorization.")
-        intro.setWordWrap(True)
+        intro = f"For {subject}." if subject else "A request for a new authorization."
         self.coverage = choice_box((coverage_label(c), c.id) for c in coverages)
         if coverage_id is not None:
             self.coverage.setCurrentIndex(max(0, self.coverage.findData(coverage_id)))
@@ -164,8 +163,7 @@ class DecisionDialog(SavingDialog[DecisionRecorded]):
         self.setWindowTitle(f"Record decision — {request.payer_name}")
         asked = (plural(request.visits_requested, "visit") if request.visits_requested
                  else "visits")
-        intro = QLabel(f"Request #{request.request_id} for {asked}. {request.sentence}")
-        intro.setWordWrap(True)
+        intro = f"Request #{request.request_id} for {asked}. {request.sentence}"
         self.outcome = choice_box((STATUS_WORDS[st], st) for st in (
             RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED, RequestStatus.DENIED))
         self.decided_on = DateField(today)

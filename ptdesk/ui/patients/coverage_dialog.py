@@ -4,7 +4,7 @@ import calendar
 from datetime import date
 from typing import ClassVar
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
 from ptdesk.domain.patient_rules import clean_coverage, coverage_errors
 from ptdesk.services.patients.dtos import (
@@ -174,11 +174,10 @@ class EndCoverageDialog(SavingDialog[CoverageInfo]):
         self._today = today
         self._coverage = coverage
         self.setWindowTitle(f"End coverage — {coverage.payer_name}")
-        intro = QLabel(
+        intro = (
             f"{coverage.priority_label} coverage with {coverage.payer_name}, member "
             f"{coverage.member_id}, since {format_date(coverage.effective_date)}."
         )
-        intro.setWordWrap(True)
         self.end_date = DateField(today)
         self.end_date.set_value(today)
         self.form = FieldForm()

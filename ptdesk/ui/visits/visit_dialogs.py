@@ -7,7 +7,7 @@ presses one key). Void is a decision that removes a visit from every count, so i
 import re
 from datetime import date, time
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ptdesk.services.patients.dtos import CoverageInfo, CoverageState, ProviderOption, VisitInfo
 from ptdesk.services.visits.api import VisitsApi
@@ -127,13 +127,12 @@ class VoidVisitDialog(SavingDialog[VisitView]):
         self._runner = runner
         self._visit = visit
         self.setWindowTitle("Void visit")
-        intro = QLabel(
+        intro = (
             f"Void the visit of {format_date(visit.visit_date)} "
             f"({visit.status.label.lower()}). It will stop counting against any "
             "authorization or limit. This is for a visit recorded in error; use "
             "Cancel or No-show for a visit that did not happen."
         )
-        intro.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Wrong patient, wrong date, duplicate…")
         self.form = FieldForm()

@@ -46,14 +46,18 @@ class SavingDialog(QDialog, Generic[T]):
         self.buttons.accepted.connect(self._save_clicked)
         self.buttons.rejected.connect(self.reject)
 
-    def _lay_out(self, *forms: FieldForm, intro: QWidget | None = None, min_width: int,
+    def _lay_out(self, *forms: FieldForm, intro: QWidget | str | None = None, min_width: int,
                  side_by_side: int = 0, above_status: tuple[QWidget, ...] = ()) -> None:
         """The standard arrangement: an intro line, the forms (the first `side_by_side` of them
         in columns of equal width), what the dialog shows above the status line (a warning),
-        the status line, the buttons. The order is also the Tab order."""
+        the status line, the buttons. The order is also the Tab order. An intro given as
+        words is a wrapped line."""
         self.forms = forms
         self._make_buttons()
         layout = QVBoxLayout(self)
+        if isinstance(intro, str):
+            intro = QLabel(intro)
+            intro.setWordWrap(True)
         if intro is not None:
             layout.addWidget(intro)
         if side_by_side:
