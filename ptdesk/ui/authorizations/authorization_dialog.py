@@ -68,9 +68,8 @@ class AuthorizationDialog(SavingDialog[AuthorizationSaved]):
         draft: AuthorizationDraft | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._coverages = coverages
         self._authorization_id = authorization_id
@@ -274,9 +273,8 @@ class EndAuthorizationDialog(SavingDialog[AuthorizationSaved]):
         title: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._authorization_id = authorization_id
         self.setWindowTitle(f"End {title}")
         intro = f"{title}: visits after the last day stop drawing from it."

@@ -35,9 +35,8 @@ class PlanOfCareDialog(SavingDialog[PlanOfCareView]):
         recertify: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._api = api
-        self._runner = runner
         self._today = today
         self._patient_id = patient_id
         self._plan_id = None if plan is None or recertify else plan.plan_id

@@ -65,9 +65,8 @@ class RenewalDialog(SavingDialog[RequestView]):
         suggested_visits: int = 0,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._now = now
         self._authorization_id = authorization_id
         today = now.date()
@@ -154,9 +153,8 @@ class DecisionDialog(SavingDialog[DecisionRecorded]):
         request: RequestView,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._now = now
         self._request = request
         today = now.date()

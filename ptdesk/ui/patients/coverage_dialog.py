@@ -40,9 +40,8 @@ class CoverageDialog(SavingDialog[CoverageInfo]):
         default_priority: int = 1,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._patient_id = patient_id
         self._coverage = coverage
@@ -168,9 +167,8 @@ class EndCoverageDialog(SavingDialog[CoverageInfo]):
         coverage: CoverageInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._coverage = coverage
         self.setWindowTitle(f"End coverage — {coverage.payer_name}")

@@ -47,9 +47,8 @@ class PatientDialog(SavingDialog[PatientDialogResult]):
         initial: PatientDraft | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._patient = patient
         self._duplicates: tuple[DuplicateCandidate, ...] = ()

@@ -56,9 +56,8 @@ class BookVisitDialog(SavingDialog[VisitView]):
         providers: tuple[ProviderOption, ...],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._patient_id = patient_id
         self.setWindowTitle("Book a visit")
@@ -122,9 +121,8 @@ class VoidVisitDialog(SavingDialog[VisitView]):
         visit: VisitInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._visit = visit
         self.setWindowTitle("Void visit")
         intro = (

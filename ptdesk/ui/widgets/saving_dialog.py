@@ -32,6 +32,11 @@ class SavingDialog(QDialog, Generic[T]):
     # Error keys that show under another field's row (e.g. month and day of one date).
     error_aliases: ClassVar[dict[str, str]] = {}
 
+    def __init__(self, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
+        super().__init__(parent)
+        if runner is not None:  # (a subclass may have set it before calling this)
+            self._runner = runner
+
     def _make_buttons(self) -> None:
         self.status = QLabel()
         self.status.setProperty("role", "error")
