@@ -99,24 +99,19 @@ class AuthorizationDialog(SavingDialog[AuthorizationSaved]):
         self.carried_in = CountField()
         self.carried_in.setPlaceholderText("0")
         self.notes = text_box(54)
-        self.form = FieldForm()
-        self.form.add_field("coverage_id", "&Coverage *", self.coverage)
-        self.form.add_field("state", "St&ate", self.state)
-        self.form.add_field("number", "Auth &number", self.number)
-        self.form.add_field("start", "&Starts *", self.start)
-        self.form.add_field("end", "&Ends *", self.end, "The last day it covers")
-        self.form.add_field("counts", "Counted &in", self.counts)
-        self.form.add_field(
-            "authorized", "A&uthorized *", self.authorized, "Visits (or units) the payer approved"
-        )
-        self.form.add_field("codes", "C&odes", self.codes, CODES_HINT)
-        self.form.add_field(
-            "carried_in",
-            "Used &before ptdesk",
-            self.carried_in,
-            "Visits already used under this authorization before ptdesk",
-        )
-        self.form.add_field("notes", "No&tes", self.notes)
+        self.form = FieldForm.of(
+            ("coverage_id", "&Coverage *", self.coverage),
+            ("state", "St&ate", self.state),
+            ("number", "Auth &number", self.number),
+            ("start", "&Starts *", self.start),
+            ("end", "&Ends *", self.end, "The last day it covers"),
+            ("counts", "Counted &in", self.counts),
+            ("authorized", "A&uthorized *", self.authorized,
+             "Visits (or units) the payer approved"),
+            ("codes", "C&odes", self.codes, CODES_HINT),
+            ("carried_in", "Used &before ptdesk", self.carried_in,
+             "Visits already used under this authorization before ptdesk"),
+            ("notes", "No&tes", self.notes))
         self.warning = QLabel()
         self.warning.setObjectName("overlapWarning")
         self.warning.setWordWrap(True)
@@ -285,9 +280,9 @@ class EndAuthorizationDialog(SavingDialog[AuthorizationSaved]):
         # Wide enough for its hint to be read whole (the screenshot at 1280x800 cut it).
         self.reason.setMinimumWidth(
             self.reason.fontMetrics().horizontalAdvance(self.reason.placeholderText()) + 24)
-        self.form = FieldForm()
-        self.form.add_field("ended_on", "&Last covered day", self.ended_on)
-        self.form.add_field("end_reason", "&Why", self.reason)
+        self.form = FieldForm.of(
+            ("ended_on", "&Last covered day", self.ended_on),
+            ("end_reason", "&Why", self.reason))
         self._lay_out(self.form, intro=intro, min_width=440)
         self.reason.setFocus()
 

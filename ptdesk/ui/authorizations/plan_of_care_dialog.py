@@ -49,25 +49,22 @@ class PlanOfCareDialog(SavingDialog[PlanOfCareView]):
         self.certifier = QLineEdit()
         self.certifier.setMaxLength(120)
         self.certifier.setPlaceholderText("e.g. Dr Maria Reyes, MD")
-        self.form = FieldForm()
-        self.form.add_field("coverage_id", "&Coverage", self.coverage,
-                            "Medicare's rules apply to Medicare, and to payers whose "
-                            "plan-of-care setting is on")
         f = self.fields
-        self.form.add_field("first_visit", "&First treatment *", f["first_visit"],
-                            "The evaluation counts (pt-rules F1)")
-        self.form.add_field("plan_date", "Plan &date *", f["plan_date"])
-        self.form.add_field("plan_end", "Plan &end *", f["plan_end"],
-                            "Recertification is due at the sooner of this and 90 days "
-                            "after the first treatment (pt-rules F2)")
-        self.form.add_field("certifier", "&Physician / NPP", self.certifier)
-        self.form.add_field("sent_on", "&Sent for signature", f["sent_on"])
-        self.form.add_field("signed_on", "Si&gned", f["signed_on"])
-        self.form.add_field("verbal_order_on", "&Verbal order", f["verbal_order_on"],
-                            "A verbal order must be signed within 14 days (pt-rules F1)")
-        self.form.add_field("last_progress_report_on", "Last p&rogress report",
-                            f["last_progress_report_on"],
-                            "Due at least every 10 treatment days (pt-rules F3)")
+        self.form = FieldForm.of(
+            ("coverage_id", "&Coverage", self.coverage, "Medicare's rules apply to Medicare, "
+             "and to payers whose plan-of-care setting is on"),
+            ("first_visit", "&First treatment *", f["first_visit"],
+             "The evaluation counts (pt-rules F1)"),
+            ("plan_date", "Plan &date *", f["plan_date"]),
+            ("plan_end", "Plan &end *", f["plan_end"], "Recertification is due at the sooner "
+             "of this and 90 days after the first treatment (pt-rules F2)"),
+            ("certifier", "&Physician / NPP", self.certifier),
+            ("sent_on", "&Sent for signature", f["sent_on"]),
+            ("signed_on", "Si&gned", f["signed_on"]),
+            ("verbal_order_on", "&Verbal order", f["verbal_order_on"],
+             "A verbal order must be signed within 14 days (pt-rules F1)"),
+            ("last_progress_report_on", "Last p&rogress report", f["last_progress_report_on"],
+             "Due at least every 10 treatment days (pt-rules F3)"))
         intro = QLabel("Certification: signed within 30 days of the first treatment. "
                        "Recertification: at the plan's end or 90 days, whichever is sooner. "
                        "Progress report: every 10 treatment days (Medicare, pt-rules F).")

@@ -91,17 +91,17 @@ class RenewalDialog(SavingDialog[RequestView]):
         self.codes = QLineEdit()
         self.codes.setPlaceholderText("e.g. 97110, 97140 (blank = as before)")
         self.notes = text_box(80, "Progress, goals, why more visits are needed")
-        self.form = FieldForm()
-        self.form.add_field("coverage_id", "&Coverage", self.coverage)
-        self.form.add_field("sent", "", self.sent)
-        self.form.add_field("sent_at", "&Date sent", self.sent_on)
-        self.form.add_field("method", "&Method", self.method)
-        self.form.add_field("urgency", "&Urgency", self.urgency)
-        self.form.add_field("visits", "&Visits asked for", self.visits)
-        self.form.add_field("start_requested", "&From", self.start_requested)
-        self.form.add_field("end_requested", "&To", self.end_requested)
-        self.form.add_field("codes", "C&odes", self.codes)
-        self.form.add_field("clinical_notes", "Clinical &notes", self.notes)
+        self.form = FieldForm.of(
+            ("coverage_id", "&Coverage", self.coverage),
+            ("sent", "", self.sent),
+            ("sent_at", "&Date sent", self.sent_on),
+            ("method", "&Method", self.method),
+            ("urgency", "&Urgency", self.urgency),
+            ("visits", "&Visits asked for", self.visits),
+            ("start_requested", "&From", self.start_requested),
+            ("end_requested", "&To", self.end_requested),
+            ("codes", "C&odes", self.codes),
+            ("clinical_notes", "Clinical &notes", self.notes))
         self._lay_out(self.form, intro=intro, min_width=520)
         self.sent.toggled.connect(self.sent_on.setEnabled)
         self.visits.setFocus()
@@ -175,14 +175,14 @@ class DecisionDialog(SavingDialog[DecisionRecorded]):
         self.number = QLineEdit()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("As the payer worded it")
-        self.form = FieldForm()
-        self.form.add_field("status", "&Decision", self.outcome)
-        self.form.add_field("decided_on", "Decided &on", self.decided_on)
-        self.form.add_field("visits_approved", "&Visits approved", self.visits)
-        self.form.add_field("start_approved", "&From", self.start)
-        self.form.add_field("end_approved", "&To", self.end)
-        self.form.add_field("number_approved", "Auth &number", self.number)
-        self.form.add_field("denial_reason", "Denial &reason", self.reason)
+        self.form = FieldForm.of(
+            ("status", "&Decision", self.outcome),
+            ("decided_on", "Decided &on", self.decided_on),
+            ("visits_approved", "&Visits approved", self.visits),
+            ("start_approved", "&From", self.start),
+            ("end_approved", "&To", self.end),
+            ("number_approved", "Auth &number", self.number),
+            ("denial_reason", "Denial &reason", self.reason))
         self._lay_out(self.form, intro=intro, min_width=500)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self._outcome_changed()

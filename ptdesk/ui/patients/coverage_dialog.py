@@ -92,34 +92,28 @@ class CoverageDialog(SavingDialog[CoverageInfo]):
         self.verified_on = DateField(self._today)
         self.notes = text_box(54)
 
-        self.plan = FieldForm()
-        self.plan.add_field("payer_id", "&Payer *", self.payer)
-        self.plan.add_field("priority", "&Rank *", self.priority)
-        self.plan.add_field("member_id", "&Member id *", self.member_id)
-        self.plan.add_field("group_id", "&Group id", self.group_id)
-        self.plan.add_field("subscriber_name", "Su&bscriber", self.subscriber_name)
-        self.plan.add_field("effective_date", "&Starts *", self.effective_date)
-        self.plan.add_field("end_date", "&Ends", self.end_date)
-        self.plan.add_field("plan_year_start", "Plan &year starts", plan_row)
+        self.plan = FieldForm.of(
+            ("payer_id", "&Payer *", self.payer),
+            ("priority", "&Rank *", self.priority),
+            ("member_id", "&Member id *", self.member_id),
+            ("group_id", "&Group id", self.group_id),
+            ("subscriber_name", "Su&bscriber", self.subscriber_name),
+            ("effective_date", "&Starts *", self.effective_date),
+            ("end_date", "&Ends", self.end_date),
+            ("plan_year_start", "Plan &year starts", plan_row))
         self.plan.labels["plan_year_start"].setBuddy(self.plan_month)
-        self.benefits = FieldForm()
-        self.benefits.add_field("deductible", "&Deductible", self.deductible)
-        self.benefits.add_field("deductible_met", "Deductible me&t", self.deductible_met)
-        self.benefits.add_field("copay", "&Copay", self.copay)
-        self.benefits.add_field("coinsurance_pct", "Co&insurance %", self.coinsurance_pct)
-        self.benefits.add_field("oop_max", "&Out-of-pocket max", self.oop_max)
-        self.benefits.add_field("oop_met", "Out-of-pocket met", self.oop_met)
-        self.benefits.add_field("visit_limit_per_year", "&Visit limit / year", self.visit_limit)
-        self.benefits.add_field(
-            "visits_used_elsewhere",
-            "Visits used elsewhere",
-            self.visits_elsewhere,
-            "Visits this plan year at other clinics, as the payer reported",
-        )
-        self.benefits.add_field(
-            "visits_used_elsewhere_as_of", "…as of", self.visits_elsewhere_as_of
-        )
-        self.benefits.add_field("benefits_verified_on", "Benefits verified", self.verified_on)
+        self.benefits = FieldForm.of(
+            ("deductible", "&Deductible", self.deductible),
+            ("deductible_met", "Deductible me&t", self.deductible_met),
+            ("copay", "&Copay", self.copay),
+            ("coinsurance_pct", "Co&insurance %", self.coinsurance_pct),
+            ("oop_max", "&Out-of-pocket max", self.oop_max),
+            ("oop_met", "Out-of-pocket met", self.oop_met),
+            ("visit_limit_per_year", "&Visit limit / year", self.visit_limit),
+            ("visits_used_elsewhere", "Visits used elsewhere", self.visits_elsewhere,
+             "Visits this plan year at other clinics, as the payer reported"),
+            ("visits_used_elsewhere_as_of", "…as of", self.visits_elsewhere_as_of),
+            ("benefits_verified_on", "Benefits verified", self.verified_on))
         self.notes_form = FieldForm()
         self.notes_form.add_field("notes", "N&otes", self.notes)
         self._lay_out(self.plan, self.benefits, self.notes_form, min_width=920, side_by_side=2)

@@ -91,29 +91,23 @@ class PatientDialog(SavingDialog[PatientDialogResult]):
         self.postal_code.setMaxLength(10)
         self.notes = text_box(60)
 
-        self.person = FieldForm()
-        self.person.add_field("last_name", "&Last name *", self.last_name)
-        self.person.add_field("first_name", "&First name *", self.first_name)
-        self.person.add_field("middle_name", "&Middle name", self.middle_name)
-        self.person.add_field(
-            "preferred_name", "&Goes by", self.preferred_name, "The name the patient prefers"
-        )
-        self.person.add_field(
-            "date_of_birth", "Date of &birth *", self.date_of_birth, "e.g. 03/07/1961 or 3/7/61"
-        )
-        self.person.add_field("sex", "Se&x", self.sex)
-        self.person.add_field(
-            "chart_number", "C&hart number", self.chart_number, "Leave blank for the next number"
-        )
-        self.contact = FieldForm()
-        self.contact.add_field("phone_mobile", "M&obile phone", self.phone_mobile)
-        self.contact.add_field("phone_home", "Ho&me phone", self.phone_home)
-        self.contact.add_field("email", "&Email", self.email)
-        self.contact.add_field("address_line1", "&Address", self.address_line1)
-        self.contact.add_field("address_line2", "Address line &2", self.address_line2)
-        self.contact.add_field("city", "Cit&y", self.city)
-        self.contact.add_field("state", "S&tate", self.state, "2-letter code, e.g. TX")
-        self.contact.add_field("postal_code", "&ZIP code", self.postal_code)
+        self.person = FieldForm.of(
+            ("last_name", "&Last name *", self.last_name),
+            ("first_name", "&First name *", self.first_name),
+            ("middle_name", "&Middle name", self.middle_name),
+            ("preferred_name", "&Goes by", self.preferred_name, "The name the patient prefers"),
+            ("date_of_birth", "Date of &birth *", self.date_of_birth, "e.g. 03/07/1961 or 3/7/61"),
+            ("sex", "Se&x", self.sex),
+            ("chart_number", "C&hart number", self.chart_number, "Leave blank for the next number"))
+        self.contact = FieldForm.of(
+            ("phone_mobile", "M&obile phone", self.phone_mobile),
+            ("phone_home", "Ho&me phone", self.phone_home),
+            ("email", "&Email", self.email),
+            ("address_line1", "&Address", self.address_line1),
+            ("address_line2", "Address line &2", self.address_line2),
+            ("city", "Cit&y", self.city),
+            ("state", "S&tate", self.state, "2-letter code, e.g. TX"),
+            ("postal_code", "&ZIP code", self.postal_code))
 
         self.notes_form = FieldForm()
         self.notes_form.add_field("notes", "N&otes", self.notes)

@@ -70,17 +70,13 @@ class BookVisitDialog(SavingDialog[VisitView]):
                                       if c.state is not CoverageState.ENDED),
                                     ("Self-pay (no coverage)", None)])
         self.notes = QLineEdit()
-        self.form = FieldForm()
-        self.form.add_field("day", "&Date *", self.day)
-        self.form.add_field("scheduled_time", "&Time", self.at)
-        self.form.add_field("provider_id", "&Provider", self.provider)
-        self.form.add_field(
-            "coverage_id",
-            "&Coverage",
-            self.coverage,
-            "The coverage this visit is billed to; its authorization is chosen by date and codes",
-        )
-        self.form.add_field("notes", "&Notes", self.notes)
+        self.form = FieldForm.of(
+            ("day", "&Date *", self.day),
+            ("scheduled_time", "&Time", self.at),
+            ("provider_id", "&Provider", self.provider),
+            ("coverage_id", "&Coverage", self.coverage,
+             "The coverage this visit is billed to; its authorization is chosen by date and codes"),
+            ("notes", "&Notes", self.notes))
         self._lay_out(self.form, intro=None, min_width=480)
         self.day.setFocus()
         self.day.selectAll()

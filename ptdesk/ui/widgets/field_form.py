@@ -88,6 +88,14 @@ class FieldForm(QFormLayout):
         self.labels: dict[str, QLabel] = {}
         self.notes: dict[str, QLabel] = {}
 
+    @classmethod
+    def of(cls, *rows: tuple[str, str, QWidget] | tuple[str, str, QWidget, str]) -> "FieldForm":
+        """A form declared as its rows: (key, "&Label", widget[, hint]), in Tab order."""
+        form = cls()
+        for row in rows:
+            form.add_field(*row)
+        return form
+
     def add_field(
         self, key: str, label: str, widget: QWidget, hint: str = "", *, note: bool = False
     ) -> QWidget:

@@ -57,11 +57,10 @@ class ReasonDialog(SavingDialog[T]):
         self.by = QLineEdit(by)
         self.by.setMaxLength(80)
         self.by.setPlaceholderText("Your initials or name")
-        self.form = FieldForm()
-        self.form.add_field("reason", "&Reason *", self.reason_box)
-        self.form.add_field("detail", "&Details", self.detail)
-        self.form.add_field("by", "&By *", self.by, "Who decides (initials until there are "
-                                                    "user accounts)")
+        self.form = FieldForm.of(
+            ("reason", "&Reason *", self.reason_box),
+            ("detail", "&Details", self.detail),
+            ("by", "&By *", self.by, "Who decides (initials until there are user accounts)"))
         self._lay_out(self.form, intro=intro, min_width=600)
         # Wrapped sentences need their height for the dialog's width (no overlapping lines).
         lay = self.layout()
