@@ -44,6 +44,7 @@ from ptdesk.services.demo_plans import (
     session_lines,
 )
 from ptdesk.services.demo_requests import add_demo_requests
+from ptdesk.storage.derived_marks import DERIVE_LATER
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
     Authorization,
@@ -545,6 +546,7 @@ def generate_clinic(
         raise ValueError("patients and visits per patient cannot be negative")
     started = _time.perf_counter()
     session = factory()
+    session.info[DERIVE_LATER] = True  # derived below (derive_usage), not batch by batch
     try:
         if session.execute(select(Patient.id).limit(1)).first() is not None:
             raise ClinicNotEmpty(

@@ -23,6 +23,7 @@ from ptdesk.domain.patient_rules import (
     check_patient,
     same_person_key,
 )
+from ptdesk.services.auth_records import refresh_patient
 from ptdesk.services.chart_numbers import (
     chart_prefix,
     ensure_counter,
@@ -186,6 +187,7 @@ class PatientService:
             s.add(coverage)
             s.flush()
             rewrite_search_terms(s, [patient_id])
+            refresh_patient(s, patient_id)  # the derived board inputs and every open board
             return _coverage_info(s, coverage, today)
 
     def update_coverage(self, coverage_id: int, draft: CoverageDraft, today: date) -> CoverageInfo:
@@ -197,6 +199,7 @@ class PatientService:
                 setattr(coverage, name, value)
             s.flush()
             rewrite_search_terms(s, [coverage.patient_id])
+            refresh_patient(s, coverage.patient_id)
             return _coverage_info(s, coverage, today)
 
     def end_coverage(self, coverage_id: int, end_date: date, today: date) -> CoverageInfo:
@@ -209,6 +212,7 @@ class PatientService:
                 )
             coverage.end_date = end_date
             s.flush()
+            refresh_patient(s, coverage.patient_id)
             return _coverage_info(s, coverage, today)
 
 

@@ -1,0 +1,141 @@
+"""Each patient's practice-board inputs that do not depend on the day, kept derived in
+`board_inputs` (one row per patient), so the cold board reads one row per patient.
+
+Written by `auth_records.reallocate` and the import's bulk derivation from the very rows they
+write to the usage tables (same transaction, under the patient's lock: every save that changes
+a patient's visits, authorizations, coverages or requests goes through them), and rebuilt with
+the usage rows after an upgrade (`services.derived_usage`). What the board derives from the
+day (which coverages and authorizations are in force, the plan year, days left, colours) is
+computed when the board is read, by the same domain rules as before.
+
+Not stored: the patient's name, chart number and active flag, and the payers' names, kinds
+and settings (read with the board, so editing them needs no rewrite here); plans of care and
+renewal requests (read by their own small queries, as the panel does).
+
+The text is compact JSON of lists (dates as ISO text, money as integer cents):
+  c: coverages  [id, payer_id, priority, effective, end, py_month, py_day, visit_limit,
+                 used_elsewhere, used_elsewhere_as_of, therapy_elsewhere_cents,
+                 therapy_elsewhere_year, verified_on]   (by id)
+  a: authorizations not ended by the clinic  [id, coverage_id, number, state, start, end,
+                 counts, authorized, carried_in, ended_on, [[code, units], ...]]   (by id)
+  u: usage  [authorization_id, pool_code, used, booked, last_booked, first_booked_over]
+  n: coverages with booked visits no authorization covers  [coverage_id, n, first]
+  p: periods  [coverage_id, kind, start, used, booked, last_booked, allowed_cents]
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ptdesk.domain.auth_terms import AuthUnit
+from ptdesk.domain.authorization import AuthState, UsageCounts
+from ptdesk.domain.money import from_cents, to_cents
+
+_day = date.fromisoformat
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _cents(v: object) -> int | None:
+    return to_cents(Decimal(str(v))) if v is not None else None
+
+
+def board_inputs_row(
+    data: Any,  # auth_records.PatientData (which imports this module: no circle)
+    auth_rows: Sequence[dict[str, object]],
+    cov_rows: Sequence[dict[str, object]],
+    period_rows: Sequence[dict[str, object]],
+) -> dict[str, object]:
+    """The `board_inputs` row of one patient, from the rows `usage_rows` made for it."""
+    covs = [[c.id, c.payer_id, c.priority, _iso(c.effective_date), _iso(c.end_date),
+             c.plan_year_start_month, c.plan_year_start_day, c.visit_limit,
+             c.visits_used_elsewhere, _iso(c.visits_used_elsewhere_as_of),
+             _cents(c.therapy_amount_elsewhere), c.therapy_amount_elsewhere_year,
+             _iso(c.verified_on)]
+            for c in sorted(data.coverages, key=lambda c: c.id)]
+    auths = [[a.id, a.coverage_id, a.number, a.state.value, _iso(a.start), _iso(a.end),
+              a.counts.value, a.authorized, a.carried_in, _iso(a.ended_on),
+              [list(x) for x in a.codes]]
+             for a in sorted(data.auths, key=lambda a: a.id) if a.state is not AuthState.ENDED]
+    usage = [[r["authorization_id"], r["pool_code"], r["used"], r["booked"],
+              _iso(r["last_booked"]), _iso(r["first_booked_over"])]  # type: ignore[arg-type]
+             for r in auth_rows]
+    unc = [[r["coverage_id"], r["uncovered_booked"], _iso(r["first_uncovered"])]  # type: ignore[arg-type]
+           for r in cov_rows if r["uncovered_booked"]]
+    periods = [[r["coverage_id"], r["kind"], _iso(r["period_start"]), r["used"],  # type: ignore[arg-type]
+                r["booked"], _iso(r["last_booked"]), _cents(r["allowed_amount"])]  # type: ignore[arg-type]
+               for r in period_rows]
+    text = json.dumps({"c": covs, "a": auths, "u": usage, "n": unc, "p": periods},
+                      separators=(",", ":"))
+    return {"patient_id": data.patient_id, "inputs": text}
+
+
+def _opt_day(v: str | None) -> date | None:
+    return _day(v) if v is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCoverage:
+    """A coverage as stored (the payer's fields are joined when the board is read)."""
+
+    id: int
+    payer_id: int
+    priority: int
+    effective_date: date
+    end_date: date | None
+    plan_year_start_month: int
+    plan_year_start_day: int
+    visit_limit: int | None
+    visits_used_elsewhere: int
+    visits_used_elsewhere_as_of: date | None
+    therapy_amount_elsewhere: Decimal | None
+    therapy_amount_elsewhere_year: int | None
+    verified_on: date | None
+
+    def in_force(self, today: date) -> bool:
+        return self.effective_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+@dataclass(slots=True)
+class StoredInputs:
+    coverages: list[StoredCoverage]
+    # not ended by the clinic, by id: the fields of `auth_records.AuthRow`, in its order
+    auths: list[tuple[Any, ...]]
+    usage: dict[tuple[int, str], UsageCounts]
+    uncovered: dict[int, tuple[int, date | None]]
+    periods: dict[tuple[int, str, date], tuple[int, int, date | None, Decimal]]
+
+
+_EMPTY = '{"c":[],"a":[],"u":[],"n":[],"p":[]}'
+
+
+def parse_inputs(text: str | None, today: date) -> StoredInputs:
+    """The stored inputs; only the coverages in force on `today` are turned into objects
+    (with their authorizations, counts and periods): the rest cannot reach the board."""
+    d = json.loads(text or _EMPTY)
+    covs = []
+    for c in d["c"]:
+        eff = _day(c[3])
+        end = _opt_day(c[4])
+        if eff > today or (end is not None and end < today):
+            continue
+        covs.append(StoredCoverage(
+            c[0], c[1], c[2], eff, end, c[5], c[6], c[7], c[8], _opt_day(c[9]),
+            from_cents(c[10]) if c[10] is not None else None, c[11], _opt_day(c[12])))
+    if not covs:
+        return StoredInputs(covs, [], {}, {}, {})
+    ids = {c.id for c in covs}
+    auths = [(a[0], a[1], a[2], AuthState(a[3]), _day(a[4]), _day(a[5]), AuthUnit(a[6]),
+              a[7], a[8], _opt_day(a[9]), "", tuple((x[0], x[1]) for x in a[10]))
+             for a in d["a"] if a[1] in ids]
+    usage = {(u[0], u[1]): UsageCounts(u[2], u[3], _opt_day(u[4]), _opt_day(u[5]))
+             for u in d["u"]}
+    unc = {n[0]: (n[1], _opt_day(n[2])) for n in d["n"] if n[0] in ids}
+    periods = {(p[0], p[1], _day(p[2])): (p[3], p[4], _opt_day(p[5]), from_cents(p[6]))
+               for p in d["p"] if p[0] in ids}
+    return StoredInputs(covs, auths, usage, unc, periods)
