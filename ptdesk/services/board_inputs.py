@@ -12,15 +12,16 @@ Not stored: the patient's name, chart number and active flag, and the payers' na
 and settings (read with the board, so editing them needs no rewrite here); plans of care and
 renewal requests (read by their own small queries, as the panel does).
 
-The text is compact JSON of lists (dates as ISO text, money as integer cents):
+The text is compact JSON (dates as ISO text, which sorts as the dates do; money as integer
+cents), laid out so the board parses only what the day needs:
   c: coverages  [id, payer_id, priority, effective, end, py_month, py_day, visit_limit,
                  used_elsewhere, used_elsewhere_as_of, therapy_elsewhere_cents,
                  therapy_elsewhere_year, verified_on]   (by id)
   a: authorizations not ended by the clinic  [id, coverage_id, number, state, start, end,
-                 counts, authorized, carried_in, ended_on, [[code, units], ...]]   (by id)
-  u: usage  [authorization_id, pool_code, used, booked, last_booked, first_booked_over]
+                 counts, authorized, carried_in, ended_on, [[code, units], ...],
+                 [[pool_code, used, booked, last_booked, first_booked_over], ...]]   (by id)
   n: coverages with booked visits no authorization covers  [coverage_id, n, first]
-  p: periods  [coverage_id, kind, start, used, booked, last_booked, allowed_cents]
+  p: periods  {"coverage_id kind start": [used, booked, last_booked, allowed_cents]}
 """
 
 import json
@@ -58,21 +59,27 @@ def board_inputs_row(
              _cents(c.therapy_amount_elsewhere), c.therapy_amount_elsewhere_year,
              _iso(c.verified_on)]
             for c in sorted(data.coverages, key=lambda c: c.id)]
+    usage: dict[int, list[list[object]]] = {}
+    for r in auth_rows:
+        usage.setdefault(r["authorization_id"], []).append(  # type: ignore[arg-type]
+            [r["pool_code"], r["used"], r["booked"], _iso(r["last_booked"]),  # type: ignore[arg-type]
+             _iso(r["first_booked_over"])])  # type: ignore[arg-type]
     auths = [[a.id, a.coverage_id, a.number, a.state.value, _iso(a.start), _iso(a.end),
               a.counts.value, a.authorized, a.carried_in, _iso(a.ended_on),
-              [list(x) for x in a.codes]]
+              [list(x) for x in a.codes], usage.get(a.id, [])]
              for a in sorted(data.auths, key=lambda a: a.id) if a.state is not AuthState.ENDED]
-    usage = [[r["authorization_id"], r["pool_code"], r["used"], r["booked"],
-              _iso(r["last_booked"]), _iso(r["first_booked_over"])]  # type: ignore[arg-type]
-             for r in auth_rows]
     unc = [[r["coverage_id"], r["uncovered_booked"], _iso(r["first_uncovered"])]  # type: ignore[arg-type]
            for r in cov_rows if r["uncovered_booked"]]
-    periods = [[r["coverage_id"], r["kind"], _iso(r["period_start"]), r["used"],  # type: ignore[arg-type]
-                r["booked"], _iso(r["last_booked"]), _cents(r["allowed_amount"])]  # type: ignore[arg-type]
-               for r in period_rows]
-    text = json.dumps({"c": covs, "a": auths, "u": usage, "n": unc, "p": periods},
-                      separators=(",", ":"))
+    periods = {period_key(r["coverage_id"], r["kind"], r["period_start"]):  # type: ignore[arg-type]
+               [r["used"], r["booked"], _iso(r["last_booked"]),  # type: ignore[arg-type]
+                _cents(r["allowed_amount"])]
+               for r in period_rows}
+    text = json.dumps({"c": covs, "a": auths, "n": unc, "p": periods}, separators=(",", ":"))
     return {"patient_id": data.patient_id, "inputs": text}
+
+
+def period_key(coverage_id: int, kind: str, start: date) -> str:
+    return f"{coverage_id} {kind} {start.isoformat()}"
 
 
 def _opt_day(v: str | None) -> date | None:
@@ -97,45 +104,48 @@ class StoredCoverage:
     therapy_amount_elsewhere_year: int | None
     verified_on: date | None
 
-    def in_force(self, today: date) -> bool:
-        return self.effective_date <= today and (self.end_date is None or self.end_date >= today)
+
+_STATES = {s.value: s for s in AuthState}
+_UNITS = {u.value: u for u in AuthUnit}
 
 
-@dataclass(slots=True)
 class StoredInputs:
-    coverages: list[StoredCoverage]
-    # not ended by the clinic, by id: the fields of `auth_records.AuthRow`, in its order
-    auths: list[tuple[Any, ...]]
-    usage: dict[tuple[int, str], UsageCounts]
-    uncovered: dict[int, tuple[int, date | None]]
-    periods: dict[tuple[int, str, date], tuple[int, int, date | None, Decimal]]
+    """One patient's stored inputs, parsed on demand (`coverages`: those in force on the day
+    given; `auths`: the raw entries of those coverages' authorizations)."""
 
+    __slots__ = ("_d", "auths", "coverages")
 
-_EMPTY = '{"c":[],"a":[],"u":[],"n":[],"p":[]}'
+    def __init__(self, text: str | None, today: date) -> None:
+        d = self._d = json.loads(text) if text else {}
+        self.coverages: list[StoredCoverage] = []
+        self.auths: list[list[Any]] = []
+        t = today.isoformat()
+        for c in d.get("c", ()):
+            if c[3] > t or (c[4] is not None and c[4] < t):
+                continue  # not in force on the day (ISO text compares as dates do)
+            self.coverages.append(StoredCoverage(
+                c[0], c[1], c[2], _day(c[3]), _opt_day(c[4]), c[5], c[6], c[7], c[8],
+                _opt_day(c[9]), from_cents(c[10]) if c[10] is not None else None, c[11],
+                _opt_day(c[12])))
+        if self.coverages:
+            ids = {c.id for c in self.coverages}
+            self.auths = [a for a in d["a"] if a[1] in ids]
 
+    @staticmethod
+    def auth_row(a: list[Any]) -> tuple[Any, ...]:
+        """The fields of `auth_records.AuthRow`, in its order."""
+        return (a[0], a[1], a[2], _STATES[a[3]], _day(a[4]), _day(a[5]), _UNITS[a[6]], a[7],
+                a[8], _opt_day(a[9]), "", tuple((x[0], x[1]) for x in a[10]))
 
-def parse_inputs(text: str | None, today: date) -> StoredInputs:
-    """The stored inputs; only the coverages in force on `today` are turned into objects
-    (with their authorizations, counts and periods): the rest cannot reach the board."""
-    d = json.loads(text or _EMPTY)
-    covs = []
-    for c in d["c"]:
-        eff = _day(c[3])
-        end = _opt_day(c[4])
-        if eff > today or (end is not None and end < today):
-            continue
-        covs.append(StoredCoverage(
-            c[0], c[1], c[2], eff, end, c[5], c[6], c[7], c[8], _opt_day(c[9]),
-            from_cents(c[10]) if c[10] is not None else None, c[11], _opt_day(c[12])))
-    if not covs:
-        return StoredInputs(covs, [], {}, {}, {})
-    ids = {c.id for c in covs}
-    auths = [(a[0], a[1], a[2], AuthState(a[3]), _day(a[4]), _day(a[5]), AuthUnit(a[6]),
-              a[7], a[8], _opt_day(a[9]), "", tuple((x[0], x[1]) for x in a[10]))
-             for a in d["a"] if a[1] in ids]
-    usage = {(u[0], u[1]): UsageCounts(u[2], u[3], _opt_day(u[4]), _opt_day(u[5]))
-             for u in d["u"]}
-    unc = {n[0]: (n[1], _opt_day(n[2])) for n in d["n"] if n[0] in ids}
-    periods = {(p[0], p[1], _day(p[2])): (p[3], p[4], _opt_day(p[5]), from_cents(p[6]))
-               for p in d["p"] if p[0] in ids}
-    return StoredInputs(covs, auths, usage, unc, periods)
+    @staticmethod
+    def usage(a: list[Any]) -> dict[tuple[int, str], UsageCounts]:
+        return {(a[0], u[0]): UsageCounts(u[1], u[2], _opt_day(u[3]), _opt_day(u[4]))
+                for u in a[11]}
+
+    def uncovered(self) -> dict[int, tuple[int, date | None]]:
+        return {n[0]: (n[1], _opt_day(n[2])) for n in self._d.get("n", ())}
+
+    def period(self, coverage_id: int, kind: str, start: date
+               ) -> tuple[int, int, date | None, Decimal] | None:
+        p = self._d["p"].get(period_key(coverage_id, kind, start))
+        return None if p is None else (p[0], p[1], _opt_day(p[2]), from_cents(p[3]))

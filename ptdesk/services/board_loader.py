@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import BindParameter, Executable, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from ptdesk.domain.authorization import NO_USAGE, AuthState
+from ptdesk.domain.authorization import NO_USAGE, UsageCounts
 from ptdesk.domain.board import (
     Board,
     BoardAuth,
@@ -33,7 +33,7 @@ from ptdesk.domain.patient_status import CoverageRule
 from ptdesk.domain.status import coverage_role
 from ptdesk.domain.visit_limits import LimitCounts, plan_year
 from ptdesk.services.auth_records import PLAN, YEAR, AuthRow, CoverageRow, records_for
-from ptdesk.services.board_inputs import StoredCoverage, parse_inputs
+from ptdesk.services.board_inputs import StoredCoverage, StoredInputs
 from ptdesk.services.patient_dtos import display_name
 from ptdesk.services.plan_of_care import current_plans
 from ptdesk.services.renewals import domain_request, turnaround_of
@@ -101,32 +101,38 @@ def load_board(
     limits: list[BoardLimit] = []
     kx: list[BoardKx] = []
     jan1 = date(today.year, 1, 1)
+    t = today.isoformat()
     for pid, last, first, preferred, chart, text in rows:
         patients.append(BoardPatient(pid, display_name(last, first, preferred)))
         extra.chart[pid] = chart
         if text is None:
             continue
-        got = parse_inputs(text, today)
+        got = StoredInputs(text, today)
         if not got.coverages:
             continue
         covs = [_coverage_row(c, payers[c.payer_id]) for c in got.coverages]
         extra.first_payer.setdefault(pid, covs[0].payer_name)
-        auths = [AuthRow(*a) for a in got.auths if a[3] is not AuthState.ENDED and a[5] >= today]
-        running = {a.coverage_id for a in auths if a.state is AuthState.ACTIVE}
-        last_end: dict[int, date] = {}
-        for a in got.auths:  # the latest expired ones of a coverage with nothing running
-            if a[1] not in running and today > a[5] > last_end.get(a[1], date.min):
+        # Not ended, ending today or later; then, for a coverage with no approved one still
+        # running, its latest expired ones (ISO dates compare as the dates do).
+        chosen = [a for a in got.auths if a[5] >= t]
+        running = {a[1] for a in chosen if a[3] == "active"}
+        last_end: dict[int, str] = {}
+        for a in got.auths:
+            if a[1] not in running and t > a[5] > last_end.get(a[1], ""):
                 last_end[a[1]] = a[5]
         if last_end:
-            auths += [AuthRow(*a) for a in got.auths
-                      if a[1] in last_end and a[5] == last_end[a[1]]]
+            chosen += [a for a in got.auths if a[1] in last_end and a[5] == last_end[a[1]]]
+        usage: dict[tuple[int, str], UsageCounts] = {}
+        for a in chosen:
+            usage.update(got.usage(a))
         names = {c.id: c.payer_name for c in covs}
         roles = {c.id: coverage_role(c.priority) for c in covs}
-        for rec in records_for(auths, names, roles):
-            board_auths.append(BoardAuth(pid, rec, got.usage.get(rec.key, NO_USAGE)))
+        for rec in records_for([AuthRow(*got.auth_row(a)) for a in chosen], names, roles):
+            board_auths.append(BoardAuth(pid, rec, usage.get(rec.key, NO_USAGE)))
+        unc = got.uncovered()
         for c in covs:
             extra.payer_of_cov[c.id] = c.payer_name
-            n, first_unc = got.uncovered.get(c.id, (0, None))
+            n, first_unc = unc.get(c.id, (0, None))
             board_covs.append(BoardCoverage(
                 pid, CoverageRule(c.id, c.payer_name, c.requires_auth,
                                   bands.for_payer(c.payer_id).status, coverage_role(c.priority)),
@@ -134,12 +140,12 @@ def load_board(
             lim = visit_limit(c)
             if lim is not None:
                 start = plan_year(today, c.plan_year_start_month, c.plan_year_start_day).start
-                u = got.periods.get((c.id, PLAN, start))
+                u = got.period(c.id, PLAN, start)
                 limits.append(BoardLimit(pid, lim, LimitCounts(u[0], u[1], u[2]) if u
                                          else LimitCounts()))
         mc = medicare_coverage(covs, today)
         if mc is not None:
-            u = got.periods.get((mc.id, YEAR, jan1))
+            u = got.period(mc.id, YEAR, jan1)
             kx.append(BoardKx(pid, kx_input(mc, today.year, u[3] if u else Decimal("0"))))
     requests = _requests(s, today, patient_ids)
     extra.requests = requests
