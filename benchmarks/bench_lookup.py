@@ -163,7 +163,7 @@ class ReplayFloor:
 def bench_service(
     path: Path, rounds: int
 ) -> list[tuple[str, float, float, float, float, float, float]]:
-    from ptdesk.services.patients import PatientService
+    from ptdesk.services.patients.records import PatientService
 
     engine = create_engine_for(f"sqlite:///{path}")
     service = PatientService(make_session_factory(engine))
@@ -203,8 +203,8 @@ def bench_keystrokes(path: Path, keystrokes: int) -> tuple[float, float, int] | 
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
-        from ptdesk.services.patients import PatientService
-        from ptdesk.ui.pages.patients_page import PatientsPage
+        from ptdesk.services.patients.records import PatientService
+        from ptdesk.ui.patients.patients_page import PatientsPage
         from ptdesk.ui.tasks import TaskRunner
     except ImportError as exc:
         print(f"keystroke benchmark skipped: {exc}", file=sys.stderr)

@@ -30,7 +30,8 @@ from ptdesk.domain.patient_status import CoverageRule
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.status import coverage_role
 from ptdesk.domain.visit_limits import LimitCounts, plan_year
-from ptdesk.services.auth_records import (
+from ptdesk.services.authorizations.plan_of_care import current_plans
+from ptdesk.services.authorizations.records import (
     _AUTH_COLS,
     _COV_COLS,
     PLAN,
@@ -40,11 +41,10 @@ from ptdesk.services.auth_records import (
     coverage_row,
     records_for,
 )
-from ptdesk.services.patient_dtos import display_name
-from ptdesk.services.plan_of_care import current_plans
-from ptdesk.services.renewals import domain_request, turnaround_of
-from ptdesk.services.status_inputs import kx_input, medicare_coverage, visit_limit
-from ptdesk.services.status_settings import default_value, load_bands
+from ptdesk.services.authorizations.renewals import domain_request, turnaround_of
+from ptdesk.services.authorizations.status_inputs import kx_input, medicare_coverage, visit_limit
+from ptdesk.services.authorizations.status_settings import default_value, load_bands
+from ptdesk.services.patients.dtos import display_name
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,

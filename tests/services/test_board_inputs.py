@@ -10,17 +10,18 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ptdesk.demo.clinic import ensure_demo_clinic, generate_clinic
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import AuthorizationDraft, ServiceLineDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.board_loader import load_board
-from ptdesk.services.demo_clinic import ensure_demo_clinic, generate_clinic
-from ptdesk.services.derived_usage import rebuild_derived_usage
-from ptdesk.services.patients import PatientService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.derived_usage import rebuild_derived_usage
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.board.board_loader import load_board
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.patients.records import PatientService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
     Authorization,
