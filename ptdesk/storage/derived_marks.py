@@ -2,7 +2,7 @@
 
 The derived rows (`visits.authorization_id`, the usage tables, `board_inputs`) are rewritten by
 the services right after they change a patient's visits, authorizations or coverages
-(`services.auth_records.refresh_patient`). This is the safety net under that rule: every ORM
+(`services.authorizations.records.refresh_patient`). This is the safety net under that rule: every ORM
 flush that writes a coverage, an authorization or its codes, a visit or a service line marks
 the patient, the derivation unmarks the patients it rewrote, and whatever is still marked when
 the transaction commits is re-derived first, in the same transaction. So a write path that

@@ -1,10 +1,11 @@
 """Each patient's practice-board inputs that do not depend on the day, kept derived in
 `board_inputs` (one row per patient), so the cold board reads one row per patient.
 
-Written by `auth_records.reallocate` and the import's bulk derivation from the very rows they
-write to the usage tables (same transaction, under the patient's lock: every save that changes
-a patient's visits, authorizations, coverages or requests goes through them), and rebuilt with
-the usage rows after an upgrade (`services.derived_usage`). What the board derives from the
+Written by `records.reallocate` and the import's bulk derivation (`imports.bulk.derive`) from
+the very rows they write to the usage tables, in the same transaction and under the patient's
+lock; a save that changed a coverage, authorization, visit or line without re-deriving is
+re-derived before it commits (`storage/derived_marks.py`); rebuilt with the usage rows after
+an upgrade (`derived_usage`). What the board derives from the
 day (which coverages and authorizations are in force, the plan year, days left, colours) is
 computed when the board is read, by the same domain rules as before.
 
@@ -47,7 +48,7 @@ def _cents(v: object) -> int | None:
 
 
 def board_inputs_row(
-    data: Any,  # auth_records.PatientData (which imports this module: no circle)
+    data: Any,  # records.PatientData (records imports this module: no circle)
     auth_rows: Sequence[dict[str, object]],
     cov_rows: Sequence[dict[str, object]],
     period_rows: Sequence[dict[str, object]],
@@ -133,7 +134,7 @@ class StoredInputs:
 
     @staticmethod
     def auth_row(a: list[Any]) -> tuple[Any, ...]:
-        """The fields of `auth_records.AuthRow`, in its order."""
+        """The fields of `records.AuthRow`, in its order."""
         return (a[0], a[1], a[2], _STATES[a[3]], _day(a[4]), _day(a[5]), _UNITS[a[6]], a[7],
                 a[8], _opt_day(a[9]), "", tuple((x[0], x[1]) for x in a[10]))
 
@@ -147,5 +148,5 @@ class StoredInputs:
 
     def period(self, coverage_id: int, kind: str, start: date
                ) -> tuple[int, int, date | None, Decimal] | None:
-        p = self._d["p"].get(period_key(coverage_id, kind, start))
+        p = self._d.get("p", {}).get(period_key(coverage_id, kind, start))
         return None if p is None else (p[0], p[1], _opt_day(p[2]), from_cents(p[3]))

@@ -88,7 +88,7 @@ class BoardInputs(Base):
     """Per patient: what the practice board needs of the patient that does not depend on the
     day (the coverages, the authorizations not ended with their codes and usage counts, the
     coverage and period counts), as one compact JSON text written with the usage rows above
-    (`services.board_inputs`), so the board reads one row per patient instead of joining
+    (`services.authorizations.board_inputs`), so the board reads one row per patient instead of joining
     six tables and converting ~60,000 rows. DERIVED like the rows above: rewritten under the
     patient's lock in the same transaction, and rebuilt with them after an upgrade."""
 
