@@ -2,12 +2,12 @@
 
 The derived rows (`visits.authorization_id`, the usage tables, `board_inputs`) are rewritten by
 the services right after they change a patient's visits, authorizations or coverages
-(`services.authorizations.records.refresh_patient`). This is the safety net under that rule: every ORM
-flush that writes a coverage, an authorization or its codes, a visit or a service line marks
-the patient, the derivation unmarks the patients it rewrote, and whatever is still marked when
-the transaction commits is re-derived first, in the same transaction. So a write path that
-forgets the derivation (a new service, a test fixture) cannot leave the board reading stale
-inputs. Core bulk writes (imports) bypass the ORM and derive their patients themselves.
+(`services.authorizations.records.refresh_patient`). This is the safety net under that rule:
+every ORM flush that writes a coverage, an authorization or its codes, a visit or a service
+line marks the patient, the derivation unmarks the patients it rewrote, and whatever is still
+marked when the transaction commits is re-derived first, in the same transaction. So a write
+path that forgets the derivation (a new service, a test fixture) cannot leave the board reading
+stale inputs. Core bulk writes (imports) bypass the ORM and derive their patients themselves.
 
 The derivation lives in the services (above this layer): they register it once
 (`set_rederive`). A session that takes the derivation on itself for a whole batch (the demo

@@ -85,12 +85,13 @@ class PatientChange(Base):
 
 
 class BoardInputs(Base):
-    """Per patient: what the practice board needs of the patient that does not depend on the
-    day (the coverages, the authorizations not ended with their codes and usage counts, the
+    """Per patient: what the practice board needs of the patient that does not depend on the day
+    (the coverages, the authorizations not ended with their codes and usage counts, the
     coverage and period counts), as one compact JSON text written with the usage rows above
-    (`services.authorizations.board_inputs`), so the board reads one row per patient instead of joining
-    six tables and converting ~60,000 rows. DERIVED like the rows above: rewritten under the
-    patient's lock in the same transaction, and rebuilt with them after an upgrade."""
+    (`services.authorizations.board_inputs`), so the board reads one row per patient instead
+    of joining six tables and converting ~60,000 rows. DERIVED like the rows above:
+    rewritten under the patient's lock in the same transaction, and rebuilt with them after
+    an upgrade."""
 
     __tablename__ = "board_inputs"
 
