@@ -48,6 +48,7 @@ from ptdesk.storage.models import (
     ChangeCounter,
     Coverage,
     CoverageUsage,
+    Patient,
     PatientChange,
     Payer,
     PeriodUsage,
@@ -421,11 +422,15 @@ def refresh_patient(s: Session, patient_id: int) -> tuple[Allocation, int]:
 
 
 def _rederive(s: Session, patient_ids: list[int]) -> None:
-    """What a save changed without re-deriving (storage/derived_marks.py): derived now."""
+    """What a save changed without re-deriving (storage/derived_marks.py): derived now
+    (a patient deleted in the same save has nothing left to derive)."""
     lock_patients(s, patient_ids)
-    for data in load_patients(s, patient_ids).values():
+    ids = list(s.scalars(select(Patient.id).where(Patient.id.in_(patient_ids))))
+    if not ids:
+        return
+    for data in load_patients(s, ids).values():
         reallocate(s, data)
-    bump(s, patient_ids)
+    bump(s, ids)
 
 
 set_rederive(_rederive)
