@@ -1,7 +1,7 @@
 """users.failed_attempts and users.locked_until: the failed sign-in lockout (issue 12)
 
 Revision ID: 0017_sign_in_lockout
-Revises: 0013_visit_history
+Revises: 0016_board_inputs
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from ptdesk.storage.migration_guard import MigrationRefused
 from ptdesk.storage.types import Instant
 
 revision: str = "0017_sign_in_lockout"
-down_revision: str | Sequence[str] | None = "0013_visit_history"
+down_revision: str | Sequence[str] | None = "0016_board_inputs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

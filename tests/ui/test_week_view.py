@@ -4,53 +4,38 @@ the provider, Enter on a visit opens the patient, Enter on a free slot opens the
 dialog for the patient whose record is open, pre-filled with the slot. Screenshot to
 $PTDESK_SHOTS when set."""
 
-import argparse
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from ptdesk.app.clock import local_today
-from ptdesk.app.context import AppContext, open_context
-from ptdesk.app.gui import build_main_window
+from ptdesk.app.context import AppContext
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
 from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.visits.series_dialog import BookSeriesDialog
 from ptdesk.ui.visits.today_page import TodayPage
 from ptdesk.ui.visits.week_view import WeekPanel
+from tests.ui.desk import Desk
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 KEY, ALT = Qt.Key, Qt.KeyboardModifier.AltModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=True))
-    yield context
-    context.close()
-
-
-def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
+def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext, desk: Desk,
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
+    window, errors = desk.window, desk.errors
     with session_scope(ctx.session_factory) as s:
         pid, prov = s.execute(select(Patient.id, Visit.provider_id).join(Visit)
                               .where(Patient.chart_number == "BK0001",
                                      Visit.visit_date > local_today())).first()  # type: ignore[misc]
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     today = window.show_page("today")

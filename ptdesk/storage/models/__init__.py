@@ -22,6 +22,7 @@ from ptdesk.storage.models.rule_tables import (
 from ptdesk.storage.models.settings import ChangeCounter, StatusBandSetting
 from ptdesk.storage.models.usage import (
     AuthorizationUsage,
+    BoardInputs,
     CoverageUsage,
     PatientChange,
     PeriodUsage,
@@ -37,6 +38,7 @@ __all__ = [
     "AuthorizationRequest",
     "AuthorizationState",
     "AuthorizationUsage",
+    "BoardInputs",
     "ChangeCounter",
     "ClinicDetails",
     "Coverage",

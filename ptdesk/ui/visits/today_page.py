@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -54,10 +53,10 @@ from ptdesk.ui.visits.today_model import (
     TodayModel,
 )
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.list_table import list_table
 from ptdesk.ui.widgets.permission_guard import allow
 from ptdesk.ui.widgets.status_chip import StatusChip
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 
 class TodayPage(QWidget):
@@ -142,23 +141,12 @@ class TodayPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
+        self.table = list_table(self.proxy, "Visits of the day", export="today",
+                                row_height=ROW_HEIGHT + 4, fit_columns=False, stretch_last=False)
         self.table.setObjectName("todayTable")
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Visits of the day")
-        install_csv_export(self.table, "today")
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's time order
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         # The coverage takes what is left (elided, whole in its tooltip): the status chip is
