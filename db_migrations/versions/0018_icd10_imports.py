@@ -1,6 +1,6 @@
 """imported ICD-10-CM code sets (issue 10 item 3: `ptdesk rules import` of CMS's yearly file)
 
-Revision ID: 0014_icd10_imports
+Revision ID: 0018_icd10_imports
 Revises: 0017_sign_in_lockout
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 from ptdesk.storage.migration_guard import refuse_if_rows
 
-revision: str = "0014_icd10_imports"
+revision: str = "0018_icd10_imports"
 down_revision: str | Sequence[str] | None = "0017_sign_in_lockout"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
