@@ -109,6 +109,8 @@ class PatientTableModel(QAbstractTableModel):
             self._all_answered = True
         else:
             self._answered.update(for_ids)
+        if self._sorted_by[0] == COL_STATUS:
+            self.sort(*self._sorted_by)  # sorted by status: the new chips take their places
         if self._rows and self._with_status:
             self.dataChanged.emit(self.index(0, COL_STATUS),
                                   self.index(len(self._rows) - 1, COL_STATUS))
@@ -147,6 +149,9 @@ class PatientTableModel(QAbstractTableModel):
         self.changePersistentIndexList(old, [
             self.index(after[before[i.row()]], i.column()) if i.isValid() else i for i in old])
         self.layoutChanged.emit()
+
+    def sorted_by_status(self) -> bool:
+        return self._with_status and self._sorted_by[0] == COL_STATUS
 
     def _ordered(self, rows: tuple[PatientSearchRow, ...]) -> tuple[PatientSearchRow, ...]:
         column, order = self._sorted_by

@@ -70,6 +70,8 @@ class LookupChips:
 
     def _rows_in_view(self) -> range:
         n = self._proxy.rowCount()
+        if self._model.sorted_by_status():
+            return range(n)  # the order needs every row's chip
         height = self._table.viewport().height()
         first = max(self._table.rowAt(0), 0)
         last = self._table.rowAt(height - 1)
