@@ -17,12 +17,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.demo_clinic import generate_clinic
-from ptdesk.services.panel import PanelService
-from ptdesk.services.visits import VisitService
+from ptdesk.demo.clinic import generate_clinic
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.board.chips import StatusChips
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.actor import command_line_actor, set_actor
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
@@ -108,7 +109,7 @@ def main() -> int:
                 Authorization, Authorization.coverage_id == Coverage.id)
             .where(Authorization.state == "active", Authorization.start_date <= TODAY,
                    Authorization.end_date >= TODAY).order_by(Coverage.id).limit(1)).one()
-    vs, ps = VisitService(factory), PanelService(factory)
+    vs, ps, chips = VisitService(factory), PanelService(factory), StatusChips(factory)
     record, panel, refresh = [], [], []
     for _ in range(args.repeat):
         t = time.perf_counter()
@@ -132,7 +133,7 @@ def main() -> int:
     look = []
     for _ in range(args.repeat):
         t = time.perf_counter()
-        ps.statuses_for(page, TODAY)
+        chips.statuses_for(page, TODAY)
         look.append(time.perf_counter() - t)
     print()
     stats("board, cold (new engine)", cold, 100)
@@ -146,7 +147,7 @@ def main() -> int:
     look_red = []
     for _ in range(args.repeat):
         t = time.perf_counter()
-        ps.statuses_for(red, TODAY)
+        chips.statuses_for(red, TODAY)
         look_red.append(time.perf_counter() - t)
     stats("lookup status column, 100 Red patients", look_red)
     eng.dispose()

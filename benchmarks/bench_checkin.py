@@ -24,8 +24,8 @@ from benchmarks.make_clinic import BENCH_TODAY, ensure_clinic
 from ptdesk.domain.checkin import decide_check_in
 from ptdesk.domain.patient_status import CoverageRule, patient_panel
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.auth_records import load_patient, patient_records
-from ptdesk.services.checkin import CheckInService
+from ptdesk.services.authorizations.records import load_patient, patient_records
+from ptdesk.services.visits.checkin import CheckInService
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import Visit

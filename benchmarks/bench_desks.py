@@ -18,9 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import AuthorizationUsage

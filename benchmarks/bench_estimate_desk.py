@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import open_context
-from ptdesk.services.estimate_desk import EstimateDesk, render_pdf
-from ptdesk.services.panel import PanelService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.estimates.desk import EstimateDesk, render_pdf
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import PatientEstimate
 

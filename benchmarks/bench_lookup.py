@@ -164,7 +164,7 @@ class ReplayFloor:
 def bench_service(
     path: Path, rounds: int
 ) -> list[tuple[str, float, float, float, float, float, float]]:
-    from ptdesk.services.patients import PatientService
+    from ptdesk.services.patients.records import PatientService
 
     engine = create_engine_for(f"sqlite:///{path}")
     service = PatientService(make_session_factory(engine))
@@ -198,16 +198,18 @@ def bench_service(
 
 def _page_services(engine: Any) -> tuple[Any, Any, Any]:
     """The PatientsPage as the window composes it (app/gui.py): with the status column."""
-    from ptdesk.services.authorization_api import AuthorizationApis
-    from ptdesk.services.authorizations import AuthorizationService
-    from ptdesk.services.panel import PanelService
-    from ptdesk.services.patients import PatientService
-    from ptdesk.services.renewals import RenewalService
-    from ptdesk.services.visits import VisitService
+    from ptdesk.services.authorizations.changes import AuthorizationService
+    from ptdesk.services.authorizations.panel import PanelService
+    from ptdesk.services.authorizations.renewals import RenewalService
+    from ptdesk.services.board.chips import StatusChips
+    from ptdesk.services.patients.records import PatientService
+    from ptdesk.services.visits.api import AuthorizationApis
+    from ptdesk.services.visits.records import VisitService
 
     factory = make_session_factory(engine)
     auth = AuthorizationApis(PanelService(factory), AuthorizationService(factory),
-                             RenewalService(factory), VisitService(factory))
+                             RenewalService(factory), VisitService(factory),
+                             chips=StatusChips(factory))
     return PatientService(factory), auth, factory
 
 
@@ -228,7 +230,7 @@ def bench_keystrokes(path: Path, keystrokes: int) -> dict[str, Any] | None:
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
-        from ptdesk.ui.pages.patients_page import PatientsPage
+        from ptdesk.ui.patients.patients_page import PatientsPage
         from ptdesk.ui.tasks import TaskRunner
     except ImportError as exc:
         print(f"keystroke benchmark skipped: {exc}", file=sys.stderr)

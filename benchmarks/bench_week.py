@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from benchmarks.make_clinic import BENCH_TODAY, CACHE_DIR, ensure_clinic
-from ptdesk.services.week import WeekService
+from ptdesk.services.visits.week import WeekService
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import Visit
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from ptdesk.ui.models.week_model import WeekModel
+    from ptdesk.ui.visits.week_model import WeekModel
 
     app = QApplication.instance() or QApplication([])
     model = WeekModel()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ptdesk.services.demo_clinic import generate_clinic
+from ptdesk.demo.clinic import generate_clinic
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import head_revision, upgrade_to_head
 from ptdesk.storage.models import AppSetting

@@ -128,7 +128,7 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
     patients.search_box.setText("a")
     settle()
     shot("patients_lookup", window)
-    from ptdesk.services.board import BoardService
+    from ptdesk.services.board.practice_board import BoardService
 
     board_view = BoardService(ctx.session_factory).board(local_now().date(), local_now())
     pid = _patient_to_show(ctx, board_view)
@@ -200,8 +200,8 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
 def _send_a_request(ctx: Any, card: Any) -> None:
     """A renewal request sent today for `card`'s authorization (a throwaway demo clinic)."""
     from ptdesk.app.clock import local_now
-    from ptdesk.services.authorization_dtos import RenewalRequestDraft
-    from ptdesk.services.renewals import RenewalService
+    from ptdesk.services.authorizations.dtos import RenewalRequestDraft
+    from ptdesk.services.authorizations.renewals import RenewalService
 
     now = local_now()
     RenewalService(ctx.session_factory).create(RenewalRequestDraft(

@@ -17,8 +17,8 @@ from typing import Any, TextIO, cast
 
 from ptdesk.domain.billing.ruleset import RuleSet
 from ptdesk.domain.words import plural
-from ptdesk.services.audit import AuditInputError, audit_stream, open_audit_file
-from ptdesk.services.audit_output import CSV_COLUMNS
+from ptdesk.services.billing.audit import AuditInputError, audit_stream, open_audit_file
+from ptdesk.services.billing.audit_output import CSV_COLUMNS
 
 log = logging.getLogger(__name__)
 _POOL_FROM_BYTES = 4 << 20  # below this a pool costs more than it saves

@@ -36,7 +36,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run_backup(args: argparse.Namespace) -> int:
     from ptdesk.app.context import open_context
-    from ptdesk.services.backup import BackupService
+    from ptdesk.services.safekeeping.backups import BackupService
 
     ctx = open_context(args)
     try:

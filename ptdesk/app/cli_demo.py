@@ -54,7 +54,7 @@ def _count(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     # Imported here: every command module is imported to build the parser, also for the GUI.
     from ptdesk.app.context import open_context
-    from ptdesk.services.demo_clinic import generate_clinic
+    from ptdesk.demo.clinic import generate_clinic
 
     target = argparse.Namespace(**vars(args))
     target.demo = False  # never seed the 300-patient demo first

@@ -56,7 +56,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ptdesk.app.clock import local_today
-    from ptdesk.services.estimate_scenario import estimate_scenario, render_json, render_pdf
+    from ptdesk.services.estimates.scenario import estimate_scenario, render_json, render_pdf
 
     if getattr(args, "patient", None) is not None:  # issue 11, the desk side
         from ptdesk.app.cli_estimate_patient import run_patient

@@ -47,9 +47,9 @@ def run_patient(args: argparse.Namespace) -> int:
     from ptdesk.app.cli_output import write_atomically
     from ptdesk.app.clock import local_now, local_today
     from ptdesk.app.context import open_context
-    from ptdesk.services.estimate_desk import EstimateDesk, render_pdf
-    from ptdesk.services.estimate_scenario import render_json
-    from ptdesk.services.panel import PanelService
+    from ptdesk.services.authorizations.panel import PanelService
+    from ptdesk.services.estimates.desk import EstimateDesk, render_pdf
+    from ptdesk.services.estimates.scenario import render_json
 
     if args.format == "pdf" and args.out is None:
         return _fail("--out: a PDF needs a file to write to (--out estimate.pdf)")

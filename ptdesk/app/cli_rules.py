@@ -53,7 +53,7 @@ def _run_list(args: argparse.Namespace) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     from ptdesk.app.context import open_context
-    from ptdesk.services.rule_data import RuleImportError, import_rule_file
+    from ptdesk.services.billing.rule_data import RuleImportError, import_rule_file
     from ptdesk.storage.rule_tables import load_bundled_ruleset
 
     path: Path = args.file

@@ -18,7 +18,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 def run_verify(args: argparse.Namespace) -> int:
     from ptdesk.app.context import open_context
-    from ptdesk.services.audit_log import AuditLogService
+    from ptdesk.services.accounts.audit_log import AuditLogService
 
     ctx = open_context(args)
     try:

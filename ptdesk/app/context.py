@@ -52,7 +52,7 @@ def _has_patients(engine: Engine) -> bool:
 
 def _rebuild_derived(conn: Connection) -> None:
     # Imported only when an upgrade needs it (the allocation code is not needed to start).
-    from ptdesk.services.derived_usage import rebuild_derived_usage
+    from ptdesk.services.authorizations.derived_usage import rebuild_derived_usage
 
     rebuild_derived_usage(conn)
 
@@ -96,8 +96,8 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
     if demo and not _has_patients(engine):
         # The generator (and its plans, people and rule tables) is imported only to create it.
         from ptdesk.app.clock import local_now
-        from ptdesk.services.demo_checkin import add_check_in_showcase
-        from ptdesk.services.demo_clinic import ensure_demo_clinic
+        from ptdesk.demo.checkin import add_check_in_showcase
+        from ptdesk.demo.clinic import ensure_demo_clinic
         from ptdesk.storage.actor import acting_as, demo_setup_actor
 
         day = today or local_today()
@@ -105,7 +105,7 @@ def open_context(args: argparse.Namespace, *, today: date | None = None) -> AppC
             ensure_demo_clinic(factory, today=day)
             # A patient in every check-in state, visits booked today (issue 10).
             add_check_in_showcase(factory, today=day, now=local_now)
-            from ptdesk.services.demo_booking import add_booking_showcase
+            from ptdesk.demo.booking import add_booking_showcase
 
             # Series booked for the next weeks, one past its authorization (issue 10 #2).
             add_booking_showcase(factory, today=day)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from ptdesk.ui.menus import AboutInfo
-    from ptdesk.ui.pages.patients_page import PatientsPage
+    from ptdesk.ui.patients.patients_page import PatientsPage
 
 
 class _OnFirstUse:
@@ -37,25 +37,25 @@ class _OnFirstUse:
 
 
 def _visit_service(factory: Any) -> Any:
-    from ptdesk.services.visits import VisitService
+    from ptdesk.services.visits.records import VisitService
 
     return VisitService(factory)
 
 
 def _billing_service(factory: Any) -> Any:
-    from ptdesk.services.session_billing import SessionBillingService
+    from ptdesk.services.visits.session_billing import SessionBillingService
 
     return SessionBillingService(factory)
 
 
 def _checkin_service(factory: Any) -> Any:
-    from ptdesk.services.checkin import CheckInService
+    from ptdesk.services.visits.checkin import CheckInService
 
     return CheckInService(factory)
 
 
 def _board_service(factory: Any) -> Any:
-    from ptdesk.services.board import BoardService
+    from ptdesk.services.board.practice_board import BoardService
 
     return BoardService(factory)
 
@@ -83,8 +83,8 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         return cast("PatientsPage", window.show_page("patients"))  # built on first use
 
     # --- Today + the session form (issue 4's GUI face): the first page -----------------------
-    from ptdesk.services.today import TodayService
-    from ptdesk.ui.pages.today_page import TodayPage
+    from ptdesk.services.visits.today import TodayService
+    from ptdesk.ui.visits.today_page import TodayPage
 
     def open_patient_record(patient_id: int) -> None:
         patients_page().open_patient(patient_id)
@@ -98,54 +98,55 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     # --- end of Today ----------------------------------------------------------------------
 
     def build_patients_page() -> "PatientsPage":
-        from ptdesk.services.authorization_api import AuthorizationApis
-        from ptdesk.services.authorizations import AuthorizationService
-        from ptdesk.services.booking import BookingService
-        from ptdesk.services.estimate_desk import EstimateDesk
-        from ptdesk.services.panel import PanelService
-        from ptdesk.services.patients import PatientService
-        from ptdesk.services.plan_of_care import PlanOfCareService
-        from ptdesk.services.reference import ReferenceService
-        from ptdesk.services.renewals import RenewalService
-        from ptdesk.ui.pages.patients_page import PatientsPage
+        from ptdesk.services.authorizations.changes import AuthorizationService
+        from ptdesk.services.authorizations.panel import PanelService
+        from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
+        from ptdesk.services.authorizations.renewals import RenewalService
+        from ptdesk.services.board.chips import StatusChips
+        from ptdesk.services.clinic.reference import ReferenceService
+        from ptdesk.services.estimates.desk import EstimateDesk
+        from ptdesk.services.patients.records import PatientService
+        from ptdesk.services.visits.api import AuthorizationApis
+        from ptdesk.services.visits.booking import BookingService
+        from ptdesk.ui.patients.patients_page import PatientsPage
 
         panel = PanelService(factory)
         auth = AuthorizationApis(panel, AuthorizationService(factory),
                                  RenewalService(factory), _visit_service(factory),
                                  checkin=checkin, plans=PlanOfCareService(factory),
-                                 booking=BookingService(factory))
+                                 booking=BookingService(factory), chips=StatusChips(factory))
         return PatientsPage(PatientService(factory), runner, today=local_today,
                             reference=ReferenceService(factory), auth=auth, now=local_now,
                             estimates=EstimateDesk(factory, panel))
 
     def build_board_page() -> "QWidget":
-        from ptdesk.ui.pages.board_page import BoardPage
+        from ptdesk.ui.board.board_page import BoardPage
 
         board_page = BoardPage(_board_service(factory), runner, today=local_today, now=local_now,
                                checkin=checkin)
         board_page.sig_patient_requested.connect(open_patient_record)
-        from ptdesk.services.gfe_due import GfeDueService  # issue 11: GFEs due
-        from ptdesk.ui.pages.board_gfe_section import add_to_board
+        from ptdesk.services.estimates.gfe_due import GfeDueService  # issue 11: GFEs due
+        from ptdesk.ui.board.gfe_section import add_to_board
 
         add_to_board(board_page, GfeDueService(factory), runner, today=local_today,
                      now=local_now, open_patient=open_patient_record)
         return board_page
 
     def build_settings_page() -> "QWidget":
-        from ptdesk.services.clinic_details import ClinicDetailsService  # issue 11
-        from ptdesk.services.fee_schedules import FeeScheduleService
-        from ptdesk.services.patients import PatientService
-        from ptdesk.services.plan_of_care import PlanOfCareService
-        from ptdesk.services.status_settings import StatusSettingsService
-        from ptdesk.ui.pages.settings_page import SettingsPage
-        from ptdesk.ui.pages.settings_tabs import SettingsTabs
+        from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
+        from ptdesk.services.authorizations.status_settings import StatusSettingsService
+        from ptdesk.services.billing.fee_schedules import FeeScheduleService
+        from ptdesk.services.clinic.details import ClinicDetailsService  # issue 11
+        from ptdesk.services.patients.records import PatientService
+        from ptdesk.ui.settings.settings_page import SettingsPage
+        from ptdesk.ui.settings.settings_tabs import SettingsTabs
 
         tabs = SettingsTabs(SettingsPage(StatusSettingsService(factory), runner,
                                          charts=PatientService(factory),
                                          plan_rules=PlanOfCareService(factory)),
                             ClinicDetailsService(factory), FeeScheduleService(factory), runner,
                             this_year=local_today().year)
-        from ptdesk.ui.pages.clinic_hours import ClinicHoursSection  # issue 10: the week view
+        from ptdesk.ui.settings.clinic_hours import ClinicHoursSection  # issue 10: the week view
 
         tabs.hours = ClinicHoursSection(_week_service(factory), runner)  # type: ignore[attr-defined]
         tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
@@ -153,7 +154,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
 
     def build_import_page() -> "QWidget":
         from ptdesk.services.imports.service import ImportService
-        from ptdesk.ui.pages.import_page import ImportPage
+        from ptdesk.ui.imports.import_page import ImportPage
 
         return ImportPage(ImportService(factory), runner, today=local_today)
 
@@ -214,7 +215,7 @@ def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
 def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     """The first start of the day backs up (off the GUI thread); the status bar says when the
     last backup was."""
-    from ptdesk.services.backup import BackupService
+    from ptdesk.services.safekeeping.backups import BackupService
 
     backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
     runner.submit(backups.start_of_day, on_done=window.set_backup_status,
@@ -268,7 +269,7 @@ def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
     key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def book_at(day: date, at: time | None, provider_id: int | None) -> bool:
-        from ptdesk.ui.dialogs.series_dialog import book_for_record
+        from ptdesk.ui.visits.series_dialog import book_for_record
 
         if not window.is_built("patients"):
             return False  # no record was ever opened: nobody to book for
@@ -281,7 +282,7 @@ def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
         return True
 
     def first_time() -> None:
-        from ptdesk.ui.pages.today_week import WeekPanel, add_week_view
+        from ptdesk.ui.visits.week_view import WeekPanel, add_week_view
 
         panel = WeekPanel(_OnFirstUse(lambda: _week_service(factory)), runner,
                           today=local_today, open_patient=open_patient, book_at=book_at)
@@ -295,6 +296,6 @@ def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
 
 
 def _week_service(factory: Any) -> Any:
-    from ptdesk.services.week import WeekService
+    from ptdesk.services.visits.week import WeekService
 
     return WeekService(factory)

@@ -8,8 +8,8 @@ from typing import Any
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext
 from ptdesk.domain.permissions import ROLE_LABELS, Permission, Role, allows
-from ptdesk.services.access import forget_event_database, set_event_database
-from ptdesk.services.accounts import DEMO_PASSWORD, DEMO_PIN, AccountService
+from ptdesk.services.accounts.access import forget_event_database, set_event_database
+from ptdesk.services.accounts.users import DEMO_PASSWORD, DEMO_PIN, AccountService
 from ptdesk.storage.actor import command_line_actor, current_actor, set_actor
 
 _MANAGER_PAGES = (("users", Permission.MANAGE_USERS), ("audit", Permission.VIEW_AUDIT))
@@ -25,7 +25,7 @@ def sign_in_at_start(ctx: AppContext, args: argparse.Namespace) -> bool:
     if ctx.is_demo:
         accounts.sign_in_demo()
         return True
-    from ptdesk.ui.dialogs.sign_in_dialogs import FirstManagerDialog, SignInDialog
+    from ptdesk.ui.accounts.sign_in_dialogs import FirstManagerDialog, SignInDialog
 
     dialog = (SignInDialog(accounts, ctx.db_label) if accounts.has_users()
               else FirstManagerDialog(accounts))
@@ -44,7 +44,7 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel
 
-    from ptdesk.ui.widgets.idle_lock import IdleLock
+    from ptdesk.ui.accounts.idle_lock import IdleLock
 
     accounts = AccountService(ctx.session_factory)
     set_event_database(ctx.session_factory)
@@ -61,13 +61,13 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
                                 accounts.idle_minutes(), hint)
 
     def build_users_page() -> Any:
-        from ptdesk.ui.pages.users_page import UsersPage
+        from ptdesk.ui.accounts.users_page import UsersPage
 
         return UsersPage(accounts, window.idle_lock.set_minutes)
 
     def build_audit_page() -> Any:
-        from ptdesk.services.audit_log import AuditLogService
-        from ptdesk.ui.pages.audit_page import AuditPage
+        from ptdesk.services.accounts.audit_log import AuditLogService
+        from ptdesk.ui.accounts.audit_page import AuditPage
 
         return AuditPage(AuditLogService(ctx.session_factory), runner, today=local_today,
                          now=local_now)
@@ -124,7 +124,7 @@ def _switch_user(window: Any, accounts: AccountService, ctx: AppContext,
     is discarded silently, and nobody else sees it."""
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from ptdesk.ui.dialogs.sign_in_dialogs import SignInDialog
+    from ptdesk.ui.accounts.sign_in_dialogs import SignInDialog
 
     open_forms = [w for w in QApplication.topLevelWidgets()
                   if isinstance(w, QDialog) and w.isVisible()]

@@ -16,6 +16,7 @@ from ptdesk.domain.estimate_model import (
 )
 from ptdesk.domain.estimate_pricing import PriceBook
 from ptdesk.domain.estimate_schedule import parse_month_day
+from ptdesk.domain.patient_rules import MAX_AMOUNT
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{5}$")
 MAX_VISITS = 366  # a year of daily visits: more is a typo, not a plan of care
@@ -33,6 +34,8 @@ def check_money(field: str, value: Decimal | None) -> None:
         raise fail(field, "is not an amount")
     if value < 0:
         raise fail(field, f"cannot be negative ({value})")
+    if value >= MAX_AMOUNT:  # also keeps quantize below from overflowing on 1e999999999
+        raise fail(field, f"is too large: under ${MAX_AMOUNT:,} expected")
     if value != value.quantize(Decimal("0.01")):  # exact test: no rounding involved
         raise fail(field, f"has more than two decimals ({value})")
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdesk.app import cli_audit
-from ptdesk.services import audit_output
+from ptdesk.services.billing import audit_output
 
 HEADER = (
     "visit_id,date,patient_id,payer_type,code,minutes,billed_units,allowed_amount,"

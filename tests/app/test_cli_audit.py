@@ -93,8 +93,8 @@ def test_rules_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_help_lists_every_column_and_both_date_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     """README: "`ptdesk audit --help` lists the columns"."""
-    from ptdesk.services.audit import CSV_COLUMNS
-    from ptdesk.services.audit_rows import OPTIONAL, REQUIRED
+    from ptdesk.services.billing.audit import CSV_COLUMNS
+    from ptdesk.services.billing.audit_rows import OPTIONAL, REQUIRED
 
     with pytest.raises(SystemExit) as info:
         parse(["audit", "--help"])

@@ -8,8 +8,8 @@ import pytest
 
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.main import main
-from ptdesk.services.estimate_desk import EstimateDesk
-from ptdesk.services.panel import PanelService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.estimates.desk import EstimateDesk
 from ptdesk.storage.engine import create_engine_for, make_session_factory
 from ptdesk.storage.migrate import upgrade_to_head
 from tests.services.auth_fixtures import make_clinic

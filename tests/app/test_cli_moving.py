@@ -12,10 +12,10 @@ from fhir.resources.R4B.bundle import Bundle
 
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.main import main
+from ptdesk.demo.clinic import generate_clinic
 from ptdesk.domain.renewal import Urgency
-from ptdesk.services.authorization_dtos import RenewalRequestDraft
-from ptdesk.services.demo_clinic import generate_clinic
-from ptdesk.services.renewals import RenewalService
+from ptdesk.services.authorizations.dtos import RenewalRequestDraft
+from ptdesk.services.authorizations.renewals import RenewalService
 from ptdesk.storage.engine import create_engine_for, make_session_factory
 from ptdesk.storage.migrate import upgrade_to_head
 

@@ -26,9 +26,9 @@ from ptdesk.domain.renewal import RequestStatus
 from ptdesk.domain.status import Status
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Authorization, AuthorizationRequest, Coverage, Patient, Visit
-from ptdesk.ui.dialogs.renewal_dialog import DecisionDialog, RenewalDialog
+from ptdesk.ui.authorizations.renewal_dialog import DecisionDialog, RenewalDialog
 from ptdesk.ui.main_window import MainWindow
-from ptdesk.ui.models.patient_table_model import PATIENT_ID_ROLE
+from ptdesk.ui.patients.patient_table_model import PATIENT_ID_ROLE
 from ptdesk.ui.theme import apply_theme
 
 WAIT = 20_000  # ms; a ceiling for slow shared machines, never a timing assertion

@@ -218,7 +218,7 @@ def _exec_once(*_args):
     QTimer.singleShot(0, report)
     return _exec()
 QApplication.exec = _exec_once
-from ptdesk.ui.dialogs.sign_in_dialogs import SignInDialog
+from ptdesk.ui.accounts.sign_in_dialogs import SignInDialog
 def _sign_in(self):  # a person types their name and password (issue 12)
     self.name.setText("Tess Start"); self.password.setText("start-up pw")
     self.try_sign_in()
@@ -234,13 +234,13 @@ NOT_AT_START = (
     "alembic",
     "mako",
     "reportlab",
-    "ptdesk.services.demo_clinic",
-    "ptdesk.services.board",
-    "ptdesk.services.session_billing",
+    "ptdesk.demo.clinic",
+    "ptdesk.services.board.practice_board",
+    "ptdesk.services.visits.session_billing",
     "ptdesk.domain.billing.engine",
-    "ptdesk.ui.pages.patients_page",
-    "ptdesk.ui.pages.board_page",
-    "ptdesk.ui.pages.settings_page",
+    "ptdesk.ui.patients.patients_page",
+    "ptdesk.ui.board.board_page",
+    "ptdesk.ui.settings.settings_page",
     "ptdesk.app.cli_audit",
     "ptdesk.app.cli_rules",
 )
@@ -262,7 +262,7 @@ def _loaded(modules: list[str]) -> list[str]:
 
 def test_an_everyday_start_imports_only_what_the_first_page_needs(tmp_path: Path) -> None:
     ctx = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=False))
-    from ptdesk.services.accounts import AccountService, NewUser
+    from ptdesk.services.accounts.users import AccountService, NewUser
 
     AccountService(ctx.session_factory).create_user(
         NewUser("Tess Start", frozenset({Role.FRONT_DESK}), "start-up pw", "start-up pw"))

@@ -96,7 +96,7 @@ def _billing_sentences(n: int) -> Iterator[str]:
     yield cq_split_timed(15 * n + 8, 15 * n + 8, n + 1).explanation
     yield cq_split_timed(15 * n, 0, n).explanation
     yield cq_split_untimed(n, n, 1).explanation
-    from ptdesk.services.audit import audit_stream
+    from ptdesk.services.billing.audit import audit_stream
     from ptdesk.storage.rule_tables import load_bundled_ruleset
 
     header = ("visit_id,date,payer_type,code,minutes,assistant_minutes,billed_units,"

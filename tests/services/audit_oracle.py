@@ -1,5 +1,5 @@
 """The audit's plain reference (evaluate_visit per visit, dataclasses, json.dumps): the oracle
-`ptdesk.services.audit.audit_stream` is held to, byte for byte, on random files.
+`ptdesk.services.billing.audit.audit_stream` is held to, byte for byte, on random files.
 
 Test code only: this was the product's reference path before the audit had one path.
 """
@@ -21,7 +21,7 @@ from ptdesk.domain.billing.findings import SRC_INPUT, Finding, RuleId, Severity
 from ptdesk.domain.billing.modifiers import parse_modifiers
 from ptdesk.domain.billing.ruleset import RuleSet
 from ptdesk.domain.payers import PayerKind, UnitMethod
-from ptdesk.services.audit_rows import (
+from ptdesk.services.billing.audit_rows import (
     _METHODS,
     _PAYERS,
     MINUTES_PER_DAY,

@@ -5,11 +5,11 @@ Top-level functions only: a spawned process imports this module by name and call
 
 from datetime import datetime
 
-from ptdesk.services.authorization_dtos import ServiceLineDraft
-from ptdesk.services.visits import VisitService
+from ptdesk.services.visits.dtos import ServiceLineDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import create_engine_for, make_session_factory
 
-BUSY_TRIES = 5  # as the forms do (ui/dialogs/saving_dialog.py): retryable errors are tried again
+BUSY_TRIES = 5  # as the forms do (ui/widgets/saving_dialog.py): retryable errors are tried again
 
 
 def check_in_and_complete(url: str, visit_ids: list[int]) -> list[str]:

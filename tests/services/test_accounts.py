@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.permissions import NotPermitted, NotSignedIn, Role
-from ptdesk.services.access import record_event
-from ptdesk.services.accounts import AccountService, NewUser, SignInRefused
-from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft
-from ptdesk.services.clinic_details import ClinicDetailsService
-from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft
-from ptdesk.services.fee_schedules import DEFAULT, FeeScheduleService
-from ptdesk.services.status_settings import StatusSettingsService, default_draft
-from ptdesk.services.visits import VisitService
+from ptdesk.services.accounts.access import record_event
+from ptdesk.services.accounts.users import AccountService, NewUser, SignInRefused
+from ptdesk.services.authorizations.status_settings import StatusSettingsService, default_draft
+from ptdesk.services.billing.fee_schedules import DEFAULT, FeeScheduleService
+from ptdesk.services.clinic.details import ClinicDetailsService
+from ptdesk.services.clinic.dtos import ClinicDetailsDraft
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.actor import Actor, set_actor
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry, User

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptdesk.domain.billing.ruleset import RuleSet
-from ptdesk.services.audit import AuditInputError, audit_stream
+from ptdesk.services.billing.audit import AuditInputError, audit_stream
 from ptdesk.storage.rule_tables import load_bundled_ruleset
 from tests.services.audit_oracle import audit_stream_reference
 

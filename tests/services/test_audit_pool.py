@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from ptdesk.services import audit
+from ptdesk.services.billing import audit
 from ptdesk.storage.rule_tables import load_bundled_ruleset
 from tests.services.test_audit import FIELD_CHOICES
 

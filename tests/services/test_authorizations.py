@@ -9,14 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.services.authorization_dtos import (
-    AuthorizationCodeDraft,
-    AuthorizationDraft,
-    VisitDraft,
-)
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationCodeDraft, AuthorizationDraft
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuthorizationUsage, Visit
 from tests.services.auth_fixtures import TODAY, make_clinic

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from ptdesk.app.main import main
-from ptdesk.services.backup import BackupService
+from ptdesk.services.safekeeping.backups import BackupService
 from ptdesk.storage.backup import BackupFailed, NotABackup, check_sqlite_backup, restore_sqlite
 from ptdesk.storage.engine import create_engine_for, make_session_factory
 from ptdesk.storage.migrate import upgrade_to_head

@@ -8,18 +8,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.renewal import RequestStatus
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import (
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import (
     AuthorizationDraft,
     RenewalDecision,
     RenewalRequestDraft,
-    ServiceLineDraft,
-    VisitDraft,
 )
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.renewals import RenewalService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.authorizations.renewals import RenewalService
+from ptdesk.services.board.chips import StatusChips
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Coverage, Patient
 from tests.services.auth_fixtures import TODAY, Clinic, make_clinic
@@ -142,7 +142,7 @@ def test_board_equals_panel_and_lookup(session_factory: sessionmaker[Session]) -
     who = _clinic(session_factory)
     board = BoardService(session_factory).board(TODAY, NOW)
     panel = PanelService(session_factory)
-    look = panel.statuses_for([pid for pid, _ in who.values()], TODAY)
+    look = StatusChips(session_factory).statuses_for([pid for pid, _ in who.values()], TODAY)
     for row in board.rows:
         chip = panel.panel(row.patient_id, TODAY, NOW).status.chip
         assert (row.chip.status, row.chip.text) == (chip.status, chip.text)
@@ -188,4 +188,4 @@ def test_a_secondary_coverage_s_status_is_named_on_the_board_panel_and_lookup(
     assert row.chip.text == want
     panel = PanelService(session_factory).panel(pid, TODAY, NOW)
     assert panel.status.chip.text == want
-    assert PanelService(session_factory).statuses_for([pid], TODAY)[pid].text == want
+    assert StatusChips(session_factory).statuses_for([pid], TODAY)[pid].text == want

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.booking import Coverage, SeriesPlan
 from ptdesk.domain.errors import ValidationErrors
-from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.booking import BookingService, SeriesRequest
-from ptdesk.services.panel import PanelService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.booking import BookingService, SeriesRequest
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Provider, Visit
 from tests.services.auth_fixtures import TODAY, make_clinic

@@ -12,12 +12,14 @@ from ptdesk.domain.checkin import Outcome, Rule
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.overrides import OverrideDraft, OverrideReason
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.checkin import CheckInService, CheckInStopped, week_of
-from ptdesk.services.plan_of_care import PlanOfCareDraft, PlanOfCareService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.plan_of_care import PlanOfCareDraft, PlanOfCareService
+from ptdesk.services.board.at_risk import week_of
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.checkin import CheckInService, CheckInStopped
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from tests.services.auth_fixtures import make_clinic
 
 
@@ -166,7 +168,7 @@ def test_only_a_manager_may_check_in_over_a_stop(session_factory: sessionmaker[S
     """Issue 12: overriding a stop is the office manager's decision; the service refuses a
     front desk in words, and nothing is checked in."""
     from ptdesk.domain.permissions import Role
-    from ptdesk.services.access import NotPermitted
+    from ptdesk.services.accounts.access import NotPermitted
     from ptdesk.storage.actor import Actor, acting_as
 
     now = local_now()
@@ -184,8 +186,8 @@ def test_the_visits_coverage_alone_decides_as_the_whole_patient(
 ) -> None:
     """The decision reads only the visit's coverage (speed); with two coverages, each carrying
     authorizations and visits, it equals the decision from the whole patient's data."""
-    import ptdesk.services.checkin as checkin
-    from ptdesk.services.auth_records import load_patient
+    import ptdesk.services.visits.checkin as checkin
+    from ptdesk.services.authorizations.records import load_patient
     from ptdesk.storage.engine import session_scope
     from ptdesk.storage.models import Coverage
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.models import AuthorizationUsage, CoverageUsage, PeriodUsage, Visit
 from tests.services.auth_fixtures import make_clinic

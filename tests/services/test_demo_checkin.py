@@ -7,12 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.app.clock import local_now
+from ptdesk.demo.checkin import add_check_in_showcase
+from ptdesk.demo.clinic import ensure_demo_clinic
 from ptdesk.domain.checkin import Outcome, Rule
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.board import BoardService
-from ptdesk.services.checkin import CheckInService
-from ptdesk.services.demo_checkin import add_check_in_showcase
-from ptdesk.services.demo_clinic import ensure_demo_clinic
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.checkin import CheckInService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
 

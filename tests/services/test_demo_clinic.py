@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.domain.auth_terms import AuthUnit
-from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod, VisitStatus
-from ptdesk.domain.search_keys import patient_terms, prefix_upper_bound
-from ptdesk.services.demo_clinic import (
+from ptdesk.demo.clinic import (
     DEMO_PATIENTS,
     ClinicNotEmpty,
     ensure_demo_clinic,
     generate_clinic,
 )
+from ptdesk.domain.auth_terms import AuthUnit
+from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod, VisitStatus
+from ptdesk.domain.search_keys import patient_terms, prefix_upper_bound
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import (
@@ -417,8 +417,8 @@ def test_demo_has_renewal_requests_in_every_state(demo: sessionmaker[Session]) -
     from datetime import datetime, time
 
     from ptdesk.domain.renewal import RequestStatus
-    from ptdesk.services.board import BoardService
-    from ptdesk.services.panel import PanelService
+    from ptdesk.services.authorizations.panel import PanelService
+    from ptdesk.services.board.practice_board import BoardService
     from ptdesk.storage.models import AuthorizationRequest
 
     with session_scope(demo) as s:

@@ -8,19 +8,20 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.services.authorization_dtos import AuthorizationDraft, ServiceLineDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.clinic_details import ClinicDetailsService
-from ptdesk.services.estimate_desk import (
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.billing.fee_schedule_dtos import ScheduleScope
+from ptdesk.services.billing.fee_schedules import SELF_PAY, FeeScheduleService
+from ptdesk.services.clinic.details import ClinicDetailsService
+from ptdesk.services.estimates.desk import (
     EstimateDesk,
     fallback_note,
     render_pdf,
     with_next_year_fallback,
 )
-from ptdesk.services.fee_schedule_dtos import ScheduleScope
-from ptdesk.services.fee_schedules import SELF_PAY, FeeScheduleService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Coverage
 from tests.services.auth_fixtures import TODAY, make_clinic

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.clinic_details import ClinicDetailsService
-from ptdesk.services.estimate_dtos import EstimateToStore, EstimateTotalsDraft
-from ptdesk.services.fee_schedule_dtos import ClinicDetailsDraft
-from ptdesk.services.fee_schedules import DEFAULT, SELF_PAY, FeeScheduleService
-from ptdesk.services.gfe_due import GfeDueService
-from ptdesk.services.patient_estimates import PatientEstimateService
+from ptdesk.services.billing.fee_schedules import DEFAULT, SELF_PAY, FeeScheduleService
+from ptdesk.services.clinic.details import ClinicDetailsService
+from ptdesk.services.clinic.dtos import ClinicDetailsDraft
+from ptdesk.services.estimates.dtos import EstimateToStore, EstimateTotalsDraft
+from ptdesk.services.estimates.gfe_due import GfeDueService
+from ptdesk.services.estimates.given import PatientEstimateService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import FeeScheduleEntry, ServiceLine, Visit
 from tests.services.auth_fixtures import make_clinic
@@ -183,7 +183,7 @@ def test_gfe_due_until_one_is_given(session_factory: sessionmaker[Session]) -> N
     assert svc.due(date(2026, 3, 19), NOW)[0].overdue
     _store(session_factory, c.patient_id, "estimate")  # a plain estimate is not a GFE
     assert len(svc.due(today, NOW)) == 2
-    from ptdesk.services.board import BoardService
+    from ptdesk.services.board.practice_board import BoardService
 
     token = BoardService(session_factory).change_token()
     _store(session_factory, c.patient_id, "gfe")

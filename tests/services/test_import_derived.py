@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.imports.columns import ImportKind
-from ptdesk.services.derived_usage import rebuild_derived_usage
+from ptdesk.services.authorizations.derived_usage import rebuild_derived_usage
 from ptdesk.services.imports.service import ImportService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuthorizationUsage, CoverageUsage, PeriodUsage, Visit

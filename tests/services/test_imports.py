@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.imports.columns import ImportKind
 from ptdesk.domain.payers import ProviderRole, VisitStatus
-from ptdesk.services import auth_records
-from ptdesk.services.authorizations import AuthorizationService
+from ptdesk.services.authorizations import records as auth_records
+from ptdesk.services.authorizations.changes import AuthorizationService
 from ptdesk.services.imports.reader import ImportFileError
 from ptdesk.services.imports.service import ImportService
 from ptdesk.storage.engine import session_scope

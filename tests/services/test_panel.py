@@ -7,11 +7,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.renewal import SendWhen
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import AuthorizationDraft, ServiceLineDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.board.chips import StatusChips
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from tests.services.auth_fixtures import TODAY, make_clinic
 
 NOW = datetime(2026, 3, 16, 9, 0).astimezone()
@@ -78,7 +80,7 @@ def test_board_and_lookup_agree_with_the_panel(session_factory: sessionmaker[Ses
     assert row.remaining == view.authorizations[0].remaining == 1
     assert board.rows[0].patient_id == pid  # Red first
     assert board.counts.red == 1
-    chips = PanelService(session_factory).statuses_for([pid], TODAY)
+    chips = StatusChips(session_factory).statuses_for([pid], TODAY)
     assert chips[pid].text == row.chip.text
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ptdesk.demo.clinic import generate_clinic
 from ptdesk.domain.search_keys import TermKind, name_key, parse_query
-from ptdesk.services import patient_search
-from ptdesk.services.demo_clinic import generate_clinic
-from ptdesk.services.patients import PatientService
+from ptdesk.services.patients import search as patient_search
+from ptdesk.services.patients.records import PatientService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, PatientSearchTerm
 

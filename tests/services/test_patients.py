@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod, VisitStatus
-from ptdesk.services.patient_dtos import CoverageDraft, CoverageState, PatientDraft
-from ptdesk.services.patients import PatientNotFound, PatientService
-from ptdesk.services.reference import ReferenceService
+from ptdesk.services.clinic.reference import ReferenceService
+from ptdesk.services.patients.dtos import CoverageDraft, CoverageState, PatientDraft
+from ptdesk.services.patients.records import PatientNotFound, PatientService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, PatientSearchTerm, Payer, Provider, Visit
 
@@ -227,7 +227,7 @@ def test_search_terms_use_the_kind_term_index(clinic: Clinic) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     from ptdesk.domain.search_keys import parse_query
-    from ptdesk.services.patient_search import matching_ids
+    from ptdesk.services.patients.search import matching_ids
 
     ids = matching_ids(parse_query("smi jo", TODAY))
     assert ids is not None

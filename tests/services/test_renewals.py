@@ -9,15 +9,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.renewal import RequestStatus, Urgency
-from ptdesk.services.authorization_dtos import (
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import (
     AuthorizationDraft,
     RenewalDecision,
     RenewalRequestDraft,
 )
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.renewals import RenewalService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.authorizations.renewals import RenewalService
+from ptdesk.services.board.practice_board import BoardService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Authorization
 from tests.services.auth_fixtures import TODAY, make_clinic

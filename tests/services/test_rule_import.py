@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.billing import RuleId, ServiceLine, VisitInput, evaluate_visit
 from ptdesk.domain.payers import PayerKind, UnitMethod
-from ptdesk.services.rule_data import RuleImportError, detect_kind, import_rule_file
+from ptdesk.services.billing.rule_data import RuleImportError, detect_kind, import_rule_file
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.rule_tables import load_bundled_ruleset, load_ruleset
 

@@ -8,16 +8,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
-from ptdesk.services.authorization_dtos import (
-    AuthorizationCodeDraft,
-    AuthorizationDraft,
-    ServiceLineDraft,
-    VisitDraft,
-)
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.session_billing import SessionBillingService, preview_lines
-from ptdesk.services.session_dtos import SessionContext, SessionRow
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationCodeDraft, AuthorizationDraft
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.session_billing import SessionBillingService, preview_lines
+from ptdesk.services.visits.session_dtos import SessionContext, SessionRow
 from ptdesk.storage.rule_tables import load_bundled_ruleset
 from tests.services.auth_fixtures import TODAY, make_clinic
 

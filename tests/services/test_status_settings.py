@@ -11,11 +11,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import AuthorizationDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.status_settings import CLINIC_NAME, StatusSettingsService, default_draft
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.authorizations.status_settings import (
+    CLINIC_NAME,
+    StatusSettingsService,
+    default_draft,
+)
+from ptdesk.services.board.practice_board import BoardService
 from ptdesk.storage.rule_tables import rules_dir
 from tests.services.auth_fixtures import TODAY, make_clinic
 

@@ -15,17 +15,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.app.clock import local_now
 from ptdesk.domain.renewal import RequestStatus
-from ptdesk.services.authorization_dtos import (
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import (
     AuthorizationDraft,
     RenewalDecision,
     RenewalRequestDraft,
-    VisitDraft,
 )
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.renewals import RenewalService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.authorizations.renewals import RenewalService
+from ptdesk.services.board.chips import StatusChips
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import RuleImport, Visit
 from tests.services.auth_fixtures import make_clinic
@@ -134,5 +135,4 @@ def test_board_request_window_uses_aware_bounds(session_factory: sessionmaker[Se
     pid, cov, aid = _setup(session_factory)
     RenewalService(session_factory).create(
         RenewalRequestDraft(cov, aid, visits_requested=6, sent_at=local_now()), local_now())
-    panels = PanelService(session_factory)
-    assert panels.statuses_for([pid], date.today())
+    assert StatusChips(session_factory).statuses_for([pid], date.today())

@@ -6,9 +6,9 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.payers import PayerKind, ProviderRole, VisitStatus
-from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft
-from ptdesk.services.today import TodayService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.today import TodayService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Provider
 from tests.services.auth_fixtures import TODAY, make_clinic

@@ -11,12 +11,13 @@ from ptdesk.app.clock import local_now
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.overrides import OverrideDraft, OverrideKind, OverrideReason
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import AuthorizationDraft, ServiceLineDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.visit_history import Correction, SessionOverride, VisitHistoryService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.history import Correction, SessionOverride, VisitHistoryService
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import VisitOverride
 from tests.services.auth_fixtures import TODAY, make_clinic

@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import AuthorizationDraft, ServiceLineDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.board import BoardService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.visits import VisitNotFound, VisitService
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitNotFound, VisitService
 from tests.services.auth_fixtures import TODAY, make_clinic
 
 NOW = datetime(2026, 3, 16, 9, 0).astimezone()

@@ -10,11 +10,12 @@ from ptdesk.domain.booking import SeriesPlan
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.payers import ProviderRole
 from ptdesk.domain.week_grid import ClinicHours
-from ptdesk.services.authorization_dtos import AuthorizationDraft, VisitDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.booking import BookingService, SeriesRequest
-from ptdesk.services.visits import VisitService
-from ptdesk.services.week import WeekService, short_name
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationDraft
+from ptdesk.services.visits.booking import BookingService, SeriesRequest
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.week import WeekService, short_name
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Provider
 from tests.services.auth_fixtures import make_clinic

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.app.main import main
-from ptdesk.services.audit_log import AuditFilter, AuditLogService
+from ptdesk.services.accounts.audit_log import AuditFilter, AuditLogService
 from ptdesk.storage.audit_trail import verify_chain
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry, Patient
@@ -138,7 +138,7 @@ def test_two_desks_appending_at_once_keep_one_chain(
 def test_a_bulk_delete_is_recorded_row_by_row(session_factory: sessionmaker[Session]) -> None:
     from dataclasses import replace
 
-    from ptdesk.services.status_settings import StatusSettingsService, default_draft
+    from ptdesk.services.authorizations.status_settings import StatusSettingsService, default_draft
 
     clinic = make_clinic(session_factory)
     svc = StatusSettingsService(session_factory)

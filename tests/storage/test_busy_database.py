@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ptdesk.services.authorization_dtos import VisitDraft
-from ptdesk.services.visits import VisitService
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.concurrency import (
     RETRY_ATTEMPTS,
     DatabaseBusy,

@@ -23,7 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, select
 
 from ptdesk.domain.search_keys import sort_name
-from ptdesk.services.derived_usage import rebuild_derived_usage
+from ptdesk.services.authorizations.derived_usage import rebuild_derived_usage
 from ptdesk.storage.engine import create_engine_for
 from ptdesk.storage.migrate import alembic_config, migration_connection, upgrade_to_head
 from ptdesk.storage.migration_guard import MigrationRefused

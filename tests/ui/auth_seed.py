@@ -8,21 +8,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
-from ptdesk.services.authorization_api import AuthorizationApis
-from ptdesk.services.authorization_dtos import (
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import (
     AuthorizationCodeDraft,
     AuthorizationDraft,
     RenewalDecision,
     RenewalRequestDraft,
-    ServiceLineDraft,
-    VisitDraft,
 )
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.panel import PanelService
-from ptdesk.services.patient_dtos import CoverageDraft, PatientDraft
-from ptdesk.services.patients import PatientService
-from ptdesk.services.renewals import RenewalService
-from ptdesk.services.visits import VisitService
+from ptdesk.services.authorizations.panel import PanelService
+from ptdesk.services.authorizations.renewals import RenewalService
+from ptdesk.services.board.chips import StatusChips
+from ptdesk.services.patients.dtos import CoverageDraft, PatientDraft
+from ptdesk.services.patients.records import PatientService
+from ptdesk.services.visits.api import AuthorizationApis
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, Provider
 
@@ -40,7 +40,8 @@ class Seeded:
 
 def apis(factory: sessionmaker[Session]) -> AuthorizationApis:
     return AuthorizationApis(PanelService(factory), AuthorizationService(factory),
-                             RenewalService(factory), VisitService(factory))
+                             RenewalService(factory), VisitService(factory),
+                             chips=StatusChips(factory))
 
 
 def base_clinic(factory: sessionmaker[Session]) -> Seeded:

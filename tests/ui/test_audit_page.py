@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.domain.permissions import NotPermitted, Role
-from ptdesk.services.accounts import AccountService, NewUser
-from ptdesk.services.audit_log import AuditFilter, AuditLogService
+from ptdesk.services.accounts.audit_log import AuditFilter, AuditLogService
+from ptdesk.services.accounts.users import AccountService, NewUser
 from ptdesk.storage.actor import Actor, set_actor
 
 PW = "manager pw 1"
@@ -63,7 +63,7 @@ def test_front_desk_neither_sees_nor_reads_the_trail(qtbot: QtBot, ctx: AppConte
 def test_switch_user_signs_the_next_person_in(qtbot: QtBot, ctx: AppContext,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from ptdesk.storage.actor import current_actor
-    from ptdesk.ui.dialogs.sign_in_dialogs import SignInDialog
+    from ptdesk.ui.accounts.sign_in_dialogs import SignInDialog
 
     def dana_types(self: SignInDialog) -> int:
         self.name.setText("Dana")

@@ -8,13 +8,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.services.authorization_dtos import AuthorizationCodeDraft, AuthorizationDraft
-from ptdesk.services.authorizations import AuthorizationService
-from ptdesk.services.patients import PatientService
-from ptdesk.ui.dialogs.authorization_dialog import AuthorizationDialog, parse_codes
-from ptdesk.ui.dialogs.renewal_dialog import RenewalDialog
-from ptdesk.ui.dialogs.visit_dialogs import parse_time
+from ptdesk.services.authorizations.changes import AuthorizationService
+from ptdesk.services.authorizations.dtos import AuthorizationCodeDraft, AuthorizationDraft
+from ptdesk.services.patients.records import PatientService
+from ptdesk.ui.authorizations.authorization_dialog import AuthorizationDialog, parse_codes
+from ptdesk.ui.authorizations.renewal_dialog import RenewalDialog
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.visits.visit_dialogs import parse_time
 from tests.ui.auth_seed import NOW, TODAY, add_patient, base_clinic
 
 
@@ -142,7 +142,7 @@ def test_renewal_dialog_validation(
     seeded = base_clinic(f)
     pid, _cov = add_patient(f, seeded, "ana", "Rivera", "Ana", "aetna")
     coverages = PatientService(f).get(pid, TODAY).coverages
-    from ptdesk.services.renewals import RenewalService
+    from ptdesk.services.authorizations.renewals import RenewalService
 
     d = RenewalDialog(RenewalService(f), runner, NOW, coverages)
     qtbot.addWidget(d)

@@ -10,13 +10,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.status import Status
-from ptdesk.services.patients import PatientService
-from ptdesk.services.reference import ReferenceService
-from ptdesk.ui.dialogs.authorization_dialog import AuthorizationDialog
-from ptdesk.ui.dialogs.visit_dialogs import BookVisitDialog, VoidVisitDialog
-from ptdesk.ui.pages.patients_page import PatientsPage
+from ptdesk.services.clinic.reference import ReferenceService
+from ptdesk.services.patients.records import PatientService
+from ptdesk.ui.authorizations.authorization_dialog import AuthorizationDialog
+from ptdesk.ui.authorizations.authorization_panel import AuthorizationPanel
+from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.widgets.authorization_panel import AuthorizationPanel
+from ptdesk.ui.visits.visit_dialogs import BookVisitDialog, VoidVisitDialog
 from ptdesk.ui.widgets.status_chip import StatusChip
 from tests.ui.auth_seed import NOW, TODAY, add_patient, apis, base_clinic, seed_colours
 

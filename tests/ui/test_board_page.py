@@ -12,18 +12,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import ServiceLineDraft, VisitDraft
-from ptdesk.services.board import BoardService
-from ptdesk.services.visits import VisitService
-from ptdesk.ui.delegates.status_delegate import CHIP_ROLE
-from ptdesk.ui.models.board_models import (
+from ptdesk.services.board.practice_board import BoardService
+from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
+from ptdesk.services.visits.records import VisitService
+from ptdesk.ui.board.board_models import (
     PATIENT_ID_ROLE,
     AwaitingModel,
     BoardTableModel,
     PayerStatsModel,
 )
-from ptdesk.ui.pages.board_page import BoardPage
+from ptdesk.ui.board.board_page import BoardPage
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.widgets.status_delegate import CHIP_ROLE
 from tests.ui.auth_seed import NOW, TODAY, seed_colours
 
 
@@ -104,7 +104,7 @@ def test_board_models_pass_the_model_tester(
 def test_count_tiles_agree_with_their_number(qtbot: QtBot) -> None:
     """"1 visit treated at risk this week", "2 visits ..." (seen on the demo board: "1  visits")."""
     from ptdesk.domain.status import Status
-    from ptdesk.ui.pages.board_page import CountTile
+    from ptdesk.ui.board.board_page import CountTile
 
     tile = CountTile("visits treated at risk this week", Status.RED,
                      one="visit treated at risk this week")

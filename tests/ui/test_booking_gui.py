@@ -18,14 +18,14 @@ from sqlalchemy import func, select
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.domain.booking import OUTSIDE_MARK
-from ptdesk.services.booking import BookingApi, SeriesBooked
-from ptdesk.services.patient_dtos import CoverageInfo, ProviderOption
+from ptdesk.services.patients.dtos import CoverageInfo, ProviderOption
+from ptdesk.services.visits.booking import BookingApi, SeriesBooked
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
-from ptdesk.ui.dialogs.series_dialog import WEEKS, BookSeriesDialog
-from ptdesk.ui.models.record_models import VisitTableModel
-from ptdesk.ui.pages.patients_page import PatientsPage
+from ptdesk.ui.patients.patients_page import PatientsPage
+from ptdesk.ui.patients.record_models import VisitTableModel
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.visits.series_dialog import WEEKS, BookSeriesDialog
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 TUE, FRI = 1, 4

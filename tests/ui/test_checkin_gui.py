@@ -18,14 +18,14 @@ from ptdesk.app.clock import local_now
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.domain.overrides import OverrideReason
-from ptdesk.services.checkin_dtos import CheckInApi, CheckInResult, CheckInView
-from ptdesk.ui.dialogs.override_dialog import OverrideDialog
-from ptdesk.ui.dialogs.overrides_dialog import OverridesDialog
-from ptdesk.ui.models.today_model import COL_PATIENT, COL_VISIT
-from ptdesk.ui.pages.board_page import BoardPage
-from ptdesk.ui.pages.patients_page import PatientsPage
-from ptdesk.ui.pages.today_page import TodayPage
+from ptdesk.services.visits.checkin_dtos import CheckInApi, CheckInResult, CheckInView
+from ptdesk.ui.board.board_page import BoardPage
+from ptdesk.ui.board.overrides_report import OverridesDialog
+from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.visits.override_dialog import OverrideDialog
+from ptdesk.ui.visits.today_model import COL_PATIENT, COL_VISIT
+from ptdesk.ui.visits.today_page import TodayPage
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
-from ptdesk.services.estimate_desk import compute_scenario, render_pdf
+from ptdesk.services.estimates.desk import compute_scenario, render_pdf
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import PatientEstimate
-from ptdesk.ui.dialogs.estimate_dialog import EstimateDialog
+from ptdesk.ui.estimates.estimate_dialog import EstimateDialog
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from ptdesk.services.estimate_desk import compute_scenario
-from ptdesk.services.estimate_dtos import GfeDueRow
-from ptdesk.services.fee_schedule_dtos import FeeRow
-from ptdesk.ui.models.estimate_visits_model import EstimateVisitsModel
-from ptdesk.ui.models.fee_table_model import FeeTableModel
-from ptdesk.ui.pages.board_gfe_section import GfeDueModel
+from ptdesk.services.billing.fee_schedule_dtos import FeeRow
+from ptdesk.services.estimates.desk import compute_scenario
+from ptdesk.services.estimates.dtos import GfeDueRow
+from ptdesk.ui.board.gfe_section import GfeDueModel
+from ptdesk.ui.estimates.estimate_visits_model import EstimateVisitsModel
+from ptdesk.ui.settings.fee_table_model import FeeTableModel
 
 SCENARIO = {"payer_type": "commercial", "as_of": "2026-01-12",
             "benefits": {"deductible": "100.00", "coinsurance_percent": "20",

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.domain.permissions import Role
-from ptdesk.services.accounts import AccountService, NewUser
-from ptdesk.services.patients import PatientService
+from ptdesk.services.accounts.users import AccountService, NewUser
+from ptdesk.services.patients.records import PatientService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import AuditEntry
-from ptdesk.ui.dialogs.patient_dialog import PatientDialog
+from ptdesk.ui.accounts.idle_lock import LockScreen
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.widgets.idle_lock import LockScreen
 from tests.ui.test_patients_page import TODAY
 
 PW = "front desk pw"

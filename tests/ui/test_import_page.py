@@ -17,7 +17,7 @@ from ptdesk.domain.imports.columns import ImportKind
 from ptdesk.services.imports.service import ImportService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient
-from ptdesk.ui.pages.import_page import NOT_IN_FILE, ImportPage
+from ptdesk.ui.imports.import_page import NOT_IN_FILE, ImportPage
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.table_export import write_view_csv
 

@@ -16,13 +16,13 @@ from ptdesk.app.clock import local_now
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.app.main import main, parse_args
-from ptdesk.services.authorization_dtos import StatusChipView
-from ptdesk.ui.delegates.status_delegate import CHIP_ROLE
-from ptdesk.ui.models.patient_table_model import COL_STATUS
-from ptdesk.ui.models.record_models import VisitTableModel
+from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.ui.patients.patient_table_model import COL_STATUS
+from ptdesk.ui.patients.record_models import VisitTableModel
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import apply_theme
 from ptdesk.ui.widgets.status_chip import StatusChip, chip_size
+from ptdesk.ui.widgets.status_delegate import CHIP_ROLE
 
 SIZES = [(1280, 800 - 40), (1366, 768 - 40)]  # the screen less the window's title bar
 
@@ -76,7 +76,7 @@ def _cut_chips(view: QTableView, column: int, up_to: int) -> list[str]:
 def _patient_with_two_coverages(ctx: AppContext) -> int:
     from sqlalchemy import func, select
 
-    from ptdesk.services.board import BoardService
+    from ptdesk.services.board.practice_board import BoardService
     from ptdesk.storage.engine import session_scope
     from ptdesk.storage.models import Coverage
 

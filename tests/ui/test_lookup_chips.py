@@ -10,15 +10,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import StatusChipView
-from ptdesk.services.patient_dtos import PatientSearchResult, PatientSearchRow
-from ptdesk.ui.models.patient_table_model import (
+from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.services.patients.dtos import PatientSearchResult, PatientSearchRow
+from ptdesk.ui.patients.patient_table_model import (
     COL_DOB,
     COL_STATUS,
     PATIENT_ID_ROLE,
     PatientTableModel,
 )
-from ptdesk.ui.pages.patients_page import PatientsPage
+from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.tasks import TaskRunner
 from tests.ui.auth_seed import TODAY, apis
 
@@ -48,13 +48,14 @@ def test_chips_are_asked_for_the_rows_in_view_only(
 ) -> None:
     auth = apis(sqlite_session_factory)
     asked: list[list[int]] = []
-    real = auth.panel.statuses_for
+    assert auth.chips is not None
+    real = auth.chips.statuses_for
 
     def statuses_for(ids: list[int], today: date) -> dict[int, StatusChipView]:
         asked.append(list(ids))
         return real(ids, today)
 
-    auth.panel.statuses_for = statuses_for  # type: ignore[method-assign]
+    auth.chips.statuses_for = statuses_for  # type: ignore[method-assign]
     page = PatientsPage(_Patients(), runner, today=lambda: TODAY, auth=auth)  # type: ignore[arg-type]
     qtbot.addWidget(page)
     page.resize(1100, 600)

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.services.patient_dtos import CoverageState
-from ptdesk.services.patients import PatientService
-from ptdesk.services.reference import ReferenceService
-from ptdesk.ui.dialogs.coverage_dialog import CoverageDialog, EndCoverageDialog
-from ptdesk.ui.dialogs.patient_dialog import PatientDialog
+from ptdesk.services.clinic.reference import ReferenceService
+from ptdesk.services.patients.dtos import CoverageState
+from ptdesk.services.patients.records import PatientService
+from ptdesk.ui.patients.coverage_dialog import CoverageDialog, EndCoverageDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date, parse_typed_date
 from ptdesk.ui.widgets.field_form import FieldForm

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-from ptdesk.services.patient_dtos import PatientSearchRow
-from ptdesk.ui.models.patient_table_model import (
+from ptdesk.services.patients.dtos import PatientSearchRow
+from ptdesk.ui.patients.patient_table_model import (
     COL_CHART,
     COL_DOB,
     COL_NAME,
@@ -17,7 +17,7 @@ from ptdesk.ui.models.patient_table_model import (
     SORT_ROLE,
     PatientTableModel,
 )
-from ptdesk.ui.models.record_models import CoverageTableModel, VisitTableModel
+from ptdesk.ui.patients.record_models import CoverageTableModel, VisitTableModel
 
 
 def row(pid: int, last: str, first: str, dob: date, **kw: object) -> PatientSearchRow:
@@ -126,7 +126,7 @@ def test_record_models_pass_qtmodeltester(qtmodeltester) -> None:  # type: ignor
 
 
 def test_status_column_says_why_a_patient_has_no_chip() -> None:
-    from ptdesk.ui.models.patient_table_model import COL_STATUS
+    from ptdesk.ui.patients.patient_table_model import COL_STATUS
 
     model = PatientTableModel(with_status=True)
     model.set_rows((row(1, "Smith", "Jo", date(1961, 3, 7), active=False),))

@@ -13,15 +13,15 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.payers import PayerKind, ProviderRole, UnitMethod, VisitStatus
-from ptdesk.services.patient_dtos import CoverageDraft, PatientDraft
-from ptdesk.services.patients import PatientService
-from ptdesk.services.reference import ReferenceService
+from ptdesk.services.clinic.reference import ReferenceService
+from ptdesk.services.patients.dtos import CoverageDraft, PatientDraft
+from ptdesk.services.patients.records import PatientService
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, Provider, Visit
-from ptdesk.ui.dialogs.coverage_dialog import CoverageDialog
-from ptdesk.ui.dialogs.patient_dialog import PatientDialog, PatientDialogResult
-from ptdesk.ui.models.patient_table_model import COL_DOB, COL_NAME, COL_PAYER
-from ptdesk.ui.pages.patients_page import PatientsPage, draft_from_search
+from ptdesk.ui.patients.coverage_dialog import CoverageDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog, PatientDialogResult
+from ptdesk.ui.patients.patient_table_model import COL_DOB, COL_NAME, COL_PAYER
+from ptdesk.ui.patients.patients_page import PatientsPage, draft_from_search
 from ptdesk.ui.tasks import TaskRunner
 
 TODAY = date(2026, 3, 10)

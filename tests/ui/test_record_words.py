@@ -7,8 +7,8 @@ import pytest
 
 from ptdesk.domain.patient_rules import CoverageDraft
 from ptdesk.domain.payers import PayerKind
-from ptdesk.services.patient_dtos import CoverageInfo, CoverageState
-from ptdesk.ui.pages.patient_record_view import coverage_summary
+from ptdesk.services.patients.dtos import CoverageInfo, CoverageState
+from ptdesk.ui.patients.record_view import coverage_summary
 
 
 def _coverage(member: str, kind: PayerKind, payer: str, copay: Decimal | None) -> CoverageInfo:

@@ -6,9 +6,9 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from ptdesk.storage.concurrency import DatabaseBusy, DatabaseReadOnly
-from ptdesk.ui.dialogs.saving_dialog import BUSY_TRIES, SavingDialog
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.saving_dialog import BUSY_TRIES, SavingDialog
 
 
 class _Form(SavingDialog):

@@ -18,15 +18,15 @@ from ptdesk.app.gui import build_main_window
 from ptdesk.domain.overrides import OverrideKind, OverrideReason
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.domain.visit_history import ReevalReason
-from ptdesk.services.session_dtos import SessionContext, SessionRow, TodayVisitRow
-from ptdesk.services.visit_history import VisitHistoryService
+from ptdesk.services.visits.history import VisitHistoryService
+from ptdesk.services.visits.session_dtos import SessionContext, SessionRow, TodayVisitRow
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Visit, VisitOverride
-from ptdesk.ui.dialogs.session_form import SessionForm
-from ptdesk.ui.dialogs.session_override import SessionOverrideDialog
-from ptdesk.ui.dialogs.visit_history_dialog import VisitHistoryDialog
-from ptdesk.ui.models.today_model import COL_PATIENT
-from ptdesk.ui.pages.today_page import TodayPage
+from ptdesk.ui.session.session_form import SessionForm
+from ptdesk.ui.session.session_override import SessionOverrideDialog
+from ptdesk.ui.session.visit_history_dialog import VisitHistoryDialog
+from ptdesk.ui.visits.today_model import COL_PATIENT
+from ptdesk.ui.visits.today_page import TodayPage
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 

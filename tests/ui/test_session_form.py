@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
-from ptdesk.services.authorization_dtos import VisitDraft
-from ptdesk.services.session_billing import SessionBillingService
-from ptdesk.services.session_dtos import SessionContext, SessionRow
-from ptdesk.services.visits import VisitService
+from ptdesk.services.visits.dtos import VisitDraft
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.session_billing import SessionBillingService
+from ptdesk.services.visits.session_dtos import SessionContext, SessionRow
 from ptdesk.storage.rule_tables import load_bundled_ruleset
-from ptdesk.ui.dialogs.session_form import SessionForm
-from ptdesk.ui.models.session_lines_model import (
+from ptdesk.ui.session.session_form import SessionForm
+from ptdesk.ui.session.session_lines_model import (
     COL_ASSIST,
     COL_CODE,
     COL_DESC,
@@ -206,7 +206,7 @@ def test_delete_removes_a_row_and_esc_asks(qtbot: QtBot, runner: TaskRunner,
 
 
 def test_lines_model_under_modeltester(qtmodeltester: object) -> None:
-    from ptdesk.services.session_billing import preview_lines
+    from ptdesk.services.visits.session_billing import preview_lines
 
     codes = SessionBillingService(None, RULES).codes()  # type: ignore[arg-type]
     model = SessionLinesModel(codes)

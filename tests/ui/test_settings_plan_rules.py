@@ -6,9 +6,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.services.plan_of_care import PlanOfCareService
-from ptdesk.services.status_settings import StatusSettingsService
-from ptdesk.ui.pages.settings_page import SettingsPage
+from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
+from ptdesk.services.authorizations.status_settings import StatusSettingsService
+from ptdesk.ui.settings.settings_page import SettingsPage
 from ptdesk.ui.tasks import TaskRunner
 from tests.services.auth_fixtures import make_clinic
 

@@ -12,18 +12,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import StatusChipView
-from ptdesk.services.patient_dtos import PatientSearchRow
-from ptdesk.services.patients import PatientService
-from ptdesk.services.reference import ReferenceService
-from ptdesk.services.status_settings import StatusSettingsService
-from ptdesk.ui.delegates.status_delegate import CHIP_ROLE
-from ptdesk.ui.models.patient_table_model import COL_STATUS, SORT_ROLE, PatientTableModel
-from ptdesk.ui.pages.patients_page import PatientsPage
-from ptdesk.ui.pages.settings_page import SettingsPage
+from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.services.authorizations.status_settings import StatusSettingsService
+from ptdesk.services.clinic.reference import ReferenceService
+from ptdesk.services.patients.dtos import PatientSearchRow
+from ptdesk.services.patients.records import PatientService
+from ptdesk.ui.patients.patient_table_model import COL_STATUS, SORT_ROLE, PatientTableModel
+from ptdesk.ui.patients.patients_page import PatientsPage
+from ptdesk.ui.settings.settings_page import SettingsPage
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import STATUS_FILL
 from ptdesk.ui.widgets.status_chip import StatusChip, status_of_icon, status_pixmap
+from ptdesk.ui.widgets.status_delegate import CHIP_ROLE
 from tests.ui.auth_seed import NOW, TODAY, apis, seed_colours
 
 

@@ -10,13 +10,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.services.authorization_dtos import VisitDraft, VisitView
-from ptdesk.services.session_billing import SessionBillingService
-from ptdesk.services.session_dtos import SessionContext
-from ptdesk.services.today import TodayService
-from ptdesk.services.visits import VisitService
-from ptdesk.ui.dialogs.session_form import SessionForm
-from ptdesk.ui.models.today_model import (
+from ptdesk.services.visits.dtos import VisitDraft, VisitView
+from ptdesk.services.visits.records import VisitService
+from ptdesk.services.visits.session_billing import SessionBillingService
+from ptdesk.services.visits.session_dtos import SessionContext
+from ptdesk.services.visits.today import TodayService
+from ptdesk.ui.session.session_form import SessionForm
+from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.visits.today_model import (
     COL_COVERAGE,
     COL_PATIENT,
     COL_STATUS,
@@ -24,8 +25,7 @@ from ptdesk.ui.models.today_model import (
     COL_VISIT,
     TodayModel,
 )
-from ptdesk.ui.pages.today_page import TodayPage
-from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.visits.today_page import TodayPage
 from tests.services.auth_fixtures import TODAY, make_clinic
 
 

@@ -21,10 +21,10 @@ from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.gui import build_main_window
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
-from ptdesk.ui.dialogs.series_dialog import BookSeriesDialog
-from ptdesk.ui.pages.patients_page import PatientsPage
-from ptdesk.ui.pages.today_page import TodayPage
-from ptdesk.ui.pages.today_week import WeekPanel
+from ptdesk.ui.patients.patients_page import PatientsPage
+from ptdesk.ui.visits.series_dialog import BookSeriesDialog
+from ptdesk.ui.visits.today_page import TodayPage
+from ptdesk.ui.visits.week_view import WeekPanel
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 KEY, ALT = Qt.Key, Qt.KeyboardModifier.AltModifier

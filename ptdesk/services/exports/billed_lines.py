@@ -1,6 +1,6 @@
 """`ptdesk export visits --from D --to D`: completed visits' lines as ptdesk billed them, in
-exactly the input format of `ptdesk audit` (services/audit_rows.py), so a clinic can audit its
-own work and hand it to a billing service.
+exactly the input format of `ptdesk audit` (services/billing/audit_rows.py), so a clinic can
+audit its own work and hand it to a billing service.
 
 Each visit carries what the engine needed when it billed it: the coverage's PT+SLP allowed
 amount earlier that calendar year (with what other providers billed, for KX), and the
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus, default_unit_method
 from ptdesk.domain.visit_allocation import USED_STATUSES
-from ptdesk.services.audit_rows import OPTIONAL, REQUIRED
+from ptdesk.services.billing.audit_rows import OPTIONAL, REQUIRED
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,

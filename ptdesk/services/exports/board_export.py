@@ -20,8 +20,8 @@ from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES, VisitRecord
-from ptdesk.services.auth_records import PatientData
-from ptdesk.services.board import load_board
+from ptdesk.services.authorizations.records import PatientData
+from ptdesk.services.board.practice_board import load_board
 from ptdesk.services.imports.bulk import derive
 
 BATCH = 1000

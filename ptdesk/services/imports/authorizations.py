@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.imports.rows import AuthorizationIn
-from ptdesk.services.authorization_dtos import AuthorizationCodeDraft, AuthorizationDraft
-from ptdesk.services.authorizations import validate
+from ptdesk.services.authorizations.changes import validate
+from ptdesk.services.authorizations.dtos import AuthorizationCodeDraft, AuthorizationDraft
 from ptdesk.services.imports.bulk import raw_insert
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import (

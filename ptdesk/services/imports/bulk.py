@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.domain.money import to_cents
 from ptdesk.domain.visit_allocation import allocate
-from ptdesk.services.auth_records import (
+from ptdesk.services.authorizations.records import (
     KnownVisits,
     PatientData,
     load_patients,

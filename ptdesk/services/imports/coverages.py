@@ -14,7 +14,7 @@ from ptdesk.domain.imports.rows import CoverageIn
 from ptdesk.services.imports.bulk import raw_insert
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import chunks, patients_by_chart, payers_by_name
-from ptdesk.services.patient_search import rewrite_search_terms
+from ptdesk.services.patients.search import rewrite_search_terms
 from ptdesk.storage.models import Coverage
 
 RANK_WORDS = {1: "primary", 2: "secondary", 3: "tertiary"}

@@ -12,7 +12,7 @@ from ptdesk.domain.imports.rows import PatientIn
 from ptdesk.domain.search_keys import sort_name
 from ptdesk.services.imports.dtos import KindResult, RowProblem
 from ptdesk.services.imports.lookups import WRITE_BATCH, chunks, insert_returning_ids
-from ptdesk.services.patient_search import rewrite_search_terms
+from ptdesk.services.patients.search import rewrite_search_terms
 from ptdesk.storage.models import Patient
 
 _FIELDS = ("last_name", "first_name", "preferred_name", "date_of_birth", "sex", "phone_mobile",

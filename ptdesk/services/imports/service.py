@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.imports import rows as parse
 from ptdesk.domain.imports.columns import SPECS, ImportKind, match_headers
 from ptdesk.domain.imports.values import CellError
-from ptdesk.services.auth_records import bump
+from ptdesk.services.authorizations.records import bump
 from ptdesk.services.imports import authorizations, coverages, patients, payers, visits
 from ptdesk.services.imports.bulk import derive
 from ptdesk.services.imports.dtos import (

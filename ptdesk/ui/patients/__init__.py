@@ -1,0 +1,1 @@
+"""The lookup and the patient's record: patients, coverages, visits."""

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtWidgets import QTableView
 
-from ptdesk.services.authorization_dtos import StatusChipView
-from ptdesk.ui.models.patient_table_model import COL_NAME, PATIENT_ID_ROLE, PatientTableModel
+from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.ui.patients.patient_table_model import COL_NAME, PATIENT_ID_ROLE, PatientTableModel
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
 

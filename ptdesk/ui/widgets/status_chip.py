@@ -6,7 +6,7 @@ question mark in a hollow circle, Not tracked = a dash. Each shape differs, so t
 survives greyscale and colour blindness; the words say it once more ("Red · 2 visits left").
 
 `paint_chip` is shared by the `StatusChip` widget and the table delegate
-(`ptdesk.ui.delegates.status_delegate`), so a row in the lookup, a card on the panel and a line
+(`ptdesk.ui.widgets.status_delegate`), so a row in the lookup, a card on the panel and a line
 on the board look alike.
 """
 
@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ptdesk.domain.status import Status
-from ptdesk.services.authorization_dtos import StatusChipView
+from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.ui.theme import STATUS_FILL, STATUS_INK, STATUS_TINT, TEXT
 
 SHAPES = {

@@ -1,0 +1,498 @@
+"""The practice board (the biller's daily list) from stored aggregates plus the domain.
+
+Reads one row per authorization in force (or the latest expired one where nothing replaced it)
+with its stored usage (`authorization_usage`, the allocation's GROUP BY written by every
+change), the in-force coverages, plan-year and KX period rows and the requests, then lets
+`domain.board.build_board` apply the same count-based rules the panel uses.
+`change_token()` is one aggregate over a few rows: poll it, refresh when it moves.
+"""
+
+from bisect import bisect_left, insort
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ptdesk.domain.authorization import (
+    NO_USAGE,
+    AuthorizationStatus,
+    AuthState,
+    Phase,
+    UsageCounts,
+)
+from ptdesk.domain.board import (
+    Board,
+    BoardAuth,
+    BoardCoverage,
+    BoardKx,
+    BoardLimit,
+    BoardPatient,
+    BoardPlan,
+    BoardRequest,
+    BoardRow,
+    EndingSoon,
+    build_board,
+    payer_stats,
+)
+from ptdesk.domain.kx_status import KxStatus
+from ptdesk.domain.patient_status import CoverageCheck, CoverageRule
+from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.plan_of_care import PlanOfCareStatus
+from ptdesk.domain.renewal import request_timeline
+from ptdesk.domain.status import Status, StatusReason, coverage_role, plural
+from ptdesk.domain.visit_limits import LimitCounts, LimitStatus, plan_year
+from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.services.authorizations.plan_of_care import current_plans
+from ptdesk.services.authorizations.records import (
+    _AUTH_COLS,
+    _COV_COLS,
+    PLAN,
+    WHOLE_CLINIC,
+    YEAR,
+    AuthRow,
+    CoverageRow,
+    coverage_row,
+    current_token,
+    records_for,
+)
+from ptdesk.services.authorizations.renewals import domain_request, turnaround_of
+from ptdesk.services.authorizations.status_inputs import (
+    chip,
+    kx_input,
+    medicare_coverage,
+    visit_limit,
+)
+from ptdesk.services.authorizations.status_settings import default_value, load_bands
+from ptdesk.services.board.at_risk import at_risk_count, week_of
+from ptdesk.services.board.dtos import (
+    AwaitingDecisionView,
+    BoardCounts,
+    BoardRowView,
+    BoardView,
+    EndingSoonView,
+    PayerStatsView,
+    PlanStepView,
+    ReverifyView,
+    WeekOutcome,
+)
+from ptdesk.services.patients.dtos import display_name
+from ptdesk.storage.engine import session_scope
+from ptdesk.storage.models import (
+    Authorization,
+    AuthorizationCode,
+    AuthorizationRequest,
+    AuthorizationUsage,
+    ChangeCounter,
+    Coverage,
+    CoverageUsage,
+    Patient,
+    PatientChange,
+    Payer,
+    PeriodUsage,
+)
+
+STATS_WEEKS = 26  # decided requests in the per-payer statistics: the last six months
+
+
+class BoardService:
+    """Keeps the last board, per patient. While the change token and the day are unchanged a
+    refresh reads one row (the token) and only re-times the requests awaiting a decision; when
+    the token moved, only the patients changed since (`patient_changes.seq` above the last
+    token) are read and recomputed, and merged into the kept board. A change that names no
+    patient (bands saved, a whole-clinic reallocation), a new day, or a large batch of changes
+    rebuild it whole."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._state: _State | None = None
+
+    def board(self, today: date, now: datetime) -> BoardView:
+        view = self._board(today, now)
+
+        with session_scope(self._factory) as s:
+            n = at_risk_count(s, *week_of(today))
+        return view if n == view.at_risk_week else replace(view, at_risk_week=n)
+
+    def _board(self, today: date, now: datetime) -> BoardView:
+        with session_scope(self._factory) as s:
+            token = current_token(s)
+            st = self._state
+            if st is not None and st.today == today:
+                if st.token == token:
+                    return st.at(now)
+                changed = changes_since(s, st.token)
+                if changed is not None and len(changed) <= INCREMENTAL_MAX:
+                    if changed:
+                        board, extra = load_board(s, today, now, sorted(changed))
+                        st.merge(board, extra, changed)
+                    st.token = token
+                    return st.at(now, rebuild=True)
+            board, extra = load_board(s, today, now, None)
+        st = _State(today, token)
+        st.merge(board, extra, None)
+        self._state = st
+        return st.at(now, rebuild=True)
+
+    def change_token(self) -> int:
+        """Cheap (one row): poll it and refresh the board when it moved."""
+        with session_scope(self._factory) as s:
+            return current_token(s)
+
+
+INCREMENTAL_MAX = 500  # more changed patients than this since the last board: rebuild it
+
+
+def _row_key(v: BoardRowView) -> tuple[int, date, str, int]:
+    """The domain's board order: Red first, then soonest end, name, id."""
+    return (-v.chip.status.severity, v.end_date or date.max, v.name, v.patient_id)
+
+
+class _State:
+    """The last board as per-patient pieces, and the view built from them."""
+
+    def __init__(self, today: date, token: int) -> None:
+        self.today = today
+        self.token = token
+        self.rows: dict[int, BoardRowView] = {}
+        self.keys: list[tuple[int, date, str, int]] = []  # sorted
+        self.ending: dict[int, list[EndingSoonView]] = {}
+        self.reverify: dict[int, list[ReverifyView]] = {}
+        self.requests: dict[int, list[BoardRequest]] = {}
+        self.plans: dict[int, list[PlanStepView]] = {}
+        self.view: BoardView | None = None
+
+    def merge(self, board: Board, extra: "_Extra", changed: set[int] | None) -> None:
+        """Replace the changed patients' pieces (all when `changed` is None)."""
+        if changed is None:
+            self.rows.clear()
+            self.ending.clear()
+            self.reverify.clear()
+            self.requests.clear()
+            self.plans.clear()
+        else:
+            for pid in changed:
+                old = self.rows.pop(pid, None)
+                if old is not None:
+                    k = _row_key(old)
+                    i = bisect_left(self.keys, k)
+                    if i < len(self.keys) and self.keys[i] == k:
+                        del self.keys[i]
+                self.ending.pop(pid, None)
+                self.reverify.pop(pid, None)
+                self.requests.pop(pid, None)
+                self.plans.pop(pid, None)
+        new = [_row_view(r, extra) for r in board.rows]
+        for v in new:
+            self.rows[v.patient_id] = v
+        if changed is None:
+            self.keys = sorted(_row_key(v) for v in new)
+        else:
+            for v in new:
+                insort(self.keys, _row_key(v))
+        for e in board.ending_soon:
+            self.ending.setdefault(e.patient_id, []).append(_ending_view(e))
+        for x in board.reverify:
+            self.reverify.setdefault(x.patient_id, []).append(
+                ReverifyView(x.patient_id, x.name, x.coverage_id, x.payer_name, x.why))
+        for br in extra.requests:
+            self.requests.setdefault(br.patient_id, []).append(br)
+        for r in board.rows:
+            for pl in r.plans:
+                if pl.status is not Status.GREEN:
+                    self.plans.setdefault(r.patient_id, []).append(_plan_step(r, pl, extra))
+        self.view = None
+
+    def at(self, now: datetime, *, rebuild: bool = False) -> BoardView:
+        v = self.view
+        if v is None or rebuild:
+            rows = self.rows
+            ordered = tuple(rows[k[3]] for k in self.keys)
+            ending = sorted((e for es in self.ending.values() for e in es),
+                            key=lambda e: (e.end_date, e.name, e.patient_id, e.authorization_id))
+            reverify = sorted((x for xs in self.reverify.values() for x in xs),
+                              key=lambda x: (x.name, x.patient_id, x.coverage_id))
+            allreq = [br.request for brs in self.requests.values() for br in brs]
+            payers = tuple(
+                PayerStatsView(p.payer_name, p.requests, p.decided, p.median_turnaround_days,
+                               p.approval_rate, p.denial_reasons,
+                               tuple(WeekOutcome(w[0], w[1], st, n) for w, st, n in p.by_week))
+                for p in payer_stats(allreq))
+            n = Counter(r.chip.status for r in ordered)
+            counts = BoardCounts(
+                n.get(Status.RED, 0), n.get(Status.NONE, 0), n.get(Status.YELLOW, 0),
+                n.get(Status.GREEN, 0), n.get(Status.NOT_TRACKED, 0), len(ending), 0, 0)
+            steps = sorted((x for xs in self.plans.values() for x in xs),
+                           key=lambda x: (-x.chip.status.severity, x.recert_due, x.name))
+            v = BoardView(self.today, now, self.token, ordered, counts, tuple(ending), (),
+                          tuple(reverify), payers, plan_steps=tuple(steps))
+            self.view = v = _retime(v, self.requests, now, force=True)
+            return v
+        if now != v.generated_at:
+            return _retime(v, self.requests, now)
+        return v
+
+
+def changes_since(s: Session, token: int) -> set[int] | None:
+    """Patients changed after `token`; None when a change named no patient since."""
+    whole = s.execute(select(ChangeCounter.value)
+                      .where(ChangeCounter.name == WHOLE_CLINIC)).scalar_one_or_none()
+    if whole is not None and whole > token:
+        return None
+    return set(s.scalars(select(PatientChange.patient_id).where(PatientChange.seq > token)))
+
+
+def _ending_view(e: EndingSoon) -> EndingSoonView:
+    a = e.authorization
+    return EndingSoonView(e.patient_id, e.name, a.record.auth_id, a.record.payer_name,
+                          a.record.terms.number, a.record.effective_end, a.days_left,
+                          plural(a.remaining, a.record.noun) + " left",
+                          chip(a.status, a.reasons()))
+
+
+class _Extra:
+    def __init__(self) -> None:
+        self.requests: list[BoardRequest] = []
+        self.chart: dict[int, str] = {}
+        self.payer_of_cov: dict[int, str] = {}
+        self.first_payer: dict[int, str] = {}
+
+
+def load_board(
+    s: Session, today: date, now: datetime, patient_ids: Sequence[int] | None
+) -> tuple[Board, _Extra]:
+    extra = _Extra()
+    bands = load_bands(s)
+    pq = select(Patient.id, Patient.last_name, Patient.first_name, Patient.preferred_name,
+                Patient.chart_number).where(Patient.active)
+    cq = (select(Coverage.patient_id, *_COV_COLS).join(Payer, Payer.id == Coverage.payer_id)
+          .join(Patient, Patient.id == Coverage.patient_id)
+          .where(Patient.active, Coverage.effective_date <= today,
+                 or_(Coverage.end_date.is_(None), Coverage.end_date >= today)))
+    if patient_ids is not None:
+        pq = pq.where(Patient.id.in_(patient_ids))
+        cq = cq.where(Coverage.patient_id.in_(patient_ids))
+    patients = [BoardPatient(r[0], display_name(r[1], r[2], r[3]))
+                for r in s.execute(pq.order_by(Patient.id))]
+    for r in s.execute(pq):
+        extra.chart[r[0]] = r[4]
+    covs: dict[int, tuple[int, CoverageRow]] = {}
+    for r in s.execute(cq):
+        c = coverage_row(r[1:])
+        covs[c.id] = (r[0], c)
+        extra.payer_of_cov[c.id] = c.payer_name
+        extra.first_payer.setdefault(r[0], c.payer_name)
+    cov_ids = list(covs)
+    # Authorizations: every one not ended whose end is today or later, plus, for coverages
+    # with no approved one still running, the expired ones (the domain keeps the latest).
+    live = and_(Authorization.state != AuthState.ENDED, Authorization.end_date >= today)
+    auths, usage = _auths(s, live, patient_ids)
+    running = {a.coverage_id for a in auths if a.state is AuthState.ACTIVE}
+    stale = [c for c in cov_ids if c not in running]
+    if stale:
+        # Only the latest expired one of each coverage with nothing running, never the history.
+        wanted = set(stale)
+        last: dict[int, tuple[date, list[int]]] = {}
+        for aid, cid, end in s.execute(
+            select(Authorization.id, Authorization.coverage_id, Authorization.end_date)
+            .where(Authorization.state != AuthState.ENDED, Authorization.end_date < today,
+                   Authorization.coverage_id.in_(stale) if patient_ids is not None
+                   else Authorization.id > 0)
+        ):
+            if cid in wanted:
+                prev = last.get(cid)
+                if prev is None or end > prev[0]:
+                    last[cid] = (end, [aid])
+                elif end == prev[0]:
+                    prev[1].append(aid)
+        ids = [i for _, group in last.values() for i in group]
+        for k in range(0, len(ids), 900):
+            more, more_usage = _auths(s, Authorization.id.in_(ids[k:k + 900]), None)
+            auths += more
+            usage.update(more_usage)
+    names = {cid: c.payer_name for cid, (_, c) in covs.items()}
+    roles = {cid: coverage_role(c.priority) for cid, (_, c) in covs.items()}
+    board_auths = []
+    for rec in records_for((a for a in auths if a.coverage_id in covs), names, roles):
+        board_auths.append(BoardAuth(covs[rec.coverage_id][0], rec,
+                                     usage.get(rec.key, NO_USAGE)))
+    uq = (select(CoverageUsage.coverage_id, CoverageUsage.uncovered_booked,
+                 CoverageUsage.first_uncovered).where(CoverageUsage.uncovered_booked > 0))
+    if patient_ids is not None:
+        uq = uq.where(CoverageUsage.patient_id.in_(patient_ids))
+    unc = {r[0]: (r[1], r[2]) for r in s.execute(uq)}
+    board_covs = []
+    for cid, (pid, c) in covs.items():
+        n, first = unc.get(cid, (0, None))
+        board_covs.append(BoardCoverage(
+            pid, CoverageRule(cid, c.payer_name, c.requires_auth,
+                              bands.for_payer(c.payer_id).status, coverage_role(c.priority)),
+            n, first, c.verified_on, c.plan_year_start_month, c.plan_year_start_day))
+    periods: dict[tuple[int, str, date], tuple[int, int, date | None, object]] = {}
+    pu = select(PeriodUsage.coverage_id, PeriodUsage.kind, PeriodUsage.period_start,
+                PeriodUsage.used, PeriodUsage.booked, PeriodUsage.last_booked,
+                PeriodUsage.allowed_amount).join(Coverage, Coverage.id == PeriodUsage.coverage_id)
+    pu = pu.join(Payer, Payer.id == Coverage.payer_id).where(or_(
+        and_(PeriodUsage.kind == PLAN, Coverage.visit_limit_per_year.is_not(None),
+             PeriodUsage.period_start >= today - timedelta(days=366)),
+        and_(PeriodUsage.kind == YEAR, Payer.kind == PayerKind.MEDICARE,
+             PeriodUsage.period_start == date(today.year, 1, 1))))
+    if patient_ids is not None:
+        pu = pu.where(PeriodUsage.patient_id.in_(patient_ids))
+    for pr in s.execute(pu):
+        periods[(pr[0], pr[1], pr[2])] = (pr[3], pr[4], pr[5], pr[6])
+    limits = []
+    kx = []
+    by_patient: dict[int, list[CoverageRow]] = defaultdict(list)
+    for pid, c in covs.values():
+        by_patient[pid].append(c)
+        lim = visit_limit(c)
+        if lim is not None:
+            start = plan_year(today, c.plan_year_start_month, c.plan_year_start_day).start
+            u = periods.get((c.id, PLAN, start))
+            limits.append(BoardLimit(pid, lim, LimitCounts(u[0], u[1], u[2]) if u
+                                     else LimitCounts()))
+    for pid, cs in by_patient.items():
+        mc = medicare_coverage(cs, today)
+        if mc is not None:
+            u = periods.get((mc.id, YEAR, date(today.year, 1, 1)))
+            own = u[3] if u else None
+            kx.append(BoardKx(pid, kx_input(mc, today.year,
+                                            own if isinstance(own, Decimal) else Decimal("0"))))
+    requests = _requests(s, today, patient_ids)
+    extra.requests = requests
+    plans = [BoardPlan(pid, p.status) for pid, ps in
+             current_plans(s, today, bands, patient_ids).items() for p in ps]
+    board = build_board(
+        today, now, patients, board_auths, board_covs, limits, kx, requests,
+        ending_within_days=int(default_value("ending_soon_days")), kx_bands=bands.clinic.kx,
+        plans=plans,
+    )
+    return board, extra
+
+
+def _auths(
+    s: Session, cond: ColumnElement[bool], patient_ids: Sequence[int] | None
+) -> tuple[list[AuthRow], dict[tuple[int, str], UsageCounts]]:
+    q = select(*_AUTH_COLS).where(cond)
+    cq = (select(AuthorizationCode.authorization_id, AuthorizationCode.code,
+                 AuthorizationCode.authorized_units)
+          .join(Authorization, Authorization.id == AuthorizationCode.authorization_id)
+          .where(cond))
+    uq = (select(AuthorizationUsage.authorization_id, AuthorizationUsage.pool_code,
+                 AuthorizationUsage.used, AuthorizationUsage.booked,
+                 AuthorizationUsage.last_booked, AuthorizationUsage.first_booked_over)
+          .join(Authorization, Authorization.id == AuthorizationUsage.authorization_id)
+          .where(cond))
+    if patient_ids is not None:
+        own = select(Coverage.id).where(Coverage.patient_id.in_(patient_ids))
+        q = q.where(Authorization.coverage_id.in_(own))
+        cq = cq.where(Authorization.coverage_id.in_(own))
+        uq = uq.where(Authorization.coverage_id.in_(own))
+    codes: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for aid, code, units in s.execute(cq):
+        codes[aid].append((code, units))
+    rows = [AuthRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                    tuple(sorted(codes[r[0]])) if r[0] in codes else ())
+            for r in s.execute(q)]
+    usage = {(r[0], r[1]): UsageCounts(r[2], r[3], r[4], r[5]) for r in s.execute(uq)}
+    return rows, usage
+
+
+def _requests(s: Session, today: date, patient_ids: Sequence[int] | None) -> list[BoardRequest]:
+    # local midnight, aware: stored times are aware (storage.types.Instant)
+    since = datetime.combine(today - timedelta(weeks=STATS_WEEKS), datetime.min.time()).astimezone()
+    q = (select(AuthorizationRequest, Coverage.patient_id, Payer.name,
+                Payer.decision_days_standard, Payer.decision_hours_expedited)
+         .join(Coverage, Coverage.id == AuthorizationRequest.coverage_id)
+         .join(Payer, Payer.id == Coverage.payer_id)
+         .where(or_(AuthorizationRequest.status.in_(("pending", "appealed")),
+                    AuthorizationRequest.sent_at >= since)))
+    if patient_ids is not None:
+        q = q.where(Coverage.patient_id.in_(patient_ids))
+    return [BoardRequest(pid, domain_request(r, payer), turnaround_of(d, h))
+            for r, pid, payer, d, h in s.execute(q)]
+
+
+def _head(row: BoardRow) -> StatusReason | None:
+    """The panel's chip reason (the first reason of the patient's status, in the order
+    `patient_status` lists them) without building every part's words: only parts as bad as
+    the row can carry it (a part's reasons are never worse than its status)."""
+    want = row.status
+    sev = want.severity
+    parts: list[AuthorizationStatus | LimitStatus | CoverageCheck | KxStatus
+                | PlanOfCareStatus] = [*row.authorizations, *row.limits, *row.coverages]
+    if row.kx is not None:
+        parts.append(row.kx)
+    parts.extend(row.plans)
+    for p in parts:
+        if p.status.severity < sev:
+            continue
+        for r in p.reasons():
+            if r.status is want:
+                return r
+    return None
+
+
+def _plan_step(row: BoardRow, pl: PlanOfCareStatus, extra: "_Extra") -> PlanStepView:
+    reasons = pl.reasons()
+    return PlanStepView(row.patient_id, row.name, extra.chart.get(row.patient_id, ""),
+                        pl.plan.payer_name, chip(pl.status, reasons), pl.recert_due,
+                        pl.next_step)
+
+
+def _row_view(row: BoardRow, extra: "_Extra") -> BoardRowView:
+    in_force = [a for a in row.authorizations if a.phase is Phase.IN_FORCE]
+    soon = min(in_force, key=lambda a: a.record.effective_end, default=None)
+    remaining = soon.remaining if soon else None
+    text = plural(soon.remaining, soon.record.noun) + " left" if soon else ""
+    payer = soon.record.payer_name if soon else ""
+    head = _head(row)
+    if head is not None:
+        c = StatusChipView(row.status, row.status.icon_name, head.chip,
+                           " ".join(x for x in (head.sentence, head.next_step) if x))
+    else:  # nothing of the row's colour speaks: what the panel would say, in full
+        ps = row.patient_status()
+        c = chip(ps.status, ps.reasons)
+        head = ps.headline
+    step = head.next_step if head else ""
+    if head is not None and not payer:
+        payer = head.subject
+    return BoardRowView(row.patient_id, row.name, extra.chart.get(row.patient_id, ""),
+                        payer or extra.first_payer.get(row.patient_id, ""), c, remaining, text,
+                        row.next_end, step)
+
+
+def _retime(view: BoardView, requests: dict[int, list[BoardRequest]], now: datetime,
+            *, force: bool = False) -> BoardView:
+    """The same board at another moment: only the awaiting list depends on `now`."""
+    if now == view.generated_at and not force:
+        return view
+    names = {r.patient_id: r.name for r in view.rows}
+    waiting = []
+    for pid, brs in requests.items():
+        name = names.get(pid)
+        if name is None:
+            continue
+        for br in brs:
+            if br.request.status.awaiting:
+                t = request_timeline(br.request, now, br.turnaround)
+                waiting.append(AwaitingDecisionView(
+                    br.request.request_id, br.patient_id, name,
+                    br.request.payer_name, br.request.status, br.request.sent_at, t.due_at,
+                    t.overdue, t.check_portal_now, t.sentence))
+    waiting.sort(key=lambda a: (not a.overdue, a.due_at or now, a.name, a.request_id))
+    counts = replace(view.counts, requests_awaiting=len(waiting),
+                     requests_overdue=sum(a.overdue for a in waiting))
+    return replace(view, generated_at=now, awaiting=tuple(waiting), counts=counts)
+
+
+def statuses_for(s: Session, patient_ids: list[int], today: date) -> dict[int, StatusChipView]:
+    if not patient_ids:
+        return {}
+    now = datetime.combine(today, datetime.min.time()).astimezone()
+    board, extra = load_board(s, today, now, patient_ids)
+    return {r.patient_id: _row_view(r, extra).chip for r in board.rows}

@@ -1,0 +1,1 @@
+"""Patients and their coverages: find (the lookup), open, create, edit; chart numbers."""

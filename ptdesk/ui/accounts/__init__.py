@@ -1,0 +1,1 @@
+"""Screens for people and access: sign-in, the idle lock, users, the audit trail."""

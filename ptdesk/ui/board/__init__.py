@@ -1,0 +1,1 @@
+"""The practice board page, its tables and week chart, and the overrides report."""

@@ -1,0 +1,203 @@
+"""Table models of the practice board: the work list (every active patient, Red first) and
+the side lists (ending soon, awaiting a decision, re-verify, payer statistics).
+
+Each model is a list of frozen rows and a tuple of columns (header, text, sort key, right-
+aligned). The status column hands its `StatusChipView` out under CHIP_ROLE for the delegate,
+and its words as the display text (sorting, copying, screen readers, printing).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.services.board.dtos import (
+    AwaitingDecisionView,
+    BoardRowView,
+    EndingSoonView,
+    PayerStatsView,
+    ReverifyView,
+)
+from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.status_delegate import CHIP_ROLE
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # the Status value, for filtering
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    header: str
+    text: Callable[[R], str]
+    sort: Callable[[R], Any] | None = None
+    right: bool = False
+    chip: Callable[[R], StatusChipView] | None = None
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+def _iso(moment: datetime | None) -> str:
+    """Sort keys must be plain values Qt can compare: ISO text sorts in time order."""
+    return "9999" if moment is None else moment.isoformat()
+
+
+def _ord(d: date | None) -> int:
+    return d.toordinal() if d is not None else date.max.toordinal()
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    COLUMNS: tuple[Column[Any], ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[R, ...] = ()
+
+    def set_rows(self, rows: tuple[R, ...]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def rows(self) -> tuple[R, ...]:
+        return self._rows
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section].header
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if self.COLUMNS[section].right else _LEFT
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(self.COLUMNS):
+            return None
+        row = self._rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return col.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col.chip is not None:
+                chip = col.chip(row)
+                return chip.tooltip or chip.text
+            return col.text(row)
+        if role == SORT_ROLE:
+            return col.sort(row) if col.sort is not None else col.text(row).casefold()
+        if role == CHIP_ROLE and col.chip is not None:
+            return col.chip(row)
+        if role == STATUS_ROLE:
+            found = getattr(row, "chip", None)
+            return found.status.value if isinstance(found, StatusChipView) else None
+        if role == PATIENT_ID_ROLE:
+            return getattr(row, "patient_id", None)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col.right else _LEFT
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class BoardTableModel(RowsModel[BoardRowView]):
+    COL_STATUS, COL_NAME, COL_CHART, COL_PAYER, COL_LEFT, COL_END, COL_NEXT = range(7)
+    COLUMNS = (
+        Column[BoardRowView]("Status", lambda r: r.chip.text, lambda r: -r.chip.severity,
+                             chip=lambda r: r.chip),
+        Column[BoardRowView]("Patient", lambda r: r.name, lambda r: r.name.casefold()),
+        Column[BoardRowView]("Chart", lambda r: r.chart_number, right=True),
+        Column[BoardRowView]("Payer", lambda r: r.payer_name),
+        Column[BoardRowView]("Left", lambda r: r.remaining_text,
+                             lambda r: r.remaining if r.remaining is not None else 10**9,
+                             right=True),
+        Column[BoardRowView]("Ends", lambda r: format_date(r.end_date),
+                             lambda r: _ord(r.end_date), right=True),
+        Column[BoardRowView]("Next step", lambda r: r.next_step),
+    )
+
+
+class EndingSoonModel(RowsModel[EndingSoonView]):
+    COLUMNS = (
+        Column[EndingSoonView]("Status", lambda r: r.chip.text, lambda r: -r.chip.severity,
+                               chip=lambda r: r.chip),
+        Column[EndingSoonView]("Patient", lambda r: r.name),
+        Column[EndingSoonView]("Payer", lambda r: r.payer_name),
+        Column[EndingSoonView]("Auth", lambda r: r.number),
+        Column[EndingSoonView]("Ends", lambda r: format_date(r.end_date),
+                               lambda r: _ord(r.end_date), right=True),
+        Column[EndingSoonView]("Days left", lambda r: str(r.days_left), lambda r: r.days_left,
+                               right=True),
+        Column[EndingSoonView]("Left", lambda r: r.remaining_text),
+    )
+
+
+class AwaitingModel(RowsModel[AwaitingDecisionView]):
+    COLUMNS = (
+        Column[AwaitingDecisionView](
+            "Flag", lambda r: "OVERDUE" if r.overdue else ("Check portal" if r.check_portal_now
+                                                           else ""),
+            lambda r: 0 if r.overdue else 1 if r.check_portal_now else 2),
+        Column[AwaitingDecisionView]("Patient", lambda r: r.name),
+        Column[AwaitingDecisionView]("Payer", lambda r: r.payer_name),
+        Column[AwaitingDecisionView]("Sent", lambda r: _when(r.sent_at),
+                                     lambda r: _iso(r.sent_at), right=True),
+        Column[AwaitingDecisionView]("Due", lambda r: _when(r.due_at),
+                                     lambda r: _iso(r.due_at), right=True),
+        Column[AwaitingDecisionView]("What to do", lambda r: r.sentence),
+    )
+
+
+class ReverifyModel(RowsModel[ReverifyView]):
+    COLUMNS = (
+        Column[ReverifyView]("Patient", lambda r: r.name),
+        Column[ReverifyView]("Payer", lambda r: r.payer_name),
+        Column[ReverifyView]("Why", lambda r: r.why),
+    )
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.0%}"
+
+
+def _days(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f} d"
+
+
+class PayerStatsModel(RowsModel[PayerStatsView]):
+    COLUMNS = (
+        Column[PayerStatsView]("Payer", lambda r: r.payer_name),
+        Column[PayerStatsView]("Requests", lambda r: str(r.requests), lambda r: r.requests,
+                               right=True),
+        Column[PayerStatsView]("Decided", lambda r: str(r.decided), lambda r: r.decided,
+                               right=True),
+        Column[PayerStatsView]("Median turnaround", lambda r: _days(r.median_turnaround_days),
+                               lambda r: r.median_turnaround_days or 0.0, right=True),
+        Column[PayerStatsView]("Approval rate", lambda r: _pct(r.approval_rate),
+                               lambda r: r.approval_rate or 0.0, right=True),
+        Column[PayerStatsView]("Denial reasons", lambda r: "; ".join(
+            f"{reason} ({n})" for reason, n in r.denial_reasons) or "—"),
+    )

@@ -1,0 +1,1 @@
+"""The estimate dialog and the estimates given, on the patient's record."""

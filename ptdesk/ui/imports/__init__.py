@@ -1,0 +1,1 @@
+"""The Import page: moving a clinic's data in from another system."""

@@ -1,0 +1,523 @@
+"""The receptionist's first screen: one search box, the results, and the opened patient.
+
+Typing searches at once (through the task runner, key "patient-search"); while a search runs,
+only the latest text waits, so fast typing never builds a queue. Down/PageDown go from the box
+into the table, Enter or double-click opens the patient, Esc clears the box (or, on an opened
+patient, returns to the results with the search kept), Ctrl+N adds a patient.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptdesk.domain.search_keys import parse_date_of_birth
+from ptdesk.services.patients.dtos import (
+    CoverageInfo,
+    PatientDraft,
+    PatientRecord,
+    PatientsApi,
+    PatientSearchResult,
+    PayerOption,
+    ReferenceApi,
+)
+from ptdesk.services.visits.api import AuthorizationApis
+from ptdesk.ui.error_dialog import report_unexpected
+from ptdesk.ui.estimates.record_estimates import EstimateDeskApi, open_quick_estimate
+from ptdesk.ui.patients.coverage_dialog import CoverageDialog, EndCoverageDialog
+from ptdesk.ui.patients.lookup_chips import LookupChips
+from ptdesk.ui.patients.patient_dialog import PatientDialog
+from ptdesk.ui.patients.patient_table_model import (
+    COL_CHART,
+    COL_DOB,
+    COL_NAME,
+    COL_PAYER,
+    COL_PHONE,
+    COL_STATUS,
+    COL_VISIT,
+    PATIENT_ID_ROLE,
+    PatientTableModel,
+)
+from ptdesk.ui.patients.record_view import PatientRecordView
+from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.visits.checkin_flow import CheckInFlow
+from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
+from ptdesk.ui.widgets.table_export import install_csv_export
+
+SEARCH_KEY = "patient-search"
+# Room between columns, so a right-aligned date never touches the phone number beside it.
+TABLE_STYLE = "QTableView::item { padding-left: 8px; padding-right: 8px; }"
+HINT = "Type a name, date of birth, phone, chart or member id"
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
+
+
+def draft_from_search(text: str, today: date) -> PatientDraft | None:
+    """What a search already says about a new patient: 'smith, jo' or a date of birth."""
+    dob = parse_date_of_birth(text, today)
+    if dob is not None:
+        return PatientDraft(last_name="", first_name="", date_of_birth=dob)
+    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    if not words or len(words) > 2 or not all(_NAME_WORD.match(w) for w in words):
+        return None
+    last = words[0][:1].upper() + words[0][1:]
+    first = words[1][:1].upper() + words[1][1:] if len(words) > 1 else ""
+    return PatientDraft(last_name=last, first_name=first, date_of_birth=None)
+
+
+class PatientsPage(QWidget):
+    sig_patient_opened = Signal(int)
+    sig_results_shown = Signal(str)  # the text the table now answers
+
+    def __init__(
+        self,
+        patients: PatientsApi,
+        runner: TaskRunner,
+        *,
+        today: Callable[[], date],
+        reference: ReferenceApi | None = None,
+        auth: AuthorizationApis | None = None,
+        now: Callable[[], datetime] | None = None,
+        parent: QWidget | None = None,
+        estimates: EstimateDeskApi | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._estimates = estimates  # issue 11: the record's estimates and "Quick estimate"
+        self._auth = auth
+        self._now = now or datetime.now
+        self._patients = patients
+        self._runner = runner
+        self._today = today
+        self._reference = reference
+        self._searching = False
+        self._queued: str | None = None
+        self._shown_text = ""
+        self._fresh_chips = False  # the next answer reloads the status chips (after a save)
+        self._build_ui()
+        self._connect()
+        self._show_hint()
+
+    def quick_estimate(self) -> None:
+        if self._estimates is not None:
+            open_quick_estimate(self, self._estimates, self._runner, today=self._today,
+                                now=self._now)
+
+    # ---- building -----------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText(HINT + "   (Ctrl+F)")
+        self.search_box.setAccessibleName("Find a patient")
+        self.search_box.setAccessibleDescription(HINT)
+        self.search_box.setClearButtonEnabled(True)
+        self.search_label = QLabel("&Find a patient")
+        self.search_label.setBuddy(self.search_box)
+        self.search_label.setProperty("role", "title")
+        self.new_button = QPushButton("New patient")
+        self.new_button.setToolTip("Add a new patient (Ctrl+N)")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("searchStatus")
+        self.status_label.setProperty("role", "hint")
+        self.status_label.setAccessibleName("Search result")
+
+        self.model = PatientTableModel(self, with_status=self._auth is not None)
+        # The model sorts itself when a header is clicked (no proxy in front of it: issue 9
+        # #3, a repaint per keystroke); `proxy` names what the table shows.
+        self.proxy = self.model
+        self.table = QTableView()
+        self.table.setObjectName("patientTable")
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Patients found")
+        install_csv_export(self.table, "patients")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setSortingEnabled(True)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.setStyleSheet(TABLE_STYLE)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        # The payer column takes what is left: a name is never squeezed by it.
+        header.setSectionResizeMode(COL_PAYER, QHeaderView.ResizeMode.Stretch)
+        for col, width in (
+            (COL_NAME, 205),
+            (COL_DOB, 150),
+            (COL_PHONE, 125),
+            (COL_VISIT, 145),
+            (COL_CHART, 85),
+        ):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's name order
+        if self._auth is not None:
+            self.status_delegate = StatusDelegate(self.table)
+            self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
+            # As wide as the page's chips as far as the window allows (longer ones elided, words in
+            # the tooltip); a fixed 200 cut "Green · $1,722.78 before KX" at 1280x800.
+            keep_chips_whole(self.table, COL_STATUS, leave=120)
+            header.moveSection(COL_STATUS, COL_NAME + 1)  # the status right after the name
+        self.chips = (LookupChips(self.table, self.proxy, self.model, self._runner,
+                                  self._auth.chips.statuses_for, self._today)
+                      if self._auth is not None and self._auth.chips is not None else None)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.new_button)
+        if self._estimates is not None:
+            self.quick_estimate_button = QPushButton("&Quick estimate…")
+            self.quick_estimate_button.setToolTip("What PT would cost someone who is not a "
+                                                  "patient yet (Ctrl+K)")
+            self.quick_estimate_button.clicked.connect(self.quick_estimate)
+            top.addWidget(self.quick_estimate_button)
+        search_panel = QWidget()
+        layout = QVBoxLayout(search_panel)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.search_label)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.table, 1)
+
+        self.record_view = PatientRecordView(auth=self._auth, runner=self._runner,
+                                             today=self._today, now=self._now,
+                                             reference=self._reference,
+                                             estimates=self._estimates)
+        self.stack = QStackedWidget()
+        self.search_panel = search_panel
+        self.stack.addWidget(search_panel)
+        self.stack.addWidget(self.record_view)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self.setTabOrder(self.search_box, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._text_changed)
+        self.search_box.installEventFilter(self)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(self._open_index)  # Enter: see eventFilter
+        self.new_button.clicked.connect(self.new_patient)
+        shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.new_patient)
+        rv = self.record_view
+        rv.sig_back_requested.connect(self.show_results)
+        rv.sig_edit_requested.connect(self._edit_patient)
+        rv.sig_add_coverage_requested.connect(lambda: self._with_payers(self._add_coverage))
+        rv.sig_edit_coverage_requested.connect(
+            lambda c: self._with_payers(lambda payers: self._edit_coverage(payers, c))
+        )
+        rv.sig_end_coverage_requested.connect(self._end_coverage)
+        rv.sig_record_changed.connect(self._reopen)
+        self._connect_check_in()
+
+    def _connect_check_in(self) -> None:
+        """Ctrl+I in the lookup checks in the selected patient's visit today (issue 10),
+        through the same decision and override flow as Today and the record."""
+        auth = self._auth
+        self.check_in_flow: CheckInFlow | None = None
+        if auth is None or auth.checkin is None:
+            return
+        self.check_in_flow = CheckInFlow(
+            auth.checkin, self._runner, self, today=self._today, now=self._now,
+            show=lambda _chip, text: self.status_label.setText(text),
+            on_checked_in=lambda _r: self.refresh())
+        shortcut = QShortcut(QKeySequence("Ctrl+I"), self.search_panel)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.check_in_selected)
+
+    def check_in_selected(self) -> None:
+        auth, flow = self._auth, self.check_in_flow
+        value = self.table.currentIndex().data(PATIENT_ID_ROLE)
+        if auth is None or auth.checkin is None or flow is None or value is None:
+            return
+        self._runner.submit(auth.checkin.visit_today, int(value), self._today(),
+                            on_done=lambda vid: flow.run(vid) if vid is not None else
+                            self.status_label.setText("No visit to check in today for this "
+                                                      "patient: book one from the record."),
+                            on_error=self._failed)
+
+    # ---- searching ----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        if self.stack.currentIndex() != 0:
+            self.show_results()
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _text_changed(self, text: str) -> None:
+        if self.chips is not None:
+            self.chips.cancel()  # the chips of a page about to be replaced: not loaded
+        if not text.strip():
+            self._queued = None
+            self.model.set_rows(())
+            self._shown_text = text
+            self._show_hint()
+            self.sig_results_shown.emit(text)
+            return
+        if self._searching:
+            self._queued = text  # only the latest text waits
+            return
+        self._search(text)
+
+    def _search(self, text: str) -> None:
+        self._searching = True
+        if self.chips is not None:
+            self.chips.paused = True
+        self._runner.submit(
+            self._patients.search,
+            text,
+            self._today(),
+            on_done=self._results,
+            on_error=self._search_failed,
+            key=SEARCH_KEY,
+        )
+
+    def refresh(self) -> None:
+        """Run the current search again (after a save), the status chips with it."""
+        if self.search_box.text().strip() and not self._searching:
+            self._fresh_chips = True
+            self._search(self.search_box.text())
+
+    def _next_queued(self) -> bool:
+        """Start the search that waited while one ran; True if one started."""
+        self._searching = False
+        if self.chips is not None:
+            self.chips.paused = False
+        if self._queued is None:
+            return False
+        self._queued = None
+        text = self.search_box.text()
+        if not text.strip():
+            return False
+        self._search(text)
+        return True
+
+    def _results(self, result: PatientSearchResult) -> None:
+        if self._next_queued() or result.text != self.search_box.text():
+            return  # a newer text is on its way
+        selected = self.selected_patient_id()
+        if (self.model.set_rows(result.rows) or self._fresh_chips) and self.chips is not None:
+            self.chips.rows_replaced()
+        self._fresh_chips = False
+        self._shown_text = result.text
+        self._show_count(result)
+        if result.rows:
+            self._select_patient(selected)
+            if self.chips is not None:
+                self.chips.later()
+        self.sig_results_shown.emit(result.text)
+
+    def _search_failed(self, exc: BaseException) -> None:
+        self._next_queued()
+        self.status_label.setText("The search could not be completed.")
+        report_unexpected(type(exc), exc, exc.__traceback__, self)
+
+    def _show_hint(self) -> None:
+        self.status_label.setText(HINT + ". Press Ctrl+N to add a new patient.")
+
+    def _show_count(self, result: PatientSearchResult) -> None:
+        n = len(result.rows)
+        if n == 0:
+            self.status_label.setText(
+                f"No patient matches “{result.text.strip()}”. Check the spelling, try a date of "
+                "birth or phone number, or press Ctrl+N to add a new patient."
+            )
+        elif result.more:
+            self.status_label.setText(
+                f"The first {n} patients by name are shown: keep typing to narrow the search "
+                "(e.g. “smi jo” for Jo Smith)."
+            )
+        else:
+            what = "patient found" if n == 1 else "patients found"
+            by = f" by {result.kind}" if result.kind else ""
+            self.status_label.setText(f"{n} {what}{by}. Enter opens the selected patient.")
+
+    # ---- selecting and opening ----------------------------------------------------------
+    def selected_patient_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        value = index.data(PATIENT_ID_ROLE)
+        return int(value) if value is not None else None
+
+    def _select_patient(self, patient_id: int | None) -> None:
+        row = 0
+        if patient_id is not None:
+            for r in range(self.proxy.rowCount()):
+                if self.proxy.index(r, 0).data(PATIENT_ID_ROLE) == patient_id:
+                    row = r
+                    break
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.proxy.index(row, COL_NAME))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if watched is self.search_box:
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.proxy.rowCount():
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                if not self.table.currentIndex().isValid():
+                    self._select_patient(None)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+            if key == Qt.Key.Key_Escape and self.search_box.text():
+                self.search_box.clear()
+                return True
+        elif watched is self.table:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+            at_top = self.table.currentIndex().row() <= 0
+            if key == Qt.Key.Key_Escape or (key == Qt.Key.Key_Up and at_top):
+                self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if (
+                event.text().isprintable()
+                and event.text().strip()
+                and not event.modifiers()
+                & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            ):
+                # Typing in the table goes on in the search box.
+                self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.search_box.insert(event.text())
+                return True
+        return super().eventFilter(watched, event)
+
+    def open_selected(self) -> None:
+        if not self.proxy.rowCount():
+            return
+        if not self.table.currentIndex().isValid():
+            self._select_patient(None)
+        self._open_index(self.table.currentIndex())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        value = index.data(PATIENT_ID_ROLE) if index.isValid() else None
+        if value is not None:
+            self.open_patient(int(value))
+
+    def open_patient(self, patient_id: int) -> None:
+        self._runner.submit(
+            self._patients.get,
+            patient_id,
+            self._today(),
+            on_done=self._show_record,
+            on_error=self._failed,
+            key="patient-open",
+        )
+
+    def _show_record(self, record: PatientRecord) -> None:
+        self.record_view.show_record(record)
+        self.stack.setCurrentWidget(self.record_view)
+        self.record_view.focus_default()
+        self.sig_patient_opened.emit(record.patient.id)
+
+    def show_results(self) -> None:
+        """Back to the results, the search and the selection as they were."""
+        self.stack.setCurrentIndex(0)
+        if self.proxy.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def current_record(self) -> PatientRecord | None:
+        return self.record_view.record if self.stack.currentIndex() == 1 else None
+
+    def _failed(self, exc: BaseException) -> None:
+        report_unexpected(type(exc), exc, exc.__traceback__, self)
+
+    # ---- creating and editing -----------------------------------------------------------
+    def new_patient(self) -> None:
+        today = self._today()
+        initial = draft_from_search(self.search_box.text(), today)
+        result = PatientDialog.ask(self, self._patients, self._runner, today, initial=initial)
+        if result is not None:
+            self.refresh()
+            self.open_patient(result.patient_id)
+
+    def _edit_patient(self) -> None:
+        record = self.record_view.record
+        if record is None:
+            return
+        result = PatientDialog.ask(
+            self, self._patients, self._runner, self._today(), patient=record.patient
+        )
+        if result is not None:
+            self.refresh()
+            self.open_patient(result.patient_id)
+
+    def _reopen(self, _info: Any = None) -> None:
+        record = self.record_view.record
+        if record is not None:
+            self.refresh()
+            self.open_patient(record.patient.id)
+
+    def _with_payers(self, then: Callable[[tuple[PayerOption, ...]], None]) -> None:
+        if self._reference is None:
+            then(())
+            return
+        reference = self._reference
+        self._runner.submit(
+            lambda: reference.payers(include_inactive=True), on_done=then, on_error=self._failed
+        )
+
+    def _add_coverage(self, payers: tuple[PayerOption, ...]) -> None:
+        record = self.record_view.record
+        if record is None:
+            return
+        rank = 1 if record.in_force(1) is None else 2 if record.in_force(2) is None else 3
+        info = CoverageDialog.ask(
+            self,
+            self._patients,
+            self._runner,
+            self._today(),
+            payers,
+            patient_id=record.patient.id,
+            default_priority=rank,
+        )
+        if info is not None:
+            self._reopen()
+
+    def _edit_coverage(self, payers: tuple[PayerOption, ...], coverage: CoverageInfo) -> None:
+        info = CoverageDialog.ask(
+            self,
+            self._patients,
+            self._runner,
+            self._today(),
+            payers,
+            patient_id=coverage.patient_id,
+            coverage=coverage,
+        )
+        if info is not None:
+            self._reopen()
+
+    def _end_coverage(self, coverage: CoverageInfo) -> None:
+        info = EndCoverageDialog.ask(self, self._patients, self._runner, self._today(), coverage)
+        if info is not None:
+            self._reopen()
+
+    def shutdown(self) -> None:
+        """Nothing of its own to stop: the runner belongs to the window."""

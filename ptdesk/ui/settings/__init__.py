@@ -1,0 +1,1 @@
+"""Settings: status bands, clinic details, fee schedules, clinic hours."""
