@@ -309,6 +309,8 @@ def bench_keystrokes(path: Path, keystrokes: int) -> dict[str, Any] | None:
             if not watch.waiting:
                 wall.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
+                if os.environ.get("BENCH_EACH"):
+                    print(f"{box.text()}: {wall[-1]:.0f}/{cpu[-1]:.0f}", end="  ", flush=True)
             watch.waiting = False
             # A search of the previous text still running: let it finish (the next key would
             # otherwise only queue behind it). The previous answer's status column may be

@@ -117,11 +117,17 @@ class PatientTableModel(QAbstractTableModel):
 
     def forget_statuses(self) -> None:
         """The chips shown may be out of date (a save): show them loading until asked again."""
+        if not (self._answered or self._all_answered):
+            return  # nothing answered yet (new rows): nothing to redraw
         self._answered = set()
         self._all_answered = False
         if self._rows and self._with_status:
             self.dataChanged.emit(self.index(0, COL_STATUS),
                                   self.index(len(self._rows) - 1, COL_STATUS))
+
+    def has_chips(self) -> bool:
+        """Any chip among the shown rows (the status column's width follows them)."""
+        return bool(self._statuses)
 
     def status_answered(self, patient_id: int) -> bool:
         return self._all_answered or patient_id in self._answered

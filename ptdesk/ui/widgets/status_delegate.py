@@ -71,7 +71,12 @@ def chip_column_width(view: QAbstractItemView, column: int, cap: int = CHIP_COLU
 
 def _any_chip(view: QAbstractItemView, column: int) -> bool:
     model = view.model()
-    return model is not None and any(
+    if model is None:
+        return False
+    has_chips = getattr(model, "has_chips", None)  # a model that knows, without a scan
+    if callable(has_chips):
+        return bool(has_chips())
+    return any(
         isinstance(model.index(row, column).data(CHIP_ROLE), StatusChipView)
         for row in range(model.rowCount()))
 
