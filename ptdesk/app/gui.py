@@ -215,11 +215,15 @@ def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
 def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     """The first start of the day backs up (off the GUI thread); the status bar says when the
     last backup was."""
+    from PySide6.QtCore import QTimer
+
     from ptdesk.services.safekeeping.backups import BackupService
 
     backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
-    runner.submit(backups.start_of_day, on_done=window.set_backup_status,
-                  on_error=lambda exc: window.set_backup_status("Backup failed: see the log"))
+    # Once the event loop runs (the window shown), like the Today page's first load.
+    QTimer.singleShot(0, window, lambda: runner.submit(
+        backups.start_of_day, on_done=window.set_backup_status,
+        on_error=lambda exc: window.set_backup_status("Backup failed: see the log")))
 
 
 def run_gui(args: argparse.Namespace) -> int:

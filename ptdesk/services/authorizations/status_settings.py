@@ -22,9 +22,9 @@ from ptdesk.domain.status import StatusBands
 from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.dtos import BandDefaultView, BandSettingsDraft, BandSettingsView
 from ptdesk.services.authorizations.records import bump
+from ptdesk.storage.bundled import rules_dir
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, StatusBandSetting
-from ptdesk.storage.rule_tables import rules_dir
 
 CLINIC_NAME = "Clinic default"
 _FIELDS = ("red_visits", "yellow_visits", "red_days", "yellow_days", "renew_at_visits",
