@@ -198,7 +198,7 @@ class Allocation:
         subjects: dict[tuple[int, str], str] | None = None
         for va in self._by_day():
             v = va.visit
-            mine = [d for d in va.draws if d.key == key]
+            mine = [d for d in va.draws if d.key == key] if va.draws else None
             if mine:
                 amount = sum(d.amount for d in mine)
                 kind = "booked (projected)" if mine[0].projected else v.status.label.lower()
