@@ -166,9 +166,13 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
         shot(f"board_{name}", window)
 
     # --- Settings ----------------------------------------------------------------------------
-    window.show_page("settings")
+    settings: Any = window.show_page("settings")
     settle()
     shot("settings", window)
+    settings.tabs.setCurrentWidget(settings.database)  # encryption and the server (issue 12)
+    settle()
+    shot("settings_database", window)
+    settings.tabs.setCurrentIndex(0)
 
     # --- The decision dialog needs a request: a demo clinic without one gets one here, last
     # (so the pages above show the demo as it is), for the patient already shown. ----------

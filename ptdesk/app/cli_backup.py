@@ -6,6 +6,7 @@ ptdesk knows), keeps the current database aside renamed with the time, and never
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 from ptdesk.app.clock import local_now
@@ -52,16 +53,50 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from ptdesk.app.context import unlock_file
+    from ptdesk.app.unlock import CommandLineSecret
     from ptdesk.domain.errors import DomainError
     from ptdesk.storage.backup import restore_sqlite
+    from ptdesk.storage.cipher import check_key, database_errors, is_encrypted
+    from ptdesk.storage.key_file import WrongSecret, key_file_for
 
     if getattr(args, "db_url", None):
         raise DomainError("restore works on the clinic's own SQLite file; restore a server "
                           "database with pg_restore")
     paths = app_paths(getattr(args, "data_dir", None), demo=bool(getattr(args, "demo", False)))
-    aside = restore_sqlite(args.file.expanduser().resolve(), paths.database_file,
-                           local_now().replace(tzinfo=None))
+    from ptdesk.storage.server_connection import read_settings, settings_file
+
+    server = None if paths.demo else read_settings(settings_file(paths.data_dir))
+    if server is not None:  # Settings > Database chose a server: the local file is not in use
+        raise DomainError(f"this computer opens the server {server.host}/{server.database}; "
+                          "restore a server database with pg_restore")
+    database, backup = paths.database_file, args.file.expanduser().resolve()
+    ask = CommandLineSecret()
+    # An encrypted clinic stays encrypted: whatever the backup, it comes back under its key.
+    key = unlock_file(database, ask) if is_encrypted(database) else None
+    backup_key = None
+    if backup.is_file() and is_encrypted(backup):
+        try:
+            if key is None:
+                raise WrongSecret("")
+            check_key(backup, key)
+            backup_key = key
+        except WrongSecret:
+            if key is not None:
+                print("ptdesk: this backup was encrypted with another key: give its "
+                      "recovery key", file=sys.stderr)
+                ask = CommandLineSecret()
+            try:
+                backup_key = unlock_file(backup, ask, key_file_for(database))
+            except database_errors() as exc:
+                raise DomainError(f"{backup.name} cannot be read ({exc}).") from None
+    aside = restore_sqlite(backup, database, local_now().replace(tzinfo=None),
+                           key=key, backup_key=backup_key)
     if aside is not None:
         print(f"the database in use was kept as {aside}")
-    print(f"restored {args.file} to {paths.database_file}")
+    print(f"restored {args.file} to {database}")
+    if key is None and backup_key is not None:
+        print("the restored database is encrypted: ptdesk asks for its recovery key (or the "
+              "passphrase, if this computer's key file is its own); set a passphrase with "
+              "`ptdesk encryption passphrase`")
     return 0

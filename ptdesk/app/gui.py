@@ -8,8 +8,7 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
 from ptdesk.app.clock import local_now, local_today
-from ptdesk.app.context import AppContext, open_context
-from ptdesk.domain.errors import DomainError
+from ptdesk.app.context import AppContext
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -153,6 +152,9 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
 
         tabs.hours = ClinicHoursSection(_week_service(factory), runner)  # type: ignore[attr-defined]
         tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
+        from ptdesk.app.gui_database import add_database_tab  # issue 12 #6
+
+        add_database_tab(tabs, ctx, runner, window)
         return tabs
 
     def build_import_page() -> "QWidget":
@@ -191,7 +193,9 @@ def about_info(ctx: AppContext) -> "AboutInfo":
     try:
         meta = metadata.metadata("ptdesk")
         version = meta["Version"] or __version__
-        licence = meta["License-Expression"] or meta["License"] or ""
+        # get_all: once `keyring` is imported, importlib_metadata's finder answers too, and
+        # its metadata raises KeyError for a missing field (the stdlib's returns None)
+        licence = (meta.get_all("License-Expression") or meta.get_all("License") or [""])[0]
     except metadata.PackageNotFoundError:  # run from a source tree that is not installed
         version, licence = __version__, ""
     return AboutInfo(version, licence or "see pyproject.toml", ctx.db_label)
@@ -228,18 +232,27 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     last backup was."""
     from PySide6.QtCore import QTimer
 
+    from ptdesk.services.accounts.audit_anchor import AuditAnchorService
     from ptdesk.services.safekeeping.backups import BackupService
 
     backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
+    anchor = AuditAnchorService(ctx.session_factory, ctx.paths.root, local_now)
+
+    def start_of_day() -> str:
+        # The audit trail's head is remembered too (a shortened trail is said here).
+        words = backups.start_of_day()
+        trail = anchor.status_words()
+        return f"{words} · {trail}" if trail else words
+
     # Once the event loop runs (the window shown), like the Today page's first load.
     QTimer.singleShot(0, window, lambda: runner.submit(
-        backups.start_of_day, on_done=window.set_backup_status,
+        start_of_day, on_done=window.set_backup_status,
         on_error=lambda exc: window.set_backup_status("Backup failed: see the log")))
 
 
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from ptdesk.ui.error_dialog import install_excepthook
     from ptdesk.ui.theme import apply_theme
@@ -250,11 +263,12 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("ptdesk")
     apply_theme(app)
     install_excepthook()
-    try:
-        ctx = open_context(args)
-    except DomainError as exc:
-        QMessageBox.critical(None, "ptdesk cannot open the database", exc.message)
-        return 2
+    from ptdesk.app.gui_database import open_for_window  # issue 12 #6: passphrase, server
+
+    opened = open_for_window(args)
+    if isinstance(opened, int):
+        return opened  # Quit (0), or could not open, said in a message (2)
+    ctx = opened
     from ptdesk.app.gui_accounts import sign_in_at_start  # issue 12
 
     if not sign_in_at_start(ctx, args):

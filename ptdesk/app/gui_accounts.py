@@ -17,7 +17,7 @@ _MANAGER_PAGES = (("users", Permission.MANAGE_USERS), ("audit", Permission.VIEW_
 
 def sign_in_at_start(ctx: AppContext, args: argparse.Namespace) -> bool:
     """Someone is signed in (True), or the person chose Quit (False)."""
-    accounts = AccountService(ctx.session_factory)
+    accounts = AccountService(ctx.session_factory, now=local_now)
     set_event_database(ctx.session_factory)
     if getattr(args, "smoke_test", False):
         set_actor(command_line_actor())  # CI and packaging checks: nobody at the desk
@@ -45,8 +45,9 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
     from PySide6.QtWidgets import QLabel
 
     from ptdesk.ui.accounts.idle_lock import IdleLock
+    from ptdesk.ui.widgets.permission_guard import refresh_guards
 
-    accounts = AccountService(ctx.session_factory)
+    accounts = AccountService(ctx.session_factory, now=local_now)
     set_event_database(ctx.session_factory)
     factory = ctx.session_factory
     window.destroyed.connect(lambda: forget_event_database(factory))
@@ -88,6 +89,7 @@ def install_accounts(window: Any, ctx: AppContext, runner: Any) -> None:
             if not allowed and window.current_page_key() == key:
                 window.show_page(keys[0])  # the next person does not land on it
         window.user_status.setText(_who())
+        refresh_guards()  # exports and the like: enabled for the person now signed in
 
     menus = [a.menu() for a in window.menuBar().actions()]
     if len(menus) > 1:  # Go: the two pages after Settings, before "Find a patient"

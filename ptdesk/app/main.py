@@ -4,7 +4,9 @@ The GUI and the commands are two faces of the same services (docs/architecture.m
 """
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,10 +21,12 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "ptdesk.app.cli_backup",
     "ptdesk.app.cli_board",
     "ptdesk.app.cli_demo",
+    "ptdesk.app.cli_encryption",
     "ptdesk.app.cli_estimate",
     "ptdesk.app.cli_export",
     "ptdesk.app.cli_import",
     "ptdesk.app.cli_rules",
+    "ptdesk.app.cli_users",
     "ptdesk.app.cli_verify_audit",
 )
 
@@ -114,6 +118,14 @@ def run_command(handler: object, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("ptdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`ptdesk board | head`): not an error of ptdesk's. Point stdout
+        # at /dev/null so the interpreter's final flush does not fail again, and exit as a
+        # Unix filter killed by SIGPIPE would (128 + 13), quietly.
+        # ValueError: no real file behind stdout (io.UnsupportedOperation).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception:
         log.exception("command %s failed", args.command)
         print(

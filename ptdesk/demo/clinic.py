@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.demo.generator import ClinicBuilder
 from ptdesk.demo.requests import add_demo_requests
 from ptdesk.domain.errors import DomainError
+from ptdesk.storage.derived_marks import DERIVE_LATER
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
     Patient,
@@ -91,6 +92,7 @@ def generate_clinic(
         raise ValueError("patients and visits per patient cannot be negative")
     started = _time.perf_counter()
     session = factory()
+    session.info[DERIVE_LATER] = True  # derived below (derive_usage), not batch by batch
     try:
         if session.execute(select(Patient.id).limit(1)).first() is not None:
             raise ClinicNotEmpty(

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     EXPORT_DATA = "export_data"
+    # encrypt the database, change its passphrase, change the server connection (issue 12 #6)
+    MANAGE_SECURITY = "manage_security"
 
 
 P = Permission
@@ -71,6 +73,8 @@ _ACTION_WORDS: dict[Permission, str] = {
     P.MANAGE_USERS: "manage users (only an office manager does)",
     P.VIEW_AUDIT: "see the audit trail",
     P.EXPORT_DATA: "export the clinic's data",
+    P.MANAGE_SECURITY: "change the database's encryption or connection (only an office "
+                       "manager does)",
 }
 
 
@@ -93,13 +97,16 @@ def allows(roles: Iterable[Role], permission: Permission) -> bool:
     return permission in permissions_of(roles)
 
 
+def refusal_words(name: str, roles: Iterable[Role], permission: Permission) -> str:
+    held = ", ".join(ROLE_LABELS[r] for r in Role if r in set(roles)) or "no role"
+    return f"{name} ({held}) may not {_ACTION_WORDS[permission]}. Ask an office manager."
+
+
 def check(name: str, roles: Iterable[Role], permission: Permission) -> None:
     """Refuse in words when `roles` do not carry `permission`."""
     roles = tuple(roles)
     if not allows(roles, permission):
-        held = ", ".join(ROLE_LABELS[r] for r in roles) or "no role"
-        raise NotPermitted(f"{name} ({held}) may not {_ACTION_WORDS[permission]}. "
-                           "Ask an office manager.")
+        raise NotPermitted(refusal_words(name, roles, permission))
 
 
 def parse_roles(text: str) -> frozenset[Role]:

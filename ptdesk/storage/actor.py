@@ -37,13 +37,19 @@ def current_actor() -> Actor | None:
 
 
 def command_line_actor() -> Actor:
-    """A headless command writing the clinic's database: named after the OS account that ran
-    it (whoever can run ptdesk on the file already holds the whole file)."""
+    """A headless command (`ptdesk import`, `export`, `rules import`, `backup` ...): nobody
+    signs in on a command line, so it acts as the OS account that ran it, with the office
+    manager's rights, and every write or export is recorded under "command line: <account>".
+
+    Why a manager and not a check of a ptdesk password: whoever can run ptdesk on the clinic's
+    file (or holds the server's credentials) can already read and write all of it; a role
+    check there would only pretend. Why not every role: the command line is an
+    administrator's tool, not a clinician, so it completes no session (as the manager)."""
     try:
         who = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (a container)
         who = "unknown account"
-    return Actor(f"command line: {who}", frozenset(Role))
+    return Actor(f"command line: {who}", frozenset({Role.MANAGER}))
 
 
 def demo_setup_actor() -> Actor:

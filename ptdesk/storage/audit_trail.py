@@ -34,6 +34,8 @@ UNAUDITED_TABLES = frozenset({
     "audit_entries", "change_counters", "patient_search_terms", "authorization_usage",
     "coverage_usage", "period_usage", "patient_changes", "imported_mue", "imported_ptp",
 })
+# A row created here is a person overriding a decision: recorded as "override", not "create".
+OVERRIDE_TABLES = frozenset({"visit_overrides"})
 # Never written to the trail (HIPAA: secrets are not logged). A change says only "changed".
 SECRET_COLUMNS = frozenset({"password_hash", "pin_hash"})
 _NOT_RECORDED = "(changed, not recorded)"
@@ -175,6 +177,8 @@ def _event_for(obj: Any, kind: str) -> Event | None:
         status = after.get("status")
         if status is not None and str(_plain(status)) == "voided":
             kind = "void"
+    if kind == "create" and table in OVERRIDE_TABLES:
+        kind = "override"  # a decision overridden (check-in stop, session errors): its own word
     return Event(kind, table, _row_id(obj), _patient(obj), before or None, after or None)
 
 

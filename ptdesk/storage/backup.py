@@ -10,7 +10,6 @@ manual copies and never touches the copies taken before an upgrade.
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.storage.cipher import (
+    connect,
+    copy_database,
+    database_errors,
+    export_encrypted,
+    is_encrypted,
+    key_of,
+)
 from ptdesk.storage.migrate import known_revisions, sqlite_file
 from ptdesk.storage.private_files import private_dir, private_file
 
@@ -77,11 +84,8 @@ def _sqlite_copy(engine: Engine, target: Path) -> None:
     private_file(target)  # owner-only before a byte of patient data is written
     raw = engine.raw_connection()
     try:
-        dest = sqlite3.connect(target)
-        try:
-            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
-        finally:
-            dest.close()
+        # An encrypted database gives an encrypted copy, under the same key.
+        copy_database(raw.driver_connection, target, key_of(engine))
     except Exception:
         target.unlink(missing_ok=True)
         raise
@@ -138,13 +142,15 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return gone
 
 
-def check_sqlite_backup(path: Path) -> str:
+def check_sqlite_backup(path: Path, key: bytes | None = None) -> str:
     """A restorable ptdesk database: intact, ptdesk's tables, a revision this ptdesk knows.
-    Returns the revision."""
+    `key` opens an encrypted one. Returns the revision."""
     if not path.is_file():
         raise NotABackup(f"{path} is not a file.")
+    if is_encrypted(path) and key is None:
+        raise NotABackup(f"{path.name} is encrypted: give its passphrase or recovery key.")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect(path, key if is_encrypted(path) else None, read_only=True)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master "
@@ -153,7 +159,10 @@ def check_sqlite_backup(path: Path) -> str:
                     if "alembic_version" in tables else [])
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
+        if is_encrypted(path):
+            raise NotABackup(f"{path.name} is encrypted with another key: give the recovery "
+                             "key printed when that database was encrypted.") from None
         raise NotABackup(f"{path.name} is not a readable SQLite database ({exc}).") from None
     if not ok or ok[0] != "ok":
         raise NotABackup(f"{path.name} is damaged (integrity check: {ok[0] if ok else '?'}).")
@@ -166,17 +175,26 @@ def check_sqlite_backup(path: Path) -> str:
     return revision
 
 
-def restore_sqlite(backup: Path, database: Path, now: datetime) -> Path | None:
+def restore_sqlite(backup: Path, database: Path, now: datetime, *, key: bytes | None = None,
+                   backup_key: bytes | None = None) -> Path | None:
     """Put `backup` in place of `database`; the current file is kept aside, renamed with the
-    time (returned), never overwritten. Other desks must have closed the database."""
-    check_sqlite_backup(backup)
+    time (returned), never overwritten. Other desks must have closed the database.
+
+    `key`: the clinic's key when its database is encrypted; the restored file is then
+    encrypted with it, whatever the backup was. `backup_key` opens an encrypted backup
+    (without `key`, the restored file keeps the backup's own key)."""
+    backup_key = backup_key if is_encrypted(backup) else None
+    check_sqlite_backup(backup, backup_key)
     aside = None
     if database.exists():
         # Fold the write-ahead log into the file first, so the copy kept aside is complete.
-        conn = sqlite3.connect(database, timeout=2)
+        try:
+            conn = connect(database, key if is_encrypted(database) else None, timeout=2)
+        except database_errors() as exc:
+            raise BackupFailed(f"The database in use cannot be opened ({exc}).") from None
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError as exc:
+        except database_errors() as exc:
             raise BackupFailed(f"Another desk is using the database ({exc}); close ptdesk "
                                "everywhere, then restore.") from None
         finally:
@@ -186,14 +204,14 @@ def restore_sqlite(backup: Path, database: Path, now: datetime) -> Path | None:
         database.rename(aside)
         for extra in ("-wal", "-shm"):
             Path(f"{database}{extra}").unlink(missing_ok=True)
+    if key is not None and backup_key != key:
+        # a plain backup (or one under another key) comes back under the clinic's key
+        export_encrypted(backup, backup_key, database, key, begin="BEGIN")
+        return aside
     private_file(database)
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    src = connect(backup, backup_key, read_only=True)
     try:
-        dest = sqlite3.connect(database)
-        try:
-            src.backup(dest)
-        finally:
-            dest.close()
+        copy_database(src, database, backup_key)
     finally:
         src.close()
     return aside

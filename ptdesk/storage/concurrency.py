@@ -140,7 +140,7 @@ def insert_ignore(conn: Connection, model: type[Any], values: dict[str, object])
         conn.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
 
 
-def _patient_of(session: Session, obj: Any) -> int | None:
+def patient_of(session: Session, obj: Any) -> int | None:
     """The patient a changed row belongs to, from its own columns or one parent lookup."""
     from ptdesk.storage.models import Authorization, Coverage, Patient, Visit
 
@@ -176,7 +176,7 @@ def lock_before_flush(session: Session, _context: object, _instances: object) ->
     if not changed:
         return
     with session.no_autoflush:
-        lock_patients(session, (_patient_of(session, o) for o in changed))
+        lock_patients(session, (patient_of(session, o) for o in changed))
 
 
 def forget_locks(session: Session, *_args: object) -> None:

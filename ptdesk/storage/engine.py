@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, pool
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +18,7 @@ from ptdesk.storage.audit_trail import (
     record_changes,
 )
 from ptdesk.storage.concurrency import forget_locks, lock_before_flush, translate
+from ptdesk.storage.derived_marks import forget_marks, mark_before_flush, rederive_before_commit
 from ptdesk.storage.private_files import private_file
 
 # How long a save waits for another desk's write on SQLite before the desk is told (in words)
@@ -49,6 +50,10 @@ def create_engine_for(url: str | URL, *, echo: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
         # Worker threads share the engine; each connection is used by one thread at a time.
         kwargs["connect_args"] = connect_args_for(url)
+        if url.drivername == "sqlite+pysqlcipher":
+            # The SQLCipher dialect picks one connection per thread; an encrypted file is
+            # pooled like a plain one (storage/cipher.py), each connection keyed on connect.
+            kwargs["poolclass"] = pool.QueuePool
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = connect_args_for(url)
@@ -84,6 +89,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     event.listen(factory, "after_flush", record_changes)
     event.listen(factory, "after_rollback", forget_pending)
     event.listen(factory, "do_orm_execute", record_bulk_delete)
+    # Patients whose derived rows a flush made stale are re-derived before the commit
+    # (storage/derived_marks.py); before the audit trail's own before_commit, so what the
+    # final flush writes is in the trail.
+    event.listen(factory, "before_flush", mark_before_flush)
+    event.listen(factory, "before_commit", rederive_before_commit)
+    event.listen(factory, "after_rollback", forget_marks)
     event.listen(factory, "before_commit", append_before_commit)
     return factory
 

@@ -155,15 +155,12 @@ def backup_sqlite_file(engine: Engine, backup_dir: Path, label: str) -> Path | N
     private_dir(backup_dir)
     stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
     target = private_file(backup_dir / f"{source.stem}-{stamp}-{label}{source.suffix}")
+    from ptdesk.storage.cipher import copy_database, key_of
+
     raw = engine.raw_connection()
     try:
-        import sqlite3
-
-        dest = sqlite3.connect(target)
-        try:
-            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
-        finally:
-            dest.close()
+        # an encrypted database's copy is encrypted with the same key
+        copy_database(raw.driver_connection, target, key_of(engine))
     finally:
         raw.close()
     if not target.exists():  # pragma: no cover - backup API always writes the file

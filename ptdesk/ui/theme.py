@@ -83,6 +83,9 @@ QPushButton[primary="true"] {{
 }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; padding: 4px 11px; }}
 QPushButton[primary="true"]:focus {{ border: 2px solid #0d3559; }}
+QPushButton[primary="true"]:disabled {{
+    background: #a9bdd1; border-color: #a9bdd1; color: #f4f6f9;
+}}
 """
 
 

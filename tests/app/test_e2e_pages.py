@@ -177,7 +177,7 @@ def test_settings_loads(qtbot: QtBot, window: MainWindow) -> None:
     assert page.current() is not None
     assert page.defaults
     assert [tabs.tabs.tabText(i) for i in range(tabs.tabs.count())] == [
-        "Status bands", "Clinic details", "Fee schedules", "Clinic hours"]
+        "Status bands", "Clinic details", "Fee schedules", "Clinic hours", "Database"]
 
 
 def test_renewal_recorded_and_decided_from_the_panel_then_the_board(

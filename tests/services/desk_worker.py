@@ -16,9 +16,11 @@ def check_in_and_complete(url: str, visit_ids: list[int]) -> list[str]:
     """Check in then complete each visit as a desk's form does; returns the errors the person
     would have seen (one line each), and one "busy-retry" line per automatic try."""
     engine = create_engine_for(url)
-    from ptdesk.storage.actor import command_line_actor, set_actor
+    from ptdesk.domain.permissions import Role
+    from ptdesk.storage.actor import Actor, set_actor
 
-    set_actor(command_line_actor())  # a desk of its own: someone is signed in there
+    # A desk of its own: a therapist is signed in there (only a therapist completes).
+    set_actor(Actor("desk therapist", frozenset({Role.THERAPIST})))
     svc = VisitService(make_session_factory(engine))
     errors: list[str] = []
     try:

@@ -13,7 +13,13 @@ from ptdesk.domain.imports.columns import ImportKind
 from ptdesk.services.authorizations.derived_usage import rebuild_derived_usage
 from ptdesk.services.imports.service import ImportService
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import AuthorizationUsage, CoverageUsage, PeriodUsage, Visit
+from ptdesk.storage.models import (
+    AuthorizationUsage,
+    BoardInputs,
+    CoverageUsage,
+    PeriodUsage,
+    Visit,
+)
 
 TODAY = date(2026, 12, 1)
 K = ImportKind
@@ -72,7 +78,7 @@ def _files(n: int, seed: int) -> tuple[dict[ImportKind, str], str]:
 def _derived(factory: sessionmaker[Session]) -> dict[str, list[tuple[object, ...]]]:
     out: dict[str, list[tuple[object, ...]]] = {}
     with session_scope(factory) as s:
-        for model in (AuthorizationUsage, CoverageUsage, PeriodUsage):
+        for model in (AuthorizationUsage, CoverageUsage, PeriodUsage, BoardInputs):
             t = model.__table__
             out[t.name] = sorted(tuple(r) for r in s.execute(select(*t.c)))
         out["visits"] = sorted(tuple(r) for r in s.execute(
@@ -93,6 +99,7 @@ def test_imported_usage_equals_a_fresh_recompute(session_factory: sessionmaker[S
     imported = _derived(session_factory)
     assert len(imported["authorization_usage"]) > 30
     assert len(imported["period_usage"]) > 100
+    assert len(imported["board_inputs"]) >= 120
     assert sum(a is not None for _, a in imported["visits"]) > 100
     with session_scope(session_factory) as s:
         rebuild_derived_usage(s.connection())

@@ -77,24 +77,24 @@ def _drop_guard(engine: Engine) -> None:
 
 def test_chain_names_an_edited_then_a_deleted_entry(
         engine: Engine, session_factory: sessionmaker[Session], migrated_db_url: str,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     make_clinic(session_factory)
     ids = [e.id for e in _trail(session_factory)]
     assert len(ids) >= 5
-    assert main(["verify-audit", "--db-url", migrated_db_url]) == 0
+    assert main(["verify-audit", "--db-url", migrated_db_url, "--data-dir", str(tmp_path)]) == 0
     assert f"intact: {len(ids)} entries" in capsys.readouterr().out
     _drop_guard(engine)
     with engine.begin() as conn:
         conn.execute(text("UPDATE audit_entries SET actor = 'nobody' WHERE id = :i"),
                      {"i": ids[2]})
-    assert main(["verify-audit", "--db-url", migrated_db_url]) == 1
+    assert main(["verify-audit", "--db-url", migrated_db_url, "--data-dir", str(tmp_path)]) == 1
     assert f"BROKEN at entry {ids[2]}: this entry was changed" in capsys.readouterr().out
     with engine.begin() as conn:  # put it back, then remove another one
         conn.execute(text("UPDATE audit_entries SET actor = 'Test manager' WHERE id = :i"),
                      {"i": ids[2]})
         assert verify_chain(conn).intact
         conn.execute(text("DELETE FROM audit_entries WHERE id = :i"), {"i": ids[3]})
-    assert main(["verify-audit", "--db-url", migrated_db_url]) == 1
+    assert main(["verify-audit", "--db-url", migrated_db_url, "--data-dir", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert f"BROKEN at entry {ids[4]}: an entry before it was changed or deleted" in out
 

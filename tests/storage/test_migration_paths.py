@@ -33,7 +33,7 @@ from tests.pg_cluster import PgCluster
 # which ptdesk version last upgraded the file.
 _NOT_COMPARED = {"alembic_version", "app_settings", "change_counters", "patient_changes"}
 # Recomputed from the clinic's rows by the upgrade: expected even where the old schema lacked them.
-_DERIVED = {"authorization_usage", "coverage_usage", "period_usage"}
+_DERIVED = {"authorization_usage", "coverage_usage", "period_usage", "board_inputs"}
 # Rewritten by the allocation whenever visits.authorization_id moves (a time, not data).
 _NOT_COMPARED_COLUMNS = {("visits", "updated_at")}
 _counter = itertools.count()

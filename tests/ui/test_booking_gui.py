@@ -3,20 +3,15 @@ Ctrl+B on the record opens the booking dialog; a 6-week series past the authoriz
 the uncovered dates before saving, Save is refused until "book anyway" is ticked, and the
 visits booked anyway are marked on the record. Screenshots to $PTDESK_SHOTS when set."""
 
-import argparse
-import os
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from ptdesk.app.context import AppContext, open_context
-from ptdesk.app.gui import build_main_window
+from ptdesk.app.context import AppContext
 from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.services.patients.dtos import CoverageInfo, ProviderOption
 from ptdesk.services.visits.booking import BookingApi, SeriesBooked
@@ -26,22 +21,9 @@ from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.patients.record_models import VisitTableModel
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.visits.series_dialog import WEEKS, BookSeriesDialog
+from tests.ui.desk import Desk, shot
 
-SHOTS = os.environ.get("PTDESK_SHOTS")
 TUE, FRI = 1, 4
-
-
-def shot(w: QWidget, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        w.grab().save(str(Path(SHOTS) / f"{name}.png"))
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=True))
-    yield context
-    context.close()
 
 
 def _patient(ctx: AppContext, chart: str) -> int:
@@ -56,15 +38,9 @@ def _visits(ctx: AppContext, pid: int) -> int:
 
 
 def test_series_past_the_authorization_names_dates_and_books_marked(
-    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, ctx: AppContext, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window, errors = desk.window, desk.errors
     pid = _patient(ctx, "BK0001")  # the demo's series past its authorization
     before = _visits(ctx, pid)
     patients = window.show_page("patients")

@@ -4,19 +4,15 @@ a reason (and a reference for a phone confirmation); the reason is on the visit 
 the record's visits) and counted on the board; the overrides report lists it. Screenshots of
 each state are written to $PTDESK_SHOTS when set (1280x800)."""
 
-import argparse
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from ptdesk.app.clock import local_now
-from ptdesk.app.context import AppContext, open_context
-from ptdesk.app.gui import build_main_window
+from ptdesk.app.context import AppContext
 from ptdesk.domain.overrides import OverrideReason
 from ptdesk.services.visits.checkin_dtos import CheckInApi, CheckInResult, CheckInView
 from ptdesk.ui.board.board_page import BoardPage
@@ -26,21 +22,7 @@ from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.visits.override_dialog import OverrideDialog
 from ptdesk.ui.visits.today_model import COL_PATIENT, COL_VISIT
 from ptdesk.ui.visits.today_page import TodayPage
-
-SHOTS = os.environ.get("PTDESK_SHOTS")
-
-
-def shot(w: QWidget, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        w.grab().save(str(Path(SHOTS) / f"{name}.png"))
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=True))
-    yield context
-    context.close()
+from tests.ui.desk import Desk, shot
 
 
 def _row_of(page: TodayPage, name: str) -> int:
@@ -50,15 +32,9 @@ def _row_of(page: TodayPage, name: str) -> int:
     raise AssertionError(f"{name} is not on the Today page")
 
 
-def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path,
+def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path, desk: Desk,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    errors: list[str] = []  # a calm error dialog would block the test: record it instead
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
+    window, errors = desk.window, desk.errors
     today = window.show_page("today")
     assert isinstance(today, TodayPage)
     qtbot.waitUntil(lambda: today.view is not None and today.proxy.rowCount() > 0,

@@ -3,9 +3,7 @@
 its reason and an MUE excess block "Complete visit" until overridden with a reason, stored with
 the visit like a check-in override. Screenshots go to $PTDESK_SHOTS when set (1280x800)."""
 
-import argparse
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from ptdesk.app.context import AppContext, open_context
+from ptdesk.app.context import AppContext
 from ptdesk.app.gui import build_main_window
 from ptdesk.domain.overrides import OverrideKind, OverrideReason
 from ptdesk.domain.payers import PayerKind, VisitStatus
@@ -35,13 +33,6 @@ def shot(w: QWidget, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         w.grab().save(str(Path(SHOTS) / f"{name}.png"))
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=True))
-    yield context
-    context.close()
 
 
 def _open_form(qtbot: QtBot, today: TodayPage, row: int, monkeypatch: pytest.MonkeyPatch,

@@ -4,53 +4,38 @@ the provider, Enter on a visit opens the patient, Enter on a free slot opens the
 dialog for the patient whose record is open, pre-filled with the slot. Screenshot to
 $PTDESK_SHOTS when set."""
 
-import argparse
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from ptdesk.app.clock import local_today
-from ptdesk.app.context import AppContext, open_context
-from ptdesk.app.gui import build_main_window
+from ptdesk.app.context import AppContext
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, Visit
 from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.visits.series_dialog import BookSeriesDialog
 from ptdesk.ui.visits.today_page import TodayPage
 from ptdesk.ui.visits.week_view import WeekPanel
+from tests.ui.desk import Desk
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 KEY, ALT = Qt.Key, Qt.KeyboardModifier.AltModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = open_context(argparse.Namespace(data_dir=str(tmp_path), db_url=None, demo=True))
-    yield context
-    context.close()
-
-
-def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
+def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext, desk: Desk,
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
+    window, errors = desk.window, desk.errors
     with session_scope(ctx.session_factory) as s:
         pid, prov = s.execute(select(Patient.id, Visit.provider_id).join(Visit)
                               .where(Patient.chart_number == "BK0001",
                                      Visit.visit_date > local_today())).first()  # type: ignore[misc]
-    window = build_main_window(ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     today = window.show_page("today")
@@ -102,17 +87,41 @@ def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext,
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         window.grab().save(str(Path(SHOTS) / "week_view.png"))
 
-    # Enter on a visit opens the patient.
-    t.setCurrentIndex(week.model.index(*cells[0]))
-    qtbot.keyClick(t, KEY.Key_Return)
+    # Enter on a visit opens the patient; a slot holding several patients lists them first
+    # (the arrows and Enter pick one).
     patients = window.show_page("patients")
     assert isinstance(patients, PatientsPage)
     rv = patients.record_view
-    # a slot may hold several patients' visits: Enter opens the slot's first
-    first = week.model.visits_at(*cells[0])[0].patient_id
+    window.show_page("today")
+    qtbot.waitUntil(lambda: week.isVisible() and t.isVisible(), timeout=5000)
+    slots = [(r, c) for r in range(week.model.rowCount()) for c in range(6)]
+    single = next(rc for rc in slots if len(week.model.visits_at(*rc)) == 1)
+    shared = next(rc for rc in slots if len(week.model.visits_at(*rc)) >= 2)  # in the demo
+    for cell in (single, shared):
+        visits = week.model.visits_at(*cell)
+        week.chooser = None
+        t.setCurrentIndex(week.model.index(*cell))
+        qtbot.keyClick(t, KEY.Key_Return)
+        if len(visits) > 1:
+            menu = week.chooser
+            assert menu is not None
+            qtbot.waitUntil(menu.isVisible, timeout=5000)
+            if SHOTS:
+                menu.grab().save(str(Path(SHOTS) / "week_slot_chooser.png"))
+            labels = [a.text() for a in menu.actions()]
+            assert [v.short_name in s for v, s in zip(visits, labels, strict=True)] == [
+                True] * len(visits)
+            qtbot.keyClick(menu, KEY.Key_Down)
+            qtbot.keyClick(menu, KEY.Key_Return)
+            want = visits[1].patient_id
+        else:
+            assert week.chooser is None
+            want = visits[0].patient_id
+        qtbot.waitUntil(lambda w=want: rv.record is not None  # type: ignore[misc]
+                        and rv.record.patient.id == w, timeout=10000)
+        window.show_page("today")
+        qtbot.waitUntil(lambda: week.isVisible() and t.isVisible(), timeout=5000)
     assert pid in {v.patient_id for v in week.model.visits_at(*cells[0])}
-    qtbot.waitUntil(lambda: rv.record is not None and rv.record.patient.id == first,
-                    timeout=10000)
 
     # Back on Today, Enter on a free slot: the booking dialog for that patient, pre-filled.
     asked: list[BookSeriesDialog] = []

@@ -7,11 +7,20 @@ refusal is a `NotPermitted` DomainError in words, shown like any other input pro
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ptdesk.domain.permissions import NotPermitted, NotSignedIn, Permission, Role, check
+from ptdesk.domain.permissions import (
+    NotPermitted,
+    NotSignedIn,
+    Permission,
+    Role,
+    allows,
+    check,
+    refusal_words,
+)
 from ptdesk.storage.actor import Actor, command_line_actor, current_actor, set_actor
 from ptdesk.storage.audit_trail import Event, append
 from ptdesk.storage.engine import session_scope
@@ -19,7 +28,8 @@ from ptdesk.storage.engine import session_scope
 log = logging.getLogger(__name__)
 
 __all__ = ["Actor", "NotPermitted", "NotSignedIn", "Permission", "Role", "command_line_actor",
-           "current_actor", "record_event", "require", "set_actor", "signed_in"]
+           "current_actor", "exporting", "permitted", "record_event", "require",
+           "set_actor", "signed_in", "why_not"]
 
 
 def signed_in() -> Actor:
@@ -34,6 +44,22 @@ def require(permission: Permission) -> Actor:
     actor = signed_in()
     check(actor.name, actor.roles, permission)
     return actor
+
+
+def permitted(permission: Permission) -> bool:
+    """Whether the signed-in person may: for screens that hide or disable what the role
+    cannot do (the service refuses anyway)."""
+    actor = current_actor()
+    return actor is not None and allows(actor.roles, permission)
+
+
+def why_not(permission: Permission) -> str:
+    """The words a disabled control's tooltip shows ("" when permitted)."""
+    actor = current_actor()
+    if actor is None:
+        return "Nobody is signed in on this desk."
+    return "" if allows(actor.roles, permission) else refusal_words(actor.name, actor.roles,
+                                                                    permission)
 
 
 def record_event(factory: sessionmaker[Session], action: str, *, table_name: str | None = None,
@@ -74,3 +100,16 @@ def record_ui_event(action: str, *, patient_id: int | None = None,
         record_event(_event_factory, action, patient_id=patient_id, details=details or None)
     except Exception:  # the page is already printed: say so in the log, never break the print
         log.exception("could not record a %s in the audit trail", action)
+
+
+@contextmanager
+def exporting(what: str, *, patient_id: int | None = None) -> Iterator[None]:
+    """A file written on a screen (a table's CSV, a PDF saved): refused before anything is
+    written when the role may not export, recorded in the trail once it is written.
+
+        with exporting("board CSV"):
+            write_the_file()
+    """
+    require(Permission.EXPORT_DATA)
+    yield
+    record_ui_event("export", patient_id=patient_id, what=what)

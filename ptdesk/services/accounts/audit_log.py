@@ -91,6 +91,7 @@ class AuditLogService:
     def export_csv(self, f: AuditFilter) -> str:
         """The matching entries as CSV text, oldest first; the export is recorded."""
         require(Permission.VIEW_AUDIT)
+        require(Permission.EXPORT_DATA)
         out = io.StringIO()
         w = csv.writer(out)
         w.writerow(CSV_HEADER)

@@ -2,16 +2,29 @@
 
 Every sign-in, failed sign-in, sign-out, lock and unlock is recorded in the audit trail;
 creating or changing a user is recorded by the trail's flush event (hashes never written).
+Too many failed attempts lock the account (services/accounts/lockout.py), at the sign-in and
+at the idle lock alike.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
-from ptdesk.domain.permissions import Permission, Role, format_roles, parse_roles
+from ptdesk.domain.permissions import ROLE_LABELS, Permission, Role, format_roles, parse_roles
+from ptdesk.domain.sign_in_lockout import LockoutPolicy, is_locked, until_words
 from ptdesk.services.accounts.access import record_event, require, signed_in
+from ptdesk.services.accounts.lockout import (
+    Attempt,
+    manager_unlock,
+    read_policy,
+    refuse_if_locked,
+    save_policy,
+    settle,
+)
 from ptdesk.services.accounts.passwords import (
     hash_secret,
     needs_rehash,
@@ -38,6 +51,23 @@ class UserView:
     roles: frozenset[Role]
     active: bool
     has_pin: bool
+    locked_until: datetime | None = None  # set while refused after too many attempts
+    failed_attempts: int = 0
+
+    def locked(self, now: datetime) -> bool:
+        return is_locked(self.locked_until, now)
+
+    def describe(self, now: datetime) -> str:
+        """One line for the Users page and `ptdesk users list`."""
+        parts = [self.name, ", ".join(ROLE_LABELS[r] for r in Role if r in self.roles)]
+        if self.has_pin:
+            parts.append("PIN")
+        if not self.active:
+            parts.append("switched off")
+        if self.locked_until is not None and self.locked(now):
+            parts.append(f"LOCKED until {until_words(self.locked_until, now)} "
+                         "(too many attempts)")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -57,7 +87,12 @@ class SignInRefused(DomainError):
 
 
 def _view(u: User) -> UserView:
-    return UserView(u.id, u.name, parse_roles(u.roles), u.active, bool(u.pin_hash))
+    return UserView(u.id, u.name, parse_roles(u.roles), u.active, bool(u.pin_hash),
+                    u.locked_until, u.failed_attempts or 0)
+
+
+def _system_now() -> datetime:
+    return datetime.now().astimezone()
 
 
 def _actor(u: User) -> Actor:
@@ -65,8 +100,10 @@ def _actor(u: User) -> Actor:
 
 
 class AccountService:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session],
+                 now: Callable[[], datetime] = _system_now) -> None:
         self._factory = session_factory
+        self._now = now  # the app passes its clock (app/clock.py local_now)
 
     def has_users(self) -> bool:
         with session_scope(self._factory) as s:
@@ -134,19 +171,35 @@ class AccountService:
 
     # --- signing in and out ---------------------------------------------------------------
     def sign_in(self, name: str, password: str) -> Actor:
+        """Raises `SignInRefused` (wrong name or password) or `AccountLocked` (too many
+        failed attempts: the words say until when)."""
         name = " ".join(name.split())
+        typed = name[:80] or "(no name)"
         with session_scope(self._factory) as s:
             u = s.scalars(select(User).where(func.lower(User.name) == name.lower())).first()
-            ok = u is not None and u.active and verify_secret(u.password_hash, password)
-            if ok and u is not None and needs_rehash(u.password_hash):
-                u.password_hash = hash_secret(password)  # newer argon2 parameters
-            actor = _actor(u) if ok and u is not None else None
+            known = (u.id, u.password_hash, u.locked_until) if u is not None and u.active \
+                else None
             uid = u.id if u is not None else None
-        if actor is None:
-            # The name typed is recorded (it is not patient data), never the password.
+        if known is None:
+            # The name typed is recorded (it is not patient data), never the password. No
+            # account: nothing to count (the lockout protects accounts).
             record_event(self._factory, "sign_in_failed", table_name="users", row_id=uid,
-                         details={"name": name[:80]}, actor_name=name[:80] or "(no name)")
+                         details={"name": name[:80], "reason": "no active user of this name"},
+                         actor_name=typed)
             raise SignInRefused()
+        user_id, stored_hash, locked_until = known
+        attempt = Attempt(user_id, typed, "sign_in_failed")
+        now = self._now()
+        refuse_if_locked(self._factory, attempt, locked_until, now)
+        if not settle(self._factory, attempt, verify_secret(stored_hash, password), now):
+            raise SignInRefused()
+        with session_scope(self._factory) as s:
+            u = s.get(User, user_id)
+            if u is None or not u.active:  # switched off by a manager a moment ago
+                raise SignInRefused()
+            if needs_rehash(u.password_hash):
+                u.password_hash = hash_secret(password)  # newer argon2 parameters
+            actor = _actor(u)
         set_actor(actor)
         record_event(self._factory, "sign_in", table_name="users", row_id=actor.user_id)
         return actor
@@ -182,15 +235,46 @@ class AccountService:
         record_event(self._factory, "lock", table_name="users", row_id=actor.user_id)
 
     def unlock(self, secret: str) -> bool:
-        """The signed-in person's password or PIN unlocks; the attempt is recorded."""
+        """The signed-in person's password or PIN unlocks; the attempt is recorded. Too many
+        wrong ones lock the account (`AccountLocked`), as at the sign-in."""
         actor = signed_in()
         with session_scope(self._factory) as s:
             u = s.get(User, actor.user_id) if actor.user_id is not None else None
-            ok = u is not None and u.active and (verify_secret(u.password_hash, secret)
-                                                 or verify_secret(u.pin_hash, secret))
-        record_event(self._factory, "unlock" if ok else "unlock_failed", table_name="users",
-                     row_id=actor.user_id)
-        return ok
+            known = (u.password_hash, u.pin_hash, u.locked_until) if u is not None \
+                and u.active else None
+        if known is None or actor.user_id is None:
+            record_event(self._factory, "unlock_failed", table_name="users",
+                         row_id=actor.user_id)
+            return False
+        password_hash, pin_hash, locked_until = known
+        attempt = Attempt(actor.user_id, actor.name, "unlock_failed")
+        now = self._now()
+        refuse_if_locked(self._factory, attempt, locked_until, now)
+        ok = verify_secret(password_hash, secret) or verify_secret(pin_hash, secret)
+        if not settle(self._factory, attempt, ok, now):
+            return False
+        record_event(self._factory, "unlock", table_name="users", row_id=actor.user_id)
+        return True
+
+    # --- the lockout (a manager's settings and unlock) -----------------------------------
+    def lockout_policy(self) -> LockoutPolicy:
+        with session_scope(self._factory) as s:
+            return read_policy(s)
+
+    def set_lockout_policy(self, policy: LockoutPolicy) -> LockoutPolicy:
+        return save_policy(self._factory, policy)
+
+    def unlock_account(self, user_id: int) -> UserView:
+        """An office manager opens an account locked after too many attempts."""
+        manager_unlock(self._factory, user_id)
+        with session_scope(self._factory) as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise DomainError("That user no longer exists.")
+            return _view(u)
+
+    def now(self) -> datetime:
+        return self._now()
 
     def idle_minutes(self) -> int:
         with session_scope(self._factory) as s:

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.authorization import AuthorizationRecord, AuthState
 from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import long_date, short_date
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.dtos import (
     AuthorizationCodeDraft,
     AuthorizationDraft,
@@ -160,6 +162,7 @@ class AuthorizationService:
     @retry_conflicts
     def add(self, draft: AuthorizationDraft) -> AuthorizationSaved:
         """Add an approved authorization or a pending placeholder; re-allocate the visits."""
+        require(Permission.EDIT_PATIENTS)
         validate(draft)
         with session_scope(self._factory) as s:
             pid = coverage_patient(s, draft.coverage_id)
@@ -175,6 +178,7 @@ class AuthorizationService:
 
     @retry_conflicts
     def update(self, authorization_id: int, draft: AuthorizationDraft) -> AuthorizationSaved:
+        require(Permission.EDIT_PATIENTS)
         validate(draft)
         with session_scope(self._factory) as s:
             auth = self._get(s, authorization_id)
@@ -194,6 +198,7 @@ class AuthorizationService:
     @retry_conflicts
     def end(self, authorization_id: int, ended_on: date, reason: str) -> AuthorizationSaved:
         """Close early (discharge, replaced): visits after `ended_on` stop drawing from it."""
+        require(Permission.EDIT_PATIENTS)
         with session_scope(self._factory) as s:
             auth = self._get(s, authorization_id)
             if ended_on < auth.start_date:

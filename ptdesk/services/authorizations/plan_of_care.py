@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.payers import PayerKind
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.plan_of_care import (
     PlanOfCare,
     PlanOfCareStatus,
     plan_of_care_status,
 )
 from ptdesk.domain.visit_allocation import USED_STATUSES
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.authorizations.plan_of_care_dtos import PlanOfCareDraft, PlanOfCareView
 from ptdesk.services.authorizations.records import bump, coverage_patient
@@ -140,6 +142,7 @@ class PlanOfCareService:
 
     def set_payer_rules(self, payer_id: int, on: bool) -> tuple[bool, bool]:
         """Turn Medicare's plan-of-care rules on or off for another payer (off by default)."""
+        require(Permission.EDIT_CLINIC)
         with session_scope(self._factory) as s:
             p = s.get(Payer, payer_id)
             if p is None:
@@ -168,6 +171,7 @@ class PlanOfCareService:
         return tuple(sorted(out, key=lambda v: not v.current))
 
     def save(self, plan_id: int | None, draft: PlanOfCareDraft, today: date) -> PlanOfCareView:
+        require(Permission.EDIT_PATIENTS)
         _check(draft)
         assert draft.first_visit is not None
         assert draft.plan_date is not None

@@ -37,14 +37,18 @@ from ptdesk.domain.visit_allocation import (
     allocate,
 )
 from ptdesk.domain.visit_limits import plan_year
+from ptdesk.services.authorizations.board_inputs import board_inputs_row
 from ptdesk.storage.concurrency import insert_ignore, lock_patients
+from ptdesk.storage.derived_marks import derived, set_rederive
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,
     AuthorizationUsage,
+    BoardInputs,
     ChangeCounter,
     Coverage,
     CoverageUsage,
+    Patient,
     PatientChange,
     Payer,
     PeriodUsage,
@@ -317,6 +321,7 @@ def reallocate(s: Session, data: PatientData) -> Allocation:
             changed,
         )
     _rewrite_usage(s, pid, data, alloc)
+    derived(s, (pid,))
     return alloc
 
 
@@ -366,9 +371,10 @@ def usage_rows(data: PatientData, alloc: Allocation) -> tuple[
 
 def _rewrite_usage(s: Session, pid: int, data: PatientData, alloc: Allocation) -> None:
     auth_rows, cov_rows, period_rows = usage_rows(data, alloc)
+    board = [board_inputs_row(data, auth_rows, cov_rows, period_rows)]
     conn = s.connection()
     for model, rows in ((AuthorizationUsage, auth_rows), (CoverageUsage, cov_rows),
-                        (PeriodUsage, period_rows)):
+                        (PeriodUsage, period_rows), (BoardInputs, board)):
         conn.execute(delete(model).where(model.patient_id == pid))
         if rows:
             conn.execute(insert(model), rows)
@@ -415,6 +421,21 @@ def refresh_patient(s: Session, patient_id: int) -> tuple[Allocation, int]:
     lock_patients(s, (patient_id,))
     alloc = reallocate(s, load_patient(s, patient_id))
     return alloc, bump(s, (patient_id,))
+
+
+def _rederive(s: Session, patient_ids: list[int]) -> None:
+    """What a save changed without re-deriving (storage/derived_marks.py): derived now
+    (a patient deleted in the same save has nothing left to derive)."""
+    lock_patients(s, patient_ids)
+    ids = list(s.scalars(select(Patient.id).where(Patient.id.in_(patient_ids))))
+    if not ids:
+        return
+    for data in load_patients(s, ids).values():
+        reallocate(s, data)
+    bump(s, ids)
+
+
+set_rederive(_rederive)
 
 
 def visit_patient(s: Session, visit_id: int) -> int | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.auth_terms import AuthorizationTerms
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.renewal import (
     CMS_0057_F_TURNAROUND,
     ChangeKind,
@@ -25,6 +26,7 @@ from ptdesk.domain.renewal import (
     approval_change,
     request_timeline,
 )
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.dtos import (
     DecisionRecorded,
     RenewalDecision,
@@ -148,6 +150,7 @@ class RenewalService:
     @retry_conflicts
     def create(self, draft: RenewalRequestDraft, now: datetime) -> RequestView:
         """A new request; sent already when `draft.sent_at` is given (then pending)."""
+        require(Permission.EDIT_PATIENTS)
         with session_scope(self._factory) as s:
             pid = _check(s, draft)
             r = AuthorizationRequest(coverage_id=draft.coverage_id)
@@ -160,6 +163,7 @@ class RenewalService:
 
     @retry_conflicts
     def update(self, request_id: int, draft: RenewalRequestDraft, now: datetime) -> RequestView:
+        require(Permission.EDIT_PATIENTS)
         with session_scope(self._factory) as s:
             r = self._get(s, request_id)
             if r.status.decided:
@@ -176,6 +180,7 @@ class RenewalService:
 
     @retry_conflicts
     def mark_sent(self, request_id: int, sent_at: datetime, now: datetime) -> RequestView:
+        require(Permission.EDIT_PATIENTS)
         with session_scope(self._factory) as s:
             r = self._get(s, request_id)
             if r.status is not RequestStatus.NOT_SENT:
@@ -192,6 +197,7 @@ class RenewalService:
     ) -> DecisionRecorded:
         """Approved / partly approved: extend or add the authorization (one transaction);
         denied: needs a reason."""
+        require(Permission.EDIT_PATIENTS)
         if decision.status not in (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED,
                                    RequestStatus.DENIED):
             raise ValidationErrors({"status": "Choose approved, partly approved or denied."})
@@ -246,6 +252,7 @@ class RenewalService:
 
     @retry_conflicts
     def appeal(self, request_id: int, appealed_at: datetime, now: datetime) -> RequestView:
+        require(Permission.EDIT_PATIENTS)
         with session_scope(self._factory) as s:
             r = self._get(s, request_id)
             if r.status is not RequestStatus.DENIED:

@@ -23,6 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.billing.ruleset import RuleSet, TableInfo
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import require
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImport
 
@@ -142,6 +144,7 @@ def parse_file(path: Path, codes: frozenset[str]) -> tuple[str, list[tuple[objec
 def import_rule_file(
     factory: sessionmaker[Session], path: Path, rules: RuleSet, now: datetime
 ) -> ImportResult:
+    require(Permission.IMPORT_RULES)
     data = path.read_bytes() if path.is_file() else None
     if data is None:
         raise RuleImportError(f"{path} is not a file")

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.records import bump
 from ptdesk.services.estimates.dtos import EstimateToStore, EstimateTotalsDraft, StoredEstimate
 from ptdesk.storage.engine import session_scope
@@ -26,6 +28,7 @@ class PatientEstimateService:
         self._factory = session_factory
 
     def save(self, draft: EstimateToStore, now: datetime) -> StoredEstimate:
+        require(Permission.MAKE_ESTIMATES)
         if draft.kind not in KINDS or draft.language not in LANGUAGES:
             raise DomainError("An estimate is a cost estimate or a Good Faith Estimate, in "
                               "English or Spanish.")

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus, default_unit_method
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.visit_allocation import USED_STATUSES
+from ptdesk.services.accounts.access import record_event, require
 from ptdesk.services.billing.audit_rows import OPTIONAL, REQUIRED
 from ptdesk.storage.models import (
     Authorization,
@@ -105,15 +107,21 @@ def _rows(s: Session, start: date, end: date) -> Iterator[dict[str, str]]:
 
 def write_billed_lines(factory: sessionmaker[Session], start: date, end: date, out: TextIO,
                        fmt: str = "csv") -> int:
+    """The lines, as CSV or JSON; returns how many. Needs the export permission; the export
+    is recorded in the audit trail."""
+    require(Permission.EXPORT_DATA)
     n = 0
     with factory() as s:
         if fmt == "json":
             rows = list(_rows(s, start, end))
             out.write(json.dumps(rows, indent=2) + "\n")
-            return len(rows)
-        w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for row in _rows(s, start, end):
-            w.writerow(row)
-            n += 1
+            n = len(rows)
+        else:
+            w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+            w.writeheader()
+            for row in _rows(s, start, end):
+                w.writerow(row)
+                n += 1
+    record_event(factory, "export", details={"what": f"billed lines {fmt.upper()}",
+                                             "from": start, "to": end, "rows": n})
     return n

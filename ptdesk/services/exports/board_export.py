@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.board import BoardRow
 from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES, VisitRecord
+from ptdesk.services.accounts.access import record_event, require
 from ptdesk.services.authorizations.records import PatientData
-from ptdesk.services.board.practice_board import load_board
+from ptdesk.services.board.board_loader import load_board
 from ptdesk.services.imports.bulk import derive
 
 BATCH = 1000
@@ -90,7 +92,9 @@ def _line(row: BoardRow, chart: str, day: date) -> BoardLine:
 
 def board_lines(factory: sessionmaker[Session], day: date, now: datetime,
                 progress: Callable[[str], None] | None = None) -> tuple[BoardLine, ...]:
-    """Every active patient's line, ordered by chart (outputs compare byte for byte)."""
+    """Every active patient's line, ordered by chart (outputs compare byte for byte). Only
+    for an export (`ptdesk board`): needs the export permission, and is recorded."""
+    require(Permission.EXPORT_DATA)
     s = factory()
     try:
         if progress is not None:
@@ -102,6 +106,8 @@ def board_lines(factory: sessionmaker[Session], day: date, now: datetime,
         s.rollback()  # the as-of counts are never kept
         s.close()
     lines.sort(key=lambda x: x.chart)
+    record_event(factory, "export", details={"what": "board", "as_of": day,
+                                             "patients": len(lines)})
     return tuple(lines)
 
 

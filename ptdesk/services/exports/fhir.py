@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.errors import DomainError
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.renewal import RequestStatus, Urgency
+from ptdesk.services.accounts.access import record_event, require
 from ptdesk.storage.models import Authorization, AuthorizationRequest, Coverage, Patient, Payer
 
 NS = uuid.UUID("6f1c3a52-8d0e-4b59-9a51-2b0f3c7d9e10")  # ptdesk's namespace for FHIR ids
@@ -129,6 +131,8 @@ def _claim(r: AuthorizationRequest, a: Authorization | None, cov_urn: str, patie
 
 def fhir_bundle(factory: sessionmaker[Session], chart: str, today: date,
                 clinic: str = "ptdesk clinic") -> dict[str, Any]:
+    """The patient's Bundle. Needs the export permission; the export is recorded."""
+    require(Permission.EXPORT_DATA)
     with factory() as s:
         p = s.scalars(select(Patient).where(Patient.chart_number == chart)).first()
         if p is None:
@@ -150,4 +154,7 @@ def fhir_bundle(factory: sessionmaker[Session], chart: str, today: date,
             a = s.get(Authorization, r.authorization_id) if r.authorization_id else None
             entries.append({"fullUrl": _urn("claim", chart, r.id),
                             "resource": _claim(r, a, urns[r.coverage_id], p_urn, clinic)})
+        patient_id = p.id
+    record_event(factory, "export", table_name="patients", row_id=patient_id,
+                 patient_id=patient_id, details={"what": "FHIR bundle"})
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}

@@ -19,6 +19,8 @@ from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState
 from ptdesk.domain.imports.columns import SPECS, ImportKind
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import record_event, require
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,
@@ -142,7 +144,9 @@ def _visit_rows(s: Session,
 
 def write_kind(factory: sessionmaker[Session], kind: ImportKind, out: TextIO,
                today: date) -> int:
-    """Write the kind's CSV (header row first); returns the rows written."""
+    """Write the kind's CSV (header row first); returns the rows written. Needs the
+    export permission; the export is recorded in the audit trail."""
+    require(Permission.EXPORT_DATA)
     w = csv.writer(out, lineterminator="\n")
     w.writerow(SPECS[kind].columns)
     n = 0
@@ -150,4 +154,5 @@ def write_kind(factory: sessionmaker[Session], kind: ImportKind, out: TextIO,
         for row in _rows(s, kind, today):
             w.writerow(row)
             n += 1
+    record_event(factory, "export", details={"what": f"{kind.value} CSV", "rows": n})
     return n

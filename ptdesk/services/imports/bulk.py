@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.domain.money import to_cents
 from ptdesk.domain.visit_allocation import allocate
+from ptdesk.services.authorizations.board_inputs import board_inputs_row
 from ptdesk.services.authorizations.records import (
     KnownVisits,
     PatientData,
@@ -25,8 +26,10 @@ from ptdesk.services.authorizations.records import (
     patient_records,
     usage_rows,
 )
+from ptdesk.storage.derived_marks import derived
 from ptdesk.storage.models import (
     AuthorizationUsage,
+    BoardInputs,
     CoverageUsage,
     PeriodUsage,
     Visit,
@@ -151,6 +154,7 @@ def derive(s: Session, patient_ids: Sequence[int],
     auth_rows: list[dict[str, object]] = []
     cov_rows: list[dict[str, object]] = []
     period_rows: list[dict[str, object]] = []
+    board_rows: list[dict[str, object]] = []
     for data in datas.values():
         alloc = allocate(data.visits, patient_records(data))
         for va in alloc.visits:  # the drawn-from rule of auth_records.reallocate
@@ -163,6 +167,7 @@ def derive(s: Session, patient_ids: Sequence[int],
         auth_rows += a
         cov_rows += c
         period_rows += p
+        board_rows.append(board_inputs_row(data, a, c, p))
     conn = s.connection()
     if changed:
         t = Visit.__table__
@@ -170,8 +175,9 @@ def derive(s: Session, patient_ids: Sequence[int],
                      .values(authorization_id=bindparam("aid")), changed)
     ids = list(patient_ids)
     for model, rows in ((AuthorizationUsage, auth_rows), (CoverageUsage, cov_rows),
-                        (PeriodUsage, period_rows)):
+                        (PeriodUsage, period_rows), (BoardInputs, board_rows)):
         conn.execute(delete(model).where(model.patient_id.in_(ids)))
         if rows:
             conn.execute(insert(model), rows)
+    derived(s, ids)
 

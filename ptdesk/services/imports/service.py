@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from ptdesk.domain.imports import rows as parse
 from ptdesk.domain.imports.columns import SPECS, ImportKind, match_headers
 from ptdesk.domain.imports.values import CellError
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.records import bump
 from ptdesk.services.imports import authorizations, coverages, patients, payers, visits
 from ptdesk.services.imports.bulk import derive
@@ -144,6 +146,7 @@ class ImportService:
     def run(self, kind: ImportKind, data: bytes, *, today: date, mapping: Mapping | None = None,
             dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
         """Raises ImportFileError when the file cannot be read or lacks a required column."""
+        require(Permission.EDIT_PATIENTS)
         headers, cells, encoding, delimiter = stream_csv(data)
         table = CsvTable(headers, (), encoding, delimiter)  # the rows are streamed, not kept
         preview = preview_of(kind, table, mapping)

@@ -23,6 +23,8 @@ from ptdesk.domain.patient_rules import (
     check_patient,
     same_person_key,
 )
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import require
 from ptdesk.services.patients.chart_numbers import (
     chart_prefix,
     ensure_counter,
@@ -71,10 +73,12 @@ class PatientService:
     # ---- lookup -------------------------------------------------------------------------
     def search(self, text: str, today: date, limit: int = 100) -> PatientSearchResult:
         """Patients matching what was typed, by name order; `more` if over `limit` matched."""
+        require(Permission.VIEW_PATIENTS)
         with session_scope(self._factory) as s:
             return search_patients(s, text, today, limit)
 
     def get(self, patient_id: int, today: date) -> PatientRecord:
+        require(Permission.VIEW_PATIENTS)
         with session_scope(self._factory) as s:
             patient = s.get(Patient, patient_id)
             if patient is None:
@@ -123,6 +127,7 @@ class PatientService:
     def create_patient(self, draft: PatientDraft, today: date) -> PatientDetail:
         """Save a new patient; a blank chart number gets the next one of the clinic's scheme
         ("C000024"), retried when another desk took it at the same moment."""
+        require(Permission.EDIT_PATIENTS)
         cleaned = check_patient(draft, today)
         if not cleaned.chart_number:
             ensure_counter(self._factory)
@@ -148,9 +153,11 @@ class PatientService:
 
     def set_chart_prefix(self, prefix: str) -> str:
         """Set the prefix of new chart numbers; existing charts keep theirs."""
+        require(Permission.EDIT_CLINIC)
         return set_chart_prefix(self._factory, prefix)
 
     def update_patient(self, patient_id: int, draft: PatientDraft, today: date) -> PatientDetail:
+        require(Permission.EDIT_PATIENTS)
         cleaned = check_patient(draft, today)
         with session_scope(self._factory) as s:
             patient = s.get(Patient, patient_id)
@@ -177,6 +184,7 @@ class PatientService:
 
     # ---- coverages ----------------------------------------------------------------------
     def add_coverage(self, patient_id: int, draft: CoverageDraft, today: date) -> CoverageInfo:
+        require(Permission.EDIT_PATIENTS)
         cleaned = check_coverage(draft, today)
         with session_scope(self._factory) as s:
             if s.get(Patient, patient_id) is None:
@@ -189,6 +197,7 @@ class PatientService:
             return _coverage_info(s, coverage, today)
 
     def update_coverage(self, coverage_id: int, draft: CoverageDraft, today: date) -> CoverageInfo:
+        require(Permission.EDIT_PATIENTS)
         cleaned = check_coverage(draft, today)
         with session_scope(self._factory) as s:
             coverage = _get_coverage(s, coverage_id)
@@ -201,6 +210,7 @@ class PatientService:
 
     def end_coverage(self, coverage_id: int, end_date: date, today: date) -> CoverageInfo:
         """Close a coverage on `end_date` (its last covered day)."""
+        require(Permission.EDIT_PATIENTS)
         with session_scope(self._factory) as s:
             coverage = _get_coverage(s, coverage_id)
             if end_date < coverage.effective_date:

@@ -26,7 +26,9 @@ from ptdesk.domain.booking import (
 )
 from ptdesk.domain.errors import ValidationErrors
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import short_date
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.records import (
     PatientData,
     coverage_patient,
@@ -98,6 +100,7 @@ class BookingService:
     def book(self, req: SeriesRequest, anyway: bool = False) -> SeriesBooked:
         """Book every date of the series or none. Dates the authorization or limit will not
         cover are refused unless `anyway`; then each is stored with its reason (marked)."""
+        require(Permission.SCHEDULE_VISITS)
         with session_scope(self._factory) as s:
             p = _preview(s, req)
             if not p.visits:
@@ -118,6 +121,7 @@ class BookingService:
     def move(self, visit_id: int, day: date, at: time | None) -> VisitView:
         """A booked visit to another day or time: its mark is re-projected for the new date
         and the patient's counts re-allocated (the counter moves for every desk)."""
+        require(Permission.SCHEDULE_VISITS)
         with session_scope(self._factory) as s:
             v = s.get(Visit, visit_id)
             if v is None:

@@ -170,6 +170,7 @@ class CheckInService:
         under the signed-in person's name, whatever was typed."""
         if at.tzinfo is None:  # refused before deciding (the Instant column would refuse it too)
             raise ValueError("check-in times must be timezone-aware (ptdesk.app.clock.local_now)")
+        require(Permission.SCHEDULE_VISITS)
         when = at  # an Instant column: aware in, UTC stored, aware out
         clean = check_override(override) if override is not None else None
         with session_scope(self._factory) as s:

@@ -42,6 +42,7 @@ class VisitService:
 
     @retry_conflicts
     def book(self, draft: VisitDraft) -> VisitView:
+        require(Permission.SCHEDULE_VISITS)
         with session_scope(self._factory) as s:
             if s.get(Patient, draft.patient_id) is None:
                 raise ValidationErrors({"patient_id": "This patient is no longer in the database."})
@@ -59,6 +60,7 @@ class VisitService:
 
     @retry_conflicts
     def check_in(self, visit_id: int, at: datetime) -> VisitView:
+        require(Permission.SCHEDULE_VISITS)
         with session_scope(self._factory) as s:
             v = self._get(s, visit_id, allow=(VisitStatus.BOOKED,))
             v.status = VisitStatus.CHECKED_IN
@@ -90,9 +92,11 @@ class VisitService:
             return self._done(s, v)
 
     def cancel(self, visit_id: int) -> VisitView:
+        require(Permission.SCHEDULE_VISITS)
         return self._set(visit_id, VisitStatus.CANCELLED, (VisitStatus.BOOKED,))
 
     def no_show(self, visit_id: int) -> VisitView:
+        require(Permission.SCHEDULE_VISITS)
         return self._set(visit_id, VisitStatus.NO_SHOW, (VisitStatus.BOOKED,))
 
     @retry_conflicts

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.business_days import federal_holidays
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.week_grid import ClinicHours, parse_hours
+from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.clinic.details import load_details
 from ptdesk.services.patients.dtos import ProviderOption
@@ -101,6 +103,7 @@ class WeekService:
             return load_hours(s)
 
     def save_hours(self, hours: ClinicHours) -> ClinicHours:
+        require(Permission.EDIT_CLINIC)
         values = (hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M"),
                   str(hours.slot_minutes))
         with session_scope(self._factory) as s:

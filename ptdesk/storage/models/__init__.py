@@ -17,6 +17,7 @@ from ptdesk.storage.models.rule_tables import ImportedMue, ImportedPtp, RuleImpo
 from ptdesk.storage.models.settings import ChangeCounter, StatusBandSetting
 from ptdesk.storage.models.usage import (
     AuthorizationUsage,
+    BoardInputs,
     CoverageUsage,
     PatientChange,
     PeriodUsage,
@@ -32,6 +33,7 @@ __all__ = [
     "AuthorizationRequest",
     "AuthorizationState",
     "AuthorizationUsage",
+    "BoardInputs",
     "ChangeCounter",
     "ClinicDetails",
     "Coverage",

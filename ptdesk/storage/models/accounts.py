@@ -20,6 +20,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Failed sign-in lockout (storage/sign_in_attempts.py): wrong passwords or PINs in a row,
+    # and until when the account is refused. Written only by atomic UPDATEs, never the ORM.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(Instant)
     created_at: Mapped[datetime] = mapped_column(Instant, server_default=func.current_timestamp())
 
 

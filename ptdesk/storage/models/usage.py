@@ -12,7 +12,7 @@ is already open refreshes only those.
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ptdesk.storage.base import Base
@@ -82,3 +82,20 @@ class PatientChange(Base):
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
     )
     seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class BoardInputs(Base):
+    """Per patient: what the practice board needs of the patient that does not depend on the day
+    (the coverages, the authorizations not ended with their codes and usage counts, the
+    coverage and period counts), as one compact JSON text written with the usage rows above
+    (`services.authorizations.board_inputs`), so the board reads one row per patient instead
+    of joining six tables and converting ~60,000 rows. DERIVED like the rows above:
+    rewritten under the patient's lock in the same transaction, and rebuilt with them after
+    an upgrade."""
+
+    __tablename__ = "board_inputs"
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    inputs: Mapped[str] = mapped_column(Text)

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.domain.permissions import Permission
 from ptdesk.services.accounts.audit_log import AuditFilter, AuditRow
 from ptdesk.ui.accounts.audit_model import ACTION_WORDS, AuditTableModel
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import MUTED
+from ptdesk.ui.widgets.permission_guard import guard
 
 _ANY = "(any)"
 
@@ -63,6 +65,8 @@ class AuditPage(QWidget):
             bar.addWidget(w)
         self.apply_button = QPushButton("&Show")
         self.export_button = QPushButton("&Export CSV…")
+        guard(self.export_button, Permission.EXPORT_DATA,
+              "Save the entries shown as a CSV file (the export is recorded too)")
         bar.addWidget(self.apply_button)
         bar.addStretch(1)
         head.addWidget(self.export_button)  # on the title row: the filter row fits 1280 px

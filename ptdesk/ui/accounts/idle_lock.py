@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.errors import DomainError
 from ptdesk.ui.theme import ACCENT
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
@@ -92,6 +93,9 @@ class LockScreen(QDialog):
         self.problem = QLabel("")
         self.problem.setObjectName("lockProblem")
         self.problem.setAccessibleName("Problem")
+        self.problem.setWordWrap(True)  # "Too many attempts: try again at ..." is long
+        # Room for two lines from the start: the words below never jump or get covered.
+        self.problem.setMinimumHeight(2 * self.problem.fontMetrics().lineSpacing() + 4)
         col.addWidget(self.problem)
         note = QLabel(f"Not {user_name}? Only {user_name} can unlock. To use this desk, "
                       f"they unlock, save or close their work, then choose File → Switch "
@@ -100,18 +104,37 @@ class LockScreen(QDialog):
         note.setMinimumHeight(note.heightForWidth(480) + 8)  # wrapped lines are not cut
         note.setStyleSheet("color: #dfe8f2;")
         col.addWidget(note)
+        self.note = note
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.unlock_button.clicked.connect(self.try_unlock)
 
     def try_unlock(self) -> None:
-        if self._unlocker.unlock(self.secret.text()):
+        try:
+            ok = self._unlocker.unlock(self.secret.text())
+        except DomainError as exc:  # too many attempts: the words say until when
+            self.secret.clear()
+            self.say(exc.message)
+            return
+        if ok:
             self.secret.clear()
             self.sig_unlocked.emit()
             self.accept()
             return
         self.secret.clear()
-        self.problem.setText("That password or PIN is not right.")
+        self.say("That password or PIN is not right.")
+
+    def say(self, text: str) -> None:
+        """The problem under the box, every wrapped line shown (the box is 480 px wide; with
+        a larger desktop font "Too many attempts: ..." takes two lines, and the layout of
+        this frameless window does not grow a wrapped label by itself)."""
+        self.problem.setText(text)
+        need = self.problem.heightForWidth(self.problem.width() or 480)
+        if need > self.problem.minimumHeight():
+            self.problem.setMinimumHeight(need)
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
 
     def reject(self) -> None:
         """Escape does not unlock."""

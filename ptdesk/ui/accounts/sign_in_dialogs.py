@@ -36,7 +36,11 @@ def _secret_field(name: str) -> QLineEdit:
 
 
 class _Base(QDialog):
-    def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
+    """A heading, an intro, the rows (label, field: in Tab order), a problem line, and
+    `ok_text` (which calls `_ok`) / Quit."""
+
+    def __init__(self, title: str, intro: str, rows: tuple[tuple[str, QWidget], ...],
+                 ok_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
@@ -50,6 +54,8 @@ class _Base(QDialog):
         self.layout_.addWidget(text)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
+        for label, field in rows:
+            self.form.addRow(label, field)
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(_PROBLEM_STYLE)
@@ -58,28 +64,38 @@ class _Base(QDialog):
         self.layout_.addWidget(self.problem)
         self.buttons = QDialogButtonBox()
         self.layout_.addWidget(self.buttons)
+        ok = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
         self.actor: Actor | None = None
+
+    def _ok(self) -> None:
+        raise NotImplementedError
 
     def say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        # A shown dialog does not grow for a wrapped label by itself: the two lines of "Too
+        # many attempts: try again at ..." were cut in half.
+        width = self.problem.width() if self.problem.width() > 50 else self.width() - 24
+        self.problem.setMinimumHeight(self.problem.heightForWidth(width) if text else 0)
+        self.adjustSize()
 
 
 class SignInDialog(_Base):
     def __init__(self, accounts: AccountsApi, db_label: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Sign in to ptdesk", f"Database: {db_label}", parent)
         self._accounts = accounts
         self.name = QLineEdit()
         self.name.setAccessibleName("User name")
         self.password = _secret_field("Password")
-        self.form.addRow("&Name", self.name)
-        self.form.addRow("&Password", self.password)
-        ok = self.buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.try_sign_in)
-        self.buttons.rejected.connect(self.reject)
+        super().__init__("Sign in to ptdesk", f"Database: {db_label}",
+                         (("&Name", self.name), ("&Password", self.password)), "Sign in", parent)
+
+    def _ok(self) -> None:
+        self.try_sign_in()
 
     def try_sign_in(self) -> None:
         try:
@@ -97,11 +113,6 @@ class FirstManagerDialog(_Base):
     account is created here."""
 
     def __init__(self, accounts: AccountsApi, parent: QWidget | None = None) -> None:
-        super().__init__(
-            "Create the office manager's account",
-            "This clinic has no users yet. The office manager signs in with this account and "
-            "then adds the front desk, therapists and billers (Settings → Users). Nobody can "
-            "read a password back: keep it somewhere safe.", parent)
         self._accounts = accounts
         self.name = QLineEdit()
         self.name.setAccessibleName("Manager's name")
@@ -110,17 +121,18 @@ class FirstManagerDialog(_Base):
         self.pin = _secret_field("PIN (optional)")
         self.pin.setPlaceholderText("4 to 8 digits, to unlock quickly")
         self.treats = QCheckBox("I also treat patients (PT or PTA)")
-        self.form.addRow("&Name", self.name)
-        self.form.addRow("&Password", self.password)
-        self.form.addRow("Password &again", self.again)
-        self.form.addRow("P&IN (optional)", self.pin)
-        self.form.addRow("", self.treats)
-        ok = self.buttons.addButton("Create and sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.create_account)
-        self.buttons.rejected.connect(self.reject)
+        super().__init__(
+            "Create the office manager's account",
+            "This clinic has no users yet. The office manager signs in with this account and "
+            "then adds the front desk, therapists and billers (Settings → Users). Nobody can "
+            "read a password back: keep it somewhere safe.",
+            (("&Name", self.name), ("&Password", self.password), ("Password &again", self.again),
+             ("P&IN (optional)", self.pin), ("", self.treats)),
+            "Create and sign in", parent)
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _ok(self) -> None:
+        self.create_account()
 
     def create_account(self) -> None:
         roles = {Role.MANAGER} | ({Role.THERAPIST} if self.treats.isChecked() else set())

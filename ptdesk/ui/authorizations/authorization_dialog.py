@@ -10,14 +10,7 @@ need not be). A pending placeholder (a request is out) counts nothing until appr
 import re
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState
@@ -32,7 +25,7 @@ from ptdesk.services.authorizations.dtos import (
 from ptdesk.services.patients.dtos import CoverageInfo
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, choice_box, text_box
 from ptdesk.ui.widgets.number_fields import CountField
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
@@ -63,7 +56,7 @@ def coverage_label(c: CoverageInfo) -> str:
     return f"{c.payer_name} · {c.priority_label} · member {c.member_id} ({c.state.label})"
 
 
-class AuthorizationDialog(SavingDialog):
+class AuthorizationDialog(SavingDialog[AuthorizationSaved]):
     def __init__(
         self,
         service: AuthorizationsApi,
@@ -75,15 +68,13 @@ class AuthorizationDialog(SavingDialog):
         draft: AuthorizationDraft | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._coverages = coverages
         self._authorization_id = authorization_id
         self._acknowledged: AuthorizationDraft | None = None
         self.warnings: tuple[OverlapWarning, ...] = ()
-        self.result_value: AuthorizationSaved | None = None
         self._build_ui()
         if draft is not None:
             self.set_draft(draft)
@@ -92,46 +83,35 @@ class AuthorizationDialog(SavingDialog):
 
     def _build_ui(self) -> None:
         self.setWindowTitle("Edit authorization" if self._authorization_id else "Add authorization")
-        self.coverage = QComboBox()
-        for c in self._coverages:
-            self.coverage.addItem(coverage_label(c), c.id)
-        self.state = QComboBox()
-        self.state.addItem("Approved", AuthState.ACTIVE)
-        self.state.addItem("Pending — request with the payer (placeholder)", AuthState.PENDING)
+        self.coverage = choice_box((coverage_label(c), c.id) for c in self._coverages)
+        self.state = choice_box([
+            ("Approved", AuthState.ACTIVE),
+            ("Pending — request with the payer (placeholder)", AuthState.PENDING)])
         self.number = QLineEdit()
         self.number.setPlaceholderText("The payer's authorization number")
         self.start = DateField(self._today)
         self.end = DateField(self._today)
-        self.counts = QComboBox()
-        self.counts.addItem("Visits", AuthUnit.VISITS)
-        self.counts.addItem("Units of specific codes", AuthUnit.UNITS)
+        self.counts = choice_box([("Visits", AuthUnit.VISITS),
+                                  ("Units of specific codes", AuthUnit.UNITS)])
         self.authorized = CountField()
         self.codes = QLineEdit()
         self.codes.setPlaceholderText("Blank = any therapy code")
         self.carried_in = CountField()
         self.carried_in.setPlaceholderText("0")
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(54)
-        self.form = FieldForm()
-        self.form.add_field("coverage_id", "&Coverage *", self.coverage)
-        self.form.add_field("state", "St&ate", self.state)
-        self.form.add_field("number", "Auth &number", self.number)
-        self.form.add_field("start", "&Starts *", self.start)
-        self.form.add_field("end", "&Ends *", self.end, "The last day it covers")
-        self.form.add_field("counts", "Counted &in", self.counts)
-        self.form.add_field(
-            "authorized", "A&uthorized *", self.authorized, "Visits (or units) the payer approved"
-        )
-        self.form.add_field("codes", "C&odes", self.codes, CODES_HINT)
-        self.form.add_field(
-            "carried_in",
-            "Used &before ptdesk",
-            self.carried_in,
-            "Visits already used under this authorization before ptdesk",
-        )
-        self.form.add_field("notes", "No&tes", self.notes)
-        self.forms = (self.form,)
+        self.notes = text_box(54)
+        self.form = FieldForm.of(
+            ("coverage_id", "&Coverage *", self.coverage),
+            ("state", "St&ate", self.state),
+            ("number", "Auth &number", self.number),
+            ("start", "&Starts *", self.start),
+            ("end", "&Ends *", self.end, "The last day it covers"),
+            ("counts", "Counted &in", self.counts),
+            ("authorized", "A&uthorized *", self.authorized,
+             "Visits (or units) the payer approved"),
+            ("codes", "C&odes", self.codes, CODES_HINT),
+            ("carried_in", "Used &before ptdesk", self.carried_in,
+             "Visits already used under this authorization before ptdesk"),
+            ("notes", "No&tes", self.notes))
         self.warning = QLabel()
         self.warning.setObjectName("overlapWarning")
         self.warning.setWordWrap(True)
@@ -139,13 +119,7 @@ class AuthorizationDialog(SavingDialog):
             "background: #fdf3d2; border: 1px solid #d9a800; border-radius: 3px; padding: 6px;"
         )
         self.warning.setVisible(False)
-        self._make_buttons()
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.warning)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self._lay_out(self.form, min_width=560, above_status=(self.warning,))
         self.number.setFocus()
         self.counts.currentIndexChanged.connect(self._counts_changed)
         self.state.currentIndexChanged.connect(self._counts_changed)
@@ -160,34 +134,22 @@ class AuthorizationDialog(SavingDialog):
         self.authorized.setPlaceholderText("0 while pending" if pending else "")
 
     def set_draft(self, d: AuthorizationDraft) -> None:
-        self.coverage.setCurrentIndex(max(0, self.coverage.findData(d.coverage_id)))
-        self.state.setCurrentIndex(max(0, self.state.findData(d.state)))
-        self.number.setText(d.number)
-        self.start.set_value(d.start)
-        self.end.set_value(d.end)
-        self.counts.setCurrentIndex(max(0, self.counts.findData(d.counts)))
-        self.authorized.set_value(d.authorized)
-        self.codes.setText(codes_text(d.codes))
-        self.carried_in.set_value(d.carried_in or None)
-        self.notes.setPlainText(d.notes)
+        self.form.load(d, codes=codes_text(d.codes), carried_in=d.carried_in or None)
 
     def errors(self) -> dict[str, str]:
         """What the form itself can tell: unreadable dates/numbers, missing fields."""
         errors: dict[str, str] = {}
         if self.coverage.currentData() is None:
             errors["coverage_id"] = "Add the patient's coverage first."
-        for key, field in (("start", self.start), ("end", self.end)):
-            problem = field.problem()
-            if problem:
-                errors[key] = problem
-            elif field.value() is None:
-                errors[key] = (
-                    "Enter the " + ("first" if key == "start" else "last") + " covered day."
-                )
+        problems = self.problems()
+        for key, word, day in (("start", "first", self.start), ("end", "last", self.end)):
+            if key in problems:
+                errors[key] = problems[key]
+            elif day.value() is None:
+                errors[key] = f"Enter the {word} covered day."
         for key, num in (("authorized", self.authorized), ("carried_in", self.carried_in)):
-            problem = num.problem()
-            if problem:
-                errors[key] = problem
+            if key in problems:
+                errors[key] = problems[key]
             elif (num.value() or 0) < 0:
                 errors[key] = "Cannot be negative."
         pending = AuthState(self.state.currentData()) is AuthState.PENDING
@@ -293,37 +255,8 @@ class AuthorizationDialog(SavingDialog):
         else:
             self.submit_save(self._service.update, self._authorization_id, draft)
 
-    def _saved(self, saved: AuthorizationSaved) -> None:
-        self._set_busy(False)
-        self.result_value = saved
-        self.accept()
 
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: AuthorizationsApi,
-        runner: TaskRunner,
-        today: date,
-        coverages: tuple[CoverageInfo, ...],
-        *,
-        authorization_id: int | None = None,
-        draft: AuthorizationDraft | None = None,
-    ) -> AuthorizationSaved | None:
-        dialog = cls(
-            service,
-            runner,
-            today,
-            coverages,
-            authorization_id=authorization_id,
-            draft=draft,
-            parent=parent,
-        )
-        dialog.exec()
-        return dialog.result_value
-
-
-class EndAuthorizationDialog(SavingDialog):
+class EndAuthorizationDialog(SavingDialog[AuthorizationSaved]):
     """Close an authorization early (discharged, replaced): a decision, with a reason."""
 
     def __init__(
@@ -335,14 +268,11 @@ class EndAuthorizationDialog(SavingDialog):
         title: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._authorization_id = authorization_id
-        self.result_value: AuthorizationSaved | None = None
         self.setWindowTitle(f"End {title}")
-        intro = QLabel(f"{title}: visits after the last day stop drawing from it.")
-        intro.setWordWrap(True)
+        intro = f"{title}: visits after the last day stop drawing from it."
         self.ended_on = DateField(today)
         self.ended_on.set_value(today)
         self.reason = QLineEdit()
@@ -350,39 +280,20 @@ class EndAuthorizationDialog(SavingDialog):
         # Wide enough for its hint to be read whole (the screenshot at 1280x800 cut it).
         self.reason.setMinimumWidth(
             self.reason.fontMetrics().horizontalAdvance(self.reason.placeholderText()) + 24)
-        self.form = FieldForm()
-        self.form.add_field("ended_on", "&Last covered day", self.ended_on)
-        self.form.add_field("end_reason", "&Why", self.reason)
+        self.form = FieldForm.of(
+            ("ended_on", "&Last covered day", self.ended_on),
+            ("end_reason", "&Why", self.reason))
         self._lay_out(self.form, intro=intro, min_width=440)
         self.reason.setFocus()
 
-    def _save_clicked(self) -> None:
-        value = self.ended_on.value()
+    def errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
-        if value is None:
+        if self.ended_on.value() is None:
             errors["ended_on"] = self.ended_on.problem() or "Enter the last covered day."
         if not self.reason.text().strip():
             errors["end_reason"] = "Say why it ends (discharged, replaced)."
-        self.show_errors(errors)
-        if errors or value is None:
-            return
-        self.submit_save(self._service.end, self._authorization_id, value, self.reason.text())
+        return errors
 
-    def _saved(self, saved: AuthorizationSaved) -> None:
-        self._set_busy(False)
-        self.result_value = saved
-        self.accept()
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: AuthorizationsApi,
-        runner: TaskRunner,
-        today: date,
-        authorization_id: int,
-        title: str,
-    ) -> AuthorizationSaved | None:
-        dialog = cls(service, runner, today, authorization_id, title, parent)
-        dialog.exec()
-        return dialog.result_value
+    def save(self) -> None:
+        self.submit_save(self._service.end, self._authorization_id, self.ended_on.value(),
+                         self.reason.text())

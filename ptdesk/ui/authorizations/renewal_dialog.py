@@ -7,14 +7,7 @@ service's; the dialog only collects what the person knows.
 
 from datetime import date, datetime, time
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from ptdesk.domain.renewal import RequestMethod, RequestStatus, Urgency
 from ptdesk.domain.words import plural
@@ -29,7 +22,7 @@ from ptdesk.services.patients.dtos import CoverageInfo
 from ptdesk.ui.authorizations.authorization_dialog import coverage_label
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, choice_box, text_box
 from ptdesk.ui.widgets.number_fields import CountField
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
@@ -56,7 +49,7 @@ def at_time(day: date, now: datetime) -> datetime:
     return now if day == now.date() else datetime.combine(day, time(9, 0), tzinfo=now.tzinfo)
 
 
-class RenewalDialog(SavingDialog):
+class RenewalDialog(SavingDialog[RequestView]):
     """Record a request: for an authorization (extension) or a new one (authorization None)."""
 
     def __init__(
@@ -72,31 +65,24 @@ class RenewalDialog(SavingDialog):
         suggested_visits: int = 0,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._now = now
         self._authorization_id = authorization_id
-        self.result_value: RequestView | None = None
         today = now.date()
         self.setWindowTitle("Request extension" if authorization_id else "Request authorization")
-        intro = QLabel(f"For {subject}." if subject else "A request for a new authorization.")
-        intro.setWordWrap(True)
-        self.coverage = QComboBox()
-        for c in coverages:
-            self.coverage.addItem(coverage_label(c), c.id)
+        intro = f"For {subject}." if subject else "A request for a new authorization."
+        self.coverage = choice_box((coverage_label(c), c.id) for c in coverages)
         if coverage_id is not None:
             self.coverage.setCurrentIndex(max(0, self.coverage.findData(coverage_id)))
         self.sent = QCheckBox("Sent to the payer")
         self.sent.setChecked(True)
         self.sent_on = DateField(today)
         self.sent_on.set_value(today)
-        self.method = QComboBox()
-        for m, words in METHOD_WORDS.items():
-            self.method.addItem(words, m)
-        self.urgency = QComboBox()
-        self.urgency.addItem("Standard (decision due in 7 days)", Urgency.STANDARD)
-        self.urgency.addItem("Expedited (72 hours: care would lapse)", Urgency.EXPEDITED)
+        self.method = choice_box((words, m) for m, words in METHOD_WORDS.items())
+        self.urgency = choice_box([
+            ("Standard (decision due in 7 days)", Urgency.STANDARD),
+            ("Expedited (72 hours: care would lapse)", Urgency.EXPEDITED)])
         self.visits = CountField()
         if suggested_visits:
             self.visits.set_value(suggested_visits)
@@ -104,21 +90,18 @@ class RenewalDialog(SavingDialog):
         self.end_requested = DateField(today)
         self.codes = QLineEdit()
         self.codes.setPlaceholderText("e.g. 97110, 97140 (blank = as before)")
-        self.notes = QPlainTextEdit()
-        self.notes.setTabChangesFocus(True)
-        self.notes.setPlaceholderText("Progress, goals, why more visits are needed")
-        self.notes.setFixedHeight(80)
-        self.form = FieldForm()
-        self.form.add_field("coverage_id", "&Coverage", self.coverage)
-        self.form.add_field("sent", "", self.sent)
-        self.form.add_field("sent_at", "&Date sent", self.sent_on)
-        self.form.add_field("method", "&Method", self.method)
-        self.form.add_field("urgency", "&Urgency", self.urgency)
-        self.form.add_field("visits", "&Visits asked for", self.visits)
-        self.form.add_field("start_requested", "&From", self.start_requested)
-        self.form.add_field("end_requested", "&To", self.end_requested)
-        self.form.add_field("codes", "C&odes", self.codes)
-        self.form.add_field("clinical_notes", "Clinical &notes", self.notes)
+        self.notes = text_box(80, "Progress, goals, why more visits are needed")
+        self.form = FieldForm.of(
+            ("coverage_id", "&Coverage", self.coverage),
+            ("sent", "", self.sent),
+            ("sent_at", "&Date sent", self.sent_on),
+            ("method", "&Method", self.method),
+            ("urgency", "&Urgency", self.urgency),
+            ("visits", "&Visits asked for", self.visits),
+            ("start_requested", "&From", self.start_requested),
+            ("end_requested", "&To", self.end_requested),
+            ("codes", "C&odes", self.codes),
+            ("clinical_notes", "Clinical &notes", self.notes))
         self._lay_out(self.form, intro=intro, min_width=520)
         self.sent.toggled.connect(self.sent_on.setEnabled)
         self.visits.setFocus()
@@ -129,16 +112,11 @@ class RenewalDialog(SavingDialog):
             errors["sent_at"] = self.sent_on.problem() or "Enter the day it was sent."
         if self.sent.isChecked() and (d := self.sent_on.value()) and d > self._now.date():
             errors["sent_at"] = "The day it was sent cannot be in the future."
-        if self.visits.problem():
-            errors["visits"] = self.visits.problem() or ""
-        elif (self.visits.value() or 0) <= 0:
+        problems = self.problems()
+        if "visits" not in problems and (self.visits.value() or 0) <= 0:
             errors["visits"] = "How many visits are asked for?"
-        for key, f in (
-            ("start_requested", self.start_requested),
-            ("end_requested", self.end_requested),
-        ):
-            if f.problem():
-                errors[key] = f.problem() or ""
+        errors.update((k, problems[k]) for k in ("visits", "start_requested", "end_requested")
+                      if k in problems)
         s, e = self.start_requested.value(), self.end_requested.value()
         if s and e and e < s:
             errors["end_requested"] = "The requested end is before the requested start."
@@ -160,48 +138,11 @@ class RenewalDialog(SavingDialog):
             sent_at=at_time(sent, self._now) if sent else None,
         )
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(self._service.create, self.draft(), self._now)
 
-    def _saved(self, view: RequestView) -> None:
-        self._set_busy(False)
-        self.result_value = view
-        self.accept()
 
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: RenewalsApi,
-        runner: TaskRunner,
-        now: datetime,
-        coverages: tuple[CoverageInfo, ...],
-        *,
-        coverage_id: int | None = None,
-        authorization_id: int | None = None,
-        subject: str = "",
-        suggested_visits: int = 0,
-    ) -> RequestView | None:
-        dialog = cls(
-            service,
-            runner,
-            now,
-            coverages,
-            coverage_id=coverage_id,
-            authorization_id=authorization_id,
-            subject=subject,
-            suggested_visits=suggested_visits,
-            parent=parent,
-        )
-        dialog.exec()
-        return dialog.result_value
-
-
-class DecisionDialog(SavingDialog):
+class DecisionDialog(SavingDialog[DecisionRecorded]):
     """The payer's answer to a sent request. Approval extends or adds the authorization."""
 
     def __init__(
@@ -212,21 +153,17 @@ class DecisionDialog(SavingDialog):
         request: RequestView,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._now = now
         self._request = request
-        self.result_value: DecisionRecorded | None = None
         today = now.date()
         self.setWindowTitle(f"Record decision — {request.payer_name}")
         asked = (plural(request.visits_requested, "visit") if request.visits_requested
                  else "visits")
-        intro = QLabel(f"Request #{request.request_id} for {asked}. {request.sentence}")
-        intro.setWordWrap(True)
-        self.outcome = QComboBox()
-        for st in (RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED, RequestStatus.DENIED):
-            self.outcome.addItem(STATUS_WORDS[st], st)
+        intro = f"Request #{request.request_id} for {asked}. {request.sentence}"
+        self.outcome = choice_box((STATUS_WORDS[st], st) for st in (
+            RequestStatus.APPROVED, RequestStatus.PARTLY_APPROVED, RequestStatus.DENIED))
         self.decided_on = DateField(today)
         self.decided_on.set_value(today)
         self.visits = CountField()
@@ -238,14 +175,14 @@ class DecisionDialog(SavingDialog):
         self.number = QLineEdit()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("As the payer worded it")
-        self.form = FieldForm()
-        self.form.add_field("status", "&Decision", self.outcome)
-        self.form.add_field("decided_on", "Decided &on", self.decided_on)
-        self.form.add_field("visits_approved", "&Visits approved", self.visits)
-        self.form.add_field("start_approved", "&From", self.start)
-        self.form.add_field("end_approved", "&To", self.end)
-        self.form.add_field("number_approved", "Auth &number", self.number)
-        self.form.add_field("denial_reason", "Denial &reason", self.reason)
+        self.form = FieldForm.of(
+            ("status", "&Decision", self.outcome),
+            ("decided_on", "Decided &on", self.decided_on),
+            ("visits_approved", "&Visits approved", self.visits),
+            ("start_approved", "&From", self.start),
+            ("end_approved", "&To", self.end),
+            ("number_approved", "Auth &number", self.number),
+            ("denial_reason", "Denial &reason", self.reason))
         self._lay_out(self.form, intro=intro, min_width=500)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self._outcome_changed()
@@ -289,29 +226,7 @@ class DecisionDialog(SavingDialog):
             denial_reason=self.reason.text().strip() if denied else "",
         )
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(
             self._service.record_decision, self._request.request_id, self.decision(), self._now
         )
-
-    def _saved(self, value: DecisionRecorded) -> None:
-        self._set_busy(False)
-        self.result_value = value
-        self.accept()
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: RenewalsApi,
-        runner: TaskRunner,
-        now: datetime,
-        request: RequestView,
-    ) -> DecisionRecorded | None:
-        dialog = cls(service, runner, now, request, parent)
-        dialog.exec()
-        return dialog.result_value

@@ -1,19 +1,13 @@
 """Table models of the practice board: the work list (every active patient, Red first) and
 the side lists (ending soon, awaiting a decision, re-verify, payer statistics).
 
-Each model is a list of frozen rows and a tuple of columns (header, text, sort key, right-
-aligned). The status column hands its `StatusChipView` out under CHIP_ROLE for the delegate,
-and its words as the display text (sorting, copying, screen readers, printing).
+Each model is a tuple of columns over frozen rows (`ui/widgets/rows_model.py`). The status
+column hands its `StatusChipView` out under CHIP_ROLE for the delegate, and its words as the
+display text (sorting, copying, screen readers, printing).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
-from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.board.dtos import (
     AwaitingDecisionView,
     BoardRowView,
@@ -22,25 +16,10 @@ from ptdesk.services.board.dtos import (
     ReverifyView,
 )
 from ptdesk.ui.widgets.date_field import format_date
-from ptdesk.ui.widgets.status_delegate import CHIP_ROLE
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 3  # the Status value, for filtering
-
-_Index = QModelIndex | QPersistentModelIndex
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class Column(Generic[R]):
-    header: str
-    text: Callable[[R], str]
-    sort: Callable[[R], Any] | None = None
-    right: bool = False
-    chip: Callable[[R], StatusChipView] | None = None
+from ptdesk.ui.widgets.rows_model import PATIENT_ID_ROLE as PATIENT_ID_ROLE  # board's roles
+from ptdesk.ui.widgets.rows_model import SORT_ROLE as SORT_ROLE
+from ptdesk.ui.widgets.rows_model import STATUS_ROLE as STATUS_ROLE
+from ptdesk.ui.widgets.rows_model import Column, RowsModel
 
 
 def _when(moment: datetime | None) -> str:
@@ -54,73 +33,6 @@ def _iso(moment: datetime | None) -> str:
 
 def _ord(d: date | None) -> int:
     return d.toordinal() if d is not None else date.max.toordinal()
-
-
-class RowsModel(QAbstractTableModel, Generic[R]):
-    COLUMNS: tuple[Column[Any], ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[R, ...] = ()
-
-    def set_rows(self, rows: tuple[R, ...]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def rows(self) -> tuple[R, ...]:
-        return self._rows
-
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section].header
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if self.COLUMNS[section].right else _LEFT
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(self.COLUMNS):
-            return None
-        row = self._rows[index.row()]
-        col = self.COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return col.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col.chip is not None:
-                chip = col.chip(row)
-                return chip.tooltip or chip.text
-            return col.text(row)
-        if role == SORT_ROLE:
-            return col.sort(row) if col.sort is not None else col.text(row).casefold()
-        if role == CHIP_ROLE and col.chip is not None:
-            return col.chip(row)
-        if role == STATUS_ROLE:
-            found = getattr(row, "chip", None)
-            return found.status.value if isinstance(found, StatusChipView) else None
-        if role == PATIENT_ID_ROLE:
-            return getattr(row, "patient_id", None)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.right else _LEFT
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class BoardTableModel(RowsModel[BoardRowView]):

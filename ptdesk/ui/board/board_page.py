@@ -14,24 +14,19 @@ Double-click (or Enter) on a row opens the patient (`sig_patient_requested`).
 
 from collections.abc import Callable
 from datetime import date, datetime
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSize,
     QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QShortcut, QTextDocument
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,107 +40,39 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.status import Status
-from ptdesk.domain.words import plural
-from ptdesk.services.accounts.access import record_ui_event
 from ptdesk.services.board.api import BoardApi
 from ptdesk.services.board.dtos import BoardView, WeekOutcome
 from ptdesk.services.visits.checkin_dtos import CheckInApi
+from ptdesk.ui.board.board_filter import BoardFilter, CountTile
 from ptdesk.ui.board.board_models import (
-    PATIENT_ID_ROLE,
-    SORT_ROLE,
-    STATUS_ROLE,
     AwaitingModel,
     BoardTableModel,
     EndingSoonModel,
     PayerStatsModel,
     ReverifyModel,
-    RowsModel,
 )
+from ptdesk.ui.board.board_print import BoardPrinting
 from ptdesk.ui.board.overrides_report import OverridesDialog
 from ptdesk.ui.board.report_models import PlanStepModel
 from ptdesk.ui.board.week_chart import WeekChart
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.theme import BORDER, ROW_HEIGHT, STATUS_TINT, SURFACE
+from ptdesk.ui.theme import BORDER, ROW_HEIGHT, SURFACE
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.list_table import list_table
+from ptdesk.ui.widgets.rows_model import PATIENT_ID_ROLE, RowsModel
 from ptdesk.ui.widgets.status_chip import status_icon
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 POLL_MS = 4000
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class BoardFilter(QSortFilterProxyModel):
-    """Text in any column, and (optionally) one status."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.status: str | None = None
-        self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
-
-    def set_status(self, status: str | None) -> None:
-        self.beginFilterChange()  # Qt 6.10+: invalidateFilter() is deprecated
-        self.status = status
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        status = model.index(source_row, 0, source_parent).data(STATUS_ROLE)
-        if self.status is not None and status != self.status:
-            return False
-        return super().filterAcceptsRow(source_row, source_parent)
-
-
 def _table(model: QSortFilterProxyModel | RowsModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 2)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
-    install_csv_export(view, name)
-    return view
+    return list_table(model, name, row_height=ROW_HEIGHT + 2, padded=True)
 
 
-class CountTile(QPushButton):
-    """A count with its shape and words; pressing it filters the list."""
-
-    def __init__(self, words: str, status: Status, parent: QWidget | None = None, *,
-                 one: str | None = None) -> None:
-        super().__init__(parent)
-        self.words = words
-        self.one = one or words  # the words after a count of 1 ("1 request overdue")
-        self.status = status
-        self.count = 0
-        self.setIcon(status_icon(status, 22))
-        self.setIconSize(QSize(22, 22))
-        self.setCheckable(True)
-        self.setStyleSheet(
-            f"QPushButton {{ text-align: left; padding: 8px 14px; font-size: 11pt;"
-            f" background: {STATUS_TINT[status.value]}; border: 1px solid {BORDER};"
-            f" border-radius: 4px; }} QPushButton:checked {{ border: 2px solid #1f5f99; }}")
-        self.set_count(0)
-
-    def set_count(self, n: int) -> None:
-        self.count = n
-        words = self.one if n == 1 else self.words
-        self.setText(f"{n}  {words}")
-        self.setAccessibleName(f"{n} {words}")
-
-
-class BoardPage(QWidget):
+class BoardPage(BoardPrinting):
     sig_patient_requested = Signal(int)
     sig_refreshed = Signal(object)  # BoardView
 
@@ -388,59 +315,5 @@ class BoardPage(QWidget):
         merged: tuple[WeekOutcome, ...] = tuple(w for p in self.view.payers for w in p.by_week)
         self.chart.set_data(merged, "Requests by week sent — all payers")
 
-    # ---- printing -----------------------------------------------------------------------
-    def to_html(self) -> str:
-        return board_html(self.view, [self.proxy.index(r, 0).row() for r in
-                                      range(self.proxy.rowCount())], self)
-
-    def document(self) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setHtml(self.to_html())
-        return doc
-
-    def print_to_pdf(self, path: str) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(path)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        self.document().print_(printer)
-        record_ui_event("export", what="board PDF")  # the audit trail (issue 12)
-
-    def print_preview(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.paintRequested.connect(lambda pr: self.document().print_(pr))
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            record_ui_event("print", what="board")  # the audit trail (issue 12)
-
     def shutdown(self) -> None:
         self.timer.stop()
-
-
-def board_html(view: BoardView | None, _rows: list[int], page: BoardPage) -> str:
-    """The visible (filtered, sorted) work list as a printable document, status in words."""
-    if view is None:
-        return "<p>The board has not loaded yet.</p>"
-    c = view.counts
-    head = (f"<h2 style='margin:0'>ptdesk · Practice board</h2>"
-            f"<p style='color:#5b6475;margin:0'>{format_date(view.today)} "
-            f"{view.generated_at:%H:%M} · {c.red} Red · {c.none} no authorization · "
-            f"{c.yellow} Yellow · {c.ending_soon} ending in 14 days · "
-            f"{plural(c.requests_overdue, 'request')} overdue · "
-            f"{plural(view.at_risk_week, 'visit')} treated at risk this week</p><hr>")
-    cols = page.model.COLUMNS
-    rows = []
-    for r in range(page.proxy.rowCount()):
-        cells = []
-        for col in range(len(cols)):
-            text = page.proxy.index(r, col).data(Qt.ItemDataRole.DisplayRole) or ""
-            weight = "font-weight:600;" if col == BoardTableModel.COL_STATUS else ""
-            cells.append(f"<td style='padding:3px 8px;{weight}'>{escape(str(text))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    header = "".join(f"<th align='left' style='padding:3px 8px'>{escape(c.header)}</th>"
-                     for c in cols)
-    return (f"<html><body style='font-family:sans-serif;font-size:9pt'>{head}"
-            f"<table cellspacing='0' width='100%'><tr style='background:#f5f7fa'>{header}</tr>"
-            + "".join(rows) + "</table></body></html>")

@@ -7,19 +7,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +19,9 @@ from ptdesk.domain.status import long_date
 from ptdesk.services.estimates.dtos import GfeDueRow
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.theme import ROW_HEIGHT
-from ptdesk.ui.widgets.table_export import install_csv_export
+from ptdesk.ui.widgets.list_table import list_table
+from ptdesk.ui.widgets.rows_model import Column, RowsModel
 
-_Index = QModelIndex | QPersistentModelIndex
 _OVERDUE = QColor("#b00020")
 
 
@@ -39,30 +29,30 @@ class GfeDueApi(Protocol):
     def due(self, today: date, now: datetime) -> tuple[GfeDueRow, ...]: ...
 
 
-class GfeDueModel(QAbstractTableModel):
-    HEADERS = ("Due", "Patient", "Chart", "First visit", "Booked", "Why this date")
+def _tip(r: GfeDueRow) -> str:
+    return (f"Booked {long_date(r.booked_on)} for {long_date(r.first_visit)}: {r.why}. "
+            "Give the Good Faith Estimate from the patient's record (Estimate…).")
 
+
+class GfeDueModel(RowsModel[GfeDueRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: tuple[GfeDueRow, ...] = ()
         self.today = date.min
+        self.COLUMNS = (
+            Column[GfeDueRow]("Due", self._due, tooltip=_tip,
+                              ink=lambda r: _OVERDUE if r.overdue else None),
+            Column[GfeDueRow]("Patient", lambda r: r.patient_name, tooltip=_tip),
+            Column[GfeDueRow]("Chart", lambda r: r.chart_number, tooltip=_tip),
+            Column[GfeDueRow]("First visit", lambda r: long_date(r.first_visit), tooltip=_tip),
+            Column[GfeDueRow]("Booked", lambda r: long_date(r.booked_on), tooltip=_tip),
+            Column[GfeDueRow]("Why this date", lambda r: r.why[:1].upper() + r.why[1:],
+                              tooltip=_tip),
+        )
 
-    def set_rows(self, rows: tuple[GfeDueRow, ...], today: date) -> None:
-        self.beginResetModel()
-        self.rows, self.today = rows, today
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def set_rows(self, rows: tuple[GfeDueRow, ...], today: date | None = None) -> None:
+        if today is not None:
+            self.today = today
+        super().set_rows(rows)
 
     def _due(self, r: GfeDueRow) -> str:
         if r.overdue:
@@ -70,20 +60,6 @@ class GfeDueModel(QAbstractTableModel):
         if r.due == self.today:
             return f"Due today · {long_date(r.due)}"
         return long_date(r.due)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r, col = self.rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (self._due(r), r.patient_name, r.chart_number, long_date(r.first_visit),
-                    long_date(r.booked_on), r.why[:1].upper() + r.why[1:])[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"Booked {long_date(r.booked_on)} for {long_date(r.first_visit)}: {r.why}. "
-                    "Give the Good Faith Estimate from the patient's record (Estimate…).")
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0 and r.overdue:
-            return QBrush(_OVERDUE)
-        return None
 
 
 class GfeDueSection(QWidget):
@@ -101,20 +77,7 @@ class GfeDueSection(QWidget):
         self.intro.setWordWrap(True)
         self.intro.setProperty("role", "hint")
         self.model = GfeDueModel(self)
-        self.table = QTableView()
-        install_csv_export(self.table, "gfe-due")
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Good Faith Estimates due")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(self.model, "Good Faith Estimates due", export="gfe-due")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.intro)
@@ -141,8 +104,8 @@ class GfeDueSection(QWidget):
         self.sig_count.emit(len(rows))
 
     def _open(self, index: QModelIndex) -> None:
-        if 0 <= index.row() < len(self.model.rows):
-            self.sig_patient_requested.emit(self.model.rows[index.row()].patient_id)
+        if 0 <= index.row() < self.model.rowCount():
+            self.sig_patient_requested.emit(self.model.row_at(index.row()).patient_id)
 
     def _failed(self, exc: BaseException) -> None:
         report_unexpected(type(exc), exc, exc.__traceback__, self)

@@ -15,18 +15,23 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ptdesk.domain.errors import DomainError
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.words import plural
+from ptdesk.services.accounts.access import exporting, record_ui_event
 from ptdesk.services.visits.checkin_dtos import CheckInApi, OverrideView
 from ptdesk.ui.board.report_models import OverridesModel
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.permission_guard import guard
 
 
 def monday(day: date) -> date:
@@ -50,6 +55,8 @@ class OverridesDialog(QDialog):
         self.pdf_button = QPushButton("Save as P&DF…")
         self.csv_button = QPushButton("Save as &CSV…")
         self.close_button = QPushButton("Close")
+        guard(self.pdf_button, Permission.EXPORT_DATA, "Save this week's overrides as a PDF")
+        guard(self.csv_button, Permission.EXPORT_DATA, "Save this week's overrides as CSV")
         self.model = OverridesModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -134,7 +141,13 @@ class OverridesDialog(QDialog):
     def print_preview(self) -> None:
         dialog = QPrintPreviewDialog(self._printer(), self)
         dialog.paintRequested.connect(lambda pr: self._document().print_(pr))
-        dialog.exec()
+        if dialog.exec() == QPrintPreviewDialog.DialogCode.Accepted:
+            record_ui_event("print", what=self._week())
+
+    def _week(self) -> str:
+        """The trail names the report and its week (the patients' names are in the report,
+        not in the trail)."""
+        return f"overrides report {self.start.isoformat()} to {self.end.isoformat()}"
 
     def _document(self) -> QTextDocument:
         doc = QTextDocument()
@@ -142,14 +155,18 @@ class OverridesDialog(QDialog):
         return doc
 
     def save_pdf(self, path: str) -> None:
-        printer = self._printer()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(path)
-        self._document().print_(printer)
+        """Needs the export permission (refused before writing); recorded once written."""
+        with exporting(f"{self._week()} PDF"):
+            printer = self._printer()
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(path)
+            self._document().print_(printer)
 
     def save_csv(self, path: str) -> None:
-        """ISO dates in files (UI.md); the same columns as the screen."""
-        with open(path, "w", newline="", encoding="utf-8") as f:
+        """ISO dates in files (UI.md); the same columns as the screen. Needs the export
+        permission (refused before writing); recorded once written."""
+        with exporting(f"{self._week()} CSV"), \
+                open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["visit_date", "patient", "chart", "reason", "detail", "by", "at",
                         "rules"])
@@ -163,14 +180,22 @@ class OverridesDialog(QDialog):
                                               f"overrides-{self.start.isoformat()}.pdf",
                                               "PDF (*.pdf)")
         if path:
-            self.save_pdf(path)
+            self._saving(self.save_pdf, path)
 
     def _ask_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the overrides as CSV",
                                               f"overrides-{self.start.isoformat()}.csv",
                                               "CSV (*.csv)")
         if path:
-            self.save_csv(path)
+            self._saving(self.save_csv, path)
+
+    def _saving(self, save: Callable[[str], None], path: str) -> None:
+        try:
+            save(path)
+        except DomainError as exc:
+            QMessageBox.information(self, "Overrides", exc.message)
+        except OSError as exc:
+            QMessageBox.warning(self, "Overrides", f"Could not write {path}: {exc.strerror}")
 
     @classmethod
     def ask(cls, parent: QWidget | None, api: CheckInApi, runner: TaskRunner,

@@ -2,8 +2,8 @@
 
 from ptdesk.services.board.dtos import PlanStepView
 from ptdesk.services.visits.checkin_dtos import OverrideView
-from ptdesk.ui.board.board_models import Column, RowsModel
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.rows_model import Column, RowsModel
 
 
 class PlanStepModel(RowsModel[PlanStepView]):

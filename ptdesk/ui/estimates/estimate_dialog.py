@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
-from ptdesk.services.accounts.access import record_ui_event
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import exporting, record_ui_event
 from ptdesk.services.estimates.desk import fallback_note
 from ptdesk.services.estimates.dtos import (
     EstimatePrefill,
@@ -40,6 +41,7 @@ from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.estimates.estimate_form import EstimateForm
 from ptdesk.ui.estimates.estimate_visits_model import EstimateVisitsModel, money
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.permission_guard import guard
 
 
 class EstimateApi(Protocol):
@@ -120,6 +122,7 @@ class EstimateDialog(QDialog):
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.setProperty("primary", True)
         self.pdf_button = QPushButton("Save as P&DF…")
+        guard(self.pdf_button, Permission.EXPORT_DATA, "Save the estimate as a PDF file")
         self.close_button = QPushButton("Close")
         self.saved_note = QLabel()
         self.saved_note.setProperty("role", "hint")
@@ -227,8 +230,16 @@ class EstimateDialog(QDialog):
         preview.setWindowTitle("Print the estimate")
         preview.paintRequested.connect(lambda p: paint_pdf(p, pdf))
         if preview.exec() == QDialog.DialogCode.Accepted:
-            record_ui_event("print", patient_id=self.prefill.patient_id, what="estimate")
+            record_ui_event("print", patient_id=self.prefill.patient_id,
+                            what=self.document_words())
             self.record()
+
+    def document_words(self) -> str:
+        """What the audit trail says was printed or saved (no patient data: the entry carries
+        the patient's id, as the record does)."""
+        if self.current is not None and self.current.estimate.request.payer_type.pays_own_way:
+            return "Good Faith Estimate"
+        return "estimate"
 
     def choose_pdf_path(self) -> str:
         """Where to save the PDF (tests replace this)."""
@@ -245,14 +256,18 @@ class EstimateDialog(QDialog):
         pdf = self.pdf_bytes()
         if pdf is None:
             return
-        try:
-            with open(path, "wb") as f:
+        try:  # refused (not permitted) before anything is written; recorded once written
+            with exporting(f"{self.document_words()} PDF", patient_id=self.prefill.patient_id), \
+                    open(path, "wb") as f:
                 f.write(pdf)
+        except DomainError as exc:
+            self.problem.setText(exc.message)
+            self.problem.setVisible(True)
+            return
         except OSError as exc:
             self.problem.setText(f"Could not save the PDF: {exc.strerror or exc}")
             self.problem.setVisible(True)
             return
-        record_ui_event("export", patient_id=self.prefill.patient_id, what="estimate PDF")
         self.record()
 
     def record(self) -> StoredEstimate | None:

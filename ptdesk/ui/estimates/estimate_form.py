@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.ui.theme import DATE_FORMAT_QT
+from ptdesk.ui.widgets.field_form import choice_box
 
 PAYER_TYPES = (("commercial", "Commercial insurance"), ("medicare", "Medicare (Part B)"),
                ("medicare_advantage", "Medicare Advantage"), ("medicaid", "Medicaid"),
@@ -71,9 +72,7 @@ class EstimateForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.payer_type = QComboBox()
-        for value, label in PAYER_TYPES:
-            self.payer_type.addItem(label, value)
+        self.payer_type = choice_box((label, value) for value, label in PAYER_TYPES)
         self.payer_name = QLineEdit()
         self.patient_name = QLineEdit()
         self.patient_dob = QLineEdit()
@@ -104,9 +103,7 @@ class EstimateForm(QWidget):
         self.per_week.setRange(1, 7)
         self.visits = QSpinBox()
         self.visits.setRange(1, 120)
-        self.evaluation = QComboBox()
-        for value, label in EVALUATIONS:
-            self.evaluation.addItem(label, value)
+        self.evaluation = choice_box((label, value) for value, label in EVALUATIONS)
         self.lines = QLineEdit()
         self.lines.setPlaceholderText("97110 x2, 97140")
         self.lines.setToolTip("The codes and units of a typical visit, e.g. 97110 x2, 97140")
@@ -122,9 +119,7 @@ class EstimateForm(QWidget):
         plan.addRow("Dia&gnoses", self.diagnoses)
         plan_box = QGroupBox("Plan of care")
         plan_box.setLayout(plan)
-        self.language = QComboBox()
-        self.language.addItem("English", "en")
-        self.language.addItem("Español (Spanish)", "es")
+        self.language = choice_box([("English", "en"), ("Español (Spanish)", "es")])
         self.prepared_by = QLineEdit()
         self.prepared_by.setPlaceholderText("your name")
         doc = QFormLayout()

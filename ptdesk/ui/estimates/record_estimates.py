@@ -4,9 +4,9 @@ who, visits, the patient's estimated share, and what was billed since), each rep
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,10 +27,8 @@ from ptdesk.ui.estimates.estimate_dialog import EstimateApi, EstimateDialog
 from ptdesk.ui.estimates.estimate_visits_model import money
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.rows_model import Column, RowsModel
 from ptdesk.ui.widgets.table_export import install_csv_export
-
-_Index = QModelIndex | QPersistentModelIndex
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class EstimateDeskApi(EstimateApi, Protocol):
@@ -40,55 +38,35 @@ class EstimateDeskApi(EstimateApi, Protocol):
     def estimates(self, patient_id: int, now: datetime) -> tuple[StoredEstimate, ...]: ...
 
 
-class PastEstimatesModel(QAbstractTableModel):
-    HEADERS = ("Given", "Document", "By", "Patient pays (est.)", "Since then")
-    RIGHT = frozenset({3})
+def _since(r: StoredEstimate) -> str:
+    done = f"{r.visits_done}/{r.visit_count} visits"
+    return done + ("" if r.billed_allowed is None else f", {money(r.billed_allowed)} billed")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[StoredEstimate, ...] = ()
 
-    def set_rows(self, rows: tuple[StoredEstimate, ...]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+def _tip(r: StoredEstimate) -> str:
+    return (f"{r.kind_label} given {long_date(r.given_on)} at {r.created_at:%H:%M}: "
+            f"allowed {money(r.totals.allowed)}, insurance "
+            f"{money(r.totals.insurance_pays)}, patient {money(r.totals.patient_pays)}."
+            f" Since the first visit: {r.visits_done} of {r.visit_count} visits done"
+            + ("" if r.billed_allowed is None else
+               f", {money(r.billed_allowed)} allowed amounts billed")
+            + ". The patient's actual share needs the payer's explanation of benefits.")
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+class PastEstimatesModel(RowsModel[StoredEstimate]):
+    COLUMNS = (
+        Column[StoredEstimate]("Given", lambda r: long_date(r.given_on), tooltip=_tip),
+        Column[StoredEstimate]("Document", lambda r: f"{r.kind_label} ({r.language.upper()})",
+                               tooltip=_tip),
+        Column[StoredEstimate]("By", lambda r: r.prepared_by or "—", tooltip=_tip),
+        Column[StoredEstimate]("Patient pays (est.)", lambda r: money(r.totals.patient_pays),
+                               tooltip=_tip, right=True),
+        Column[StoredEstimate]("Since then", _since, tooltip=_tip),
+    )
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    @staticmethod
-    def since(r: StoredEstimate) -> str:
-        done = f"{r.visits_done}/{r.visit_count} visits"
-        return done + ("" if r.billed_allowed is None
-                       else f", {money(r.billed_allowed)} billed")
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r, col = self.rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (long_date(r.given_on), f"{r.kind_label} ({r.language.upper()})",
-                    r.prepared_by or "—", money(r.totals.patient_pays), self.since(r))[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{r.kind_label} given {long_date(r.given_on)} at {r.created_at:%H:%M}: "
-                    f"allowed {money(r.totals.allowed)}, insurance "
-                    f"{money(r.totals.insurance_pays)}, patient {money(r.totals.patient_pays)}."
-                    f" Since the first visit: {r.visits_done} of {r.visit_count} visits done"
-                    + ("" if r.billed_allowed is None else
-                       f", {money(r.billed_allowed)} allowed amounts billed")
-                    + ". The patient's actual share needs the payer's explanation of benefits.")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in self.RIGHT:
-            return _RIGHT
-        return None
+    @property
+    def rows(self) -> tuple[StoredEstimate, ...]:  # type: ignore[override]  # read as a list
+        return self._rows
 
 
 class RecordEstimates(QWidget):
@@ -167,7 +145,7 @@ class RecordEstimates(QWidget):
 
     def selected(self) -> StoredEstimate | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def open_estimate(self, reprint: StoredEstimate | None = None) -> None:
         if self.patient_id is None:

@@ -1,7 +1,7 @@
 """The Import page's list of refused rows (line number and reason)."""
 
 from ptdesk.services.imports.dtos import RowProblem
-from ptdesk.ui.board.board_models import Column, RowsModel
+from ptdesk.ui.widgets.rows_model import Column, RowsModel
 
 
 class ProblemsModel(RowsModel[RowProblem]):

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.imports.columns import SPECS, ImportKind
 from ptdesk.services.imports.dtos import ImportPreview, ImportReport
 from ptdesk.services.imports.reader import ImportFileError, read_bytes
-from ptdesk.ui.board.board_models import SORT_ROLE
 from ptdesk.ui.imports.import_models import ProblemsModel
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.widgets.rows_model import SORT_ROLE
 from ptdesk.ui.widgets.table_export import install_csv_export
 
 NOT_IN_FILE = "(not in the file)"

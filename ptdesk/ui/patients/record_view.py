@@ -8,14 +8,11 @@ actions (book, check in, cancel, no-show, void); after each change it emits
 """
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -29,86 +26,51 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.domain.patient_rules import SEXES
 from ptdesk.domain.payers import VisitStatus
-from ptdesk.domain.status import Status
-from ptdesk.domain.words import plural
-from ptdesk.services.authorizations.dtos import StatusChipView
+from ptdesk.domain.permissions import Permission
 from ptdesk.services.patients.dtos import (
     CoverageInfo,
     PatientRecord,
-    ProviderOption,
     ReferenceApi,
-    VisitInfo,
 )
 from ptdesk.services.visits.api import AuthorizationApis
 from ptdesk.ui.authorizations.authorization_panel import AuthorizationPanel
-from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.estimates.record_estimates import EstimateDeskApi, RecordEstimates
+from ptdesk.ui.patients.record_header import PatientHeader
+from ptdesk.ui.patients.record_header import coverage_summary as coverage_summary
 from ptdesk.ui.patients.record_models import CoverageTableModel, VisitTableModel
+from ptdesk.ui.patients.record_visits import RecordVisits
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.theme import BORDER, ROW_HEIGHT, SURFACE
+from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.visits.checkin_flow import CheckInFlow
-from ptdesk.ui.visits.visit_dialogs import BookVisitDialog, VoidVisitDialog
-from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.list_table import list_table
+from ptdesk.ui.widgets.permission_guard import allow, guard
 from ptdesk.ui.widgets.status_chip import StatusChip
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 # The authorization panel's card needs this much for its row of buttons (Why N used?, Edit,
 # End…, Request extension…); below it the splitter stops, and the window scrolls no words away.
 PANEL_MIN_WIDTH = 500
 
 
-def coverage_summary(c: CoverageInfo | None, rank: str) -> str:
-    if c is None:
-        return f"{rank}: none in force"
-    parts = [f"{rank}: {c.payer_name}"]
-    if c.member_id:  # self-pay has none: "member" with nothing after reads as missing data
-        parts.append(f"member {c.member_id}")
-    if c.draft.copay is not None:
-        parts.append(f"copay ${c.draft.copay:,.2f}")
-    if c.draft.coinsurance_pct is not None:
-        parts.append(f"coinsurance {c.draft.coinsurance_pct.normalize():f}%")
-    if c.end_date is not None:
-        parts.append(f"ends {format_date(c.end_date)}")
-    return " · ".join(parts)
-
-
 def _table(
     model: CoverageTableModel | VisitTableModel, name: str, elide: int | None = None
 ) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
     # Every column as wide as its words (a stretched column was squeezed to "Pro…" at
     # 1280x800, and a stretched last one is cut the same way when space runs out): a narrow
     # window scrolls sideways instead of cutting words.
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(False)
+    view = list_table(model, name, stretch_last=False, padded=True)
     if elide is not None:  # this one gives way (whole in its tooltip): the rest stays whole
         view.horizontalHeader().setSectionResizeMode(elide, QHeaderView.ResizeMode.Stretch)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    view.setWordWrap(False)
-    view.setStyleSheet("QTableView::item { padding-left: 8px; padding-right: 8px; }")
-    install_csv_export(view, name)
     return view
 
 
-class PatientRecordView(QWidget):
+class PatientRecordView(RecordVisits):
     sig_back_requested = Signal()
     sig_edit_requested = Signal()
     sig_add_coverage_requested = Signal()
     sig_edit_coverage_requested = Signal(object)  # CoverageInfo
     sig_end_coverage_requested = Signal(object)  # CoverageInfo
-    sig_record_changed = Signal()  # a visit or authorization changed: reload the record
 
     def __init__(
         self,
@@ -158,47 +120,14 @@ class PatientRecordView(QWidget):
             top.addWidget(self.estimates.button)
         top.addWidget(self.edit_button)
 
-        self.name_label = QLabel()
-        # The large font is set on the label itself, not through a style-sheet property: the
-        # layout then sizes the label for the text it really shows (no chip over the name).
-        title_font = self.name_label.font()
-        title_font.setPointSizeF(15)
-        title_font.setWeight(QFont.Weight.DemiBold)
-        self.name_label.setFont(title_font)
-        self.name_label.setObjectName("patientName")
-        self.name_label.setContentsMargins(0, 0, 14, 0)  # room between the name and its chip
-        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.identity_label = QLabel()
-        self.identity_label.setObjectName("patientIdentity")
-        self.contact_label = QLabel()
-        self.contact_label.setProperty("role", "hint")
-        self.contact_label.setWordWrap(True)
-        self.primary_label = QLabel()
-        self.primary_label.setObjectName("primaryCoverage")
-        self.secondary_label = QLabel()
-        self.secondary_label.setObjectName("secondaryCoverage")
-        header = QFrame()
-        header.setObjectName("patientHeader")
-        header.setStyleSheet(
-            f"#patientHeader {{ background: {SURFACE}; border: 1px solid {BORDER};"
-            " border-radius: 4px; }"
-        )
-        head = QGridLayout(header)
-        head.setContentsMargins(14, 10, 14, 10)
-        head.setHorizontalSpacing(32)
-        self.status_chip = StatusChip(icon=22, bold=True)
-        self.status_chip.setObjectName("patientStatus")
-        name_row = QHBoxLayout()
-        name_row.addWidget(self.name_label)
-        name_row.addWidget(self.status_chip)
-        name_row.addStretch(1)
-        head.addLayout(name_row, 0, 0, 1, 2)
-        head.addWidget(self.identity_label, 1, 0)
-        head.addWidget(self.contact_label, 2, 0)
-        head.addWidget(self.primary_label, 1, 1)
-        head.addWidget(self.secondary_label, 2, 1)
-        head.setColumnStretch(0, 1)
-        head.setColumnStretch(1, 1)
+        self.header = PatientHeader()
+        # the header's parts, as the record's own (the pages and tests read them here)
+        self.name_label = self.header.name_label
+        self.identity_label = self.header.identity_label
+        self.contact_label = self.header.contact_label
+        self.primary_label = self.header.primary_label
+        self.secondary_label = self.header.secondary_label
+        self.status_chip = self.header.status_chip
 
         self.coverages = CoverageTableModel(self)
         self.coverage_view = _table(self.coverages, "Coverages")
@@ -230,7 +159,7 @@ class PatientRecordView(QWidget):
             visits.addWidget(title, 0, col)
             visits.addWidget(view, 1, col)
         self.book_button = QPushButton("&Book visit…")
-        self.book_button.setToolTip("Book a visit (Ctrl+B)")
+        guard(self.book_button, Permission.SCHEDULE_VISITS, "Book a visit (Ctrl+B)")
         self.check_in_button = QPushButton("Check &in")
         self.check_in_button.setToolTip("Check in the selected booked visit (Ctrl+I)")
         self.cancel_visit_button = QPushButton("Cance&l visit")
@@ -253,7 +182,7 @@ class PatientRecordView(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
-        layout.addWidget(header)
+        layout.addWidget(self.header)
         right = QWidget()
         rlay = QVBoxLayout(right)
         rlay.setContentsMargins(0, 0, 0, 0)
@@ -358,37 +287,8 @@ class PatientRecordView(QWidget):
     def show_record(self, record: PatientRecord) -> None:
         same_patient = self.record is not None and self.record.patient.id == record.patient.id
         self.record = record
+        self.header.show_record(record)
         p = record.patient
-        self.name_label.setText(p.display_name + ("" if p.active else "  (inactive)"))
-        self.name_label.setAccessibleName(f"Patient {p.display_name}")
-        sex = SEXES.get(p.sex, "")
-        identity = [
-            f"Born {format_date(p.date_of_birth)} · {plural(record.age, 'year')}",
-            f"Chart {p.chart_number}",
-        ]
-        if sex and p.sex != "U":
-            identity.append(sex)
-        self.identity_label.setText(" · ".join(identity))
-        contact = []
-        if p.phone_mobile:
-            contact.append(f"Mobile {p.phone_mobile}")
-        if p.phone_home:
-            contact.append(f"Home {p.phone_home}")
-        if p.email:
-            contact.append(p.email)
-        address = ", ".join(
-            x
-            for x in (p.address_line1, p.address_line2, p.city, f"{p.state} {p.postal_code}")
-            if x.strip()
-        )
-        if address:
-            contact.append(address)
-        self.contact_label.setText(" · ".join(contact) or "No phone or address on file")
-        self.primary_label.setText(coverage_summary(record.in_force(1), "Primary"))
-        self.secondary_label.setText(coverage_summary(record.in_force(2), "Secondary"))
-        if record.in_force(1) is None and record.in_force(2) is None:
-            self.primary_label.setText("No coverage in force today (self-pay)")
-            self.secondary_label.setText("")
         previous = self.selected_visit()
         same = same_patient and previous is not None
         self.coverages.set_rows(record.coverages)
@@ -421,126 +321,14 @@ class PatientRecordView(QWidget):
         self.end_coverage_button.setEnabled(has)
         visit = self.selected_visit()
         booked = visit is not None and visit.status is VisitStatus.BOOKED
-        self.check_in_button.setEnabled(booked)
-        self.cancel_visit_button.setEnabled(booked)
-        self.no_show_button.setEnabled(booked)
-        self.void_button.setEnabled(visit is not None and visit.status in (
-            VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED))
+        for b, tip in ((self.check_in_button, "Check in the selected booked visit (Ctrl+I)"),
+                       (self.cancel_visit_button, "Cancel the selected booked visit"),
+                       (self.no_show_button, "The patient did not come")):
+            allow(b, Permission.SCHEDULE_VISITS, booked, tip)
+        allow(self.void_button, Permission.VOID_VISIT, visit is not None and visit.status in (
+            VisitStatus.BOOKED, VisitStatus.CHECKED_IN, VisitStatus.COMPLETED),
+            "A visit recorded in error: it stops counting")
         self.history_button.setEnabled(visit is not None)
-
-    # ---- visits -------------------------------------------------------------------------
-    _picked: QTableView | None = None
-
-    def _pick(self, view: QTableView) -> None:
-        self._picked = view
-        other = self.past_view if view is self.upcoming_view else self.upcoming_view
-        other.clearSelection()
-        self._update_buttons()
-
-    def selected_visit(self) -> VisitInfo | None:
-        order = [self.upcoming_view, self.past_view]
-        if self._picked is self.past_view:
-            order.reverse()
-        for view in order:
-            rows = view.selectionModel().selectedRows()
-            if rows:
-                model = self.upcoming if view is self.upcoming_view else self.past
-                info: VisitInfo = model._rows[rows[0].row()]
-                return info
-        return None
-
-    def select_visit(self, visit_id: int) -> bool:
-        for view, model in ((self.upcoming_view, self.upcoming), (self.past_view, self.past)):
-            for row, v in enumerate(model._rows):
-                if v.id == visit_id:
-                    self._pick(view)
-                    view.selectRow(row)
-                    return True
-        return False
-
-    def _failed(self, exc: BaseException) -> None:
-        report_unexpected(type(exc), exc, exc.__traceback__, self)
-
-    def _visit_done(self, result: object) -> None:
-        if result is not None:
-            self.sig_record_changed.emit()
-
-    def _visit_action(self, action: str) -> None:
-        visit = self.selected_visit()
-        if action == "check_in" and (visit is None or visit.status is not VisitStatus.BOOKED):
-            visit = self._todays_booked()  # Ctrl+I on the patient: today's visit
-        if self._auth is None or self._runner is None or visit is None:
-            return
-        if visit.status is not VisitStatus.BOOKED:
-            return
-        api = self._auth.visits
-        if action == "check_in" and self.check_in_flow is not None:
-            self.check_in_flow.run(visit.id)
-        elif action == "check_in":
-            self._runner.submit(api.check_in, visit.id, self._now(), on_done=self._visit_done,
-                                on_error=self._failed)
-        elif action == "cancel":
-            self._runner.submit(api.cancel, visit.id, on_done=self._visit_done,
-                                on_error=self._failed)
-        else:
-            self._runner.submit(api.no_show, visit.id, on_done=self._visit_done,
-                                on_error=self._failed)
-
-    def _todays_booked(self) -> VisitInfo | None:
-        if self.record is None:
-            return None
-        today = self._today()
-        return next((v for v in self.record.upcoming_visits
-                     if v.visit_date == today and v.status is VisitStatus.BOOKED), None)
-
-    def _show_outcome(self, chip: StatusChipView | None, text: str) -> None:
-        self.outcome.set_chip(None if chip is None else replace(chip, text=text))
-        if chip is None:
-            self.outcome.set_chip(StatusChipView(Status.NOT_TRACKED, "", text))
-
-    def void_visit(self) -> None:
-        visit = self.selected_visit()
-        if self._auth is None or self._runner is None or visit is None:
-            return
-        self._visit_done(VoidVisitDialog.ask(self, self._auth.visits, self._runner, visit))
-
-    def visit_history(self) -> None:
-        visit = self.selected_visit()
-        if self._auth is None or self._runner is None or visit is None:
-            return
-        from ptdesk.ui.session.visit_history_dialog import VisitHistoryDialog
-
-        self._runner.submit(self._auth.visits.history, visit.id,
-                            on_done=lambda h: self._show_dialog(VisitHistoryDialog(h, self)),
-                            on_error=self._failed)
-
-    @staticmethod
-    def _show_dialog(dialog: QDialog) -> None:
-        dialog.exec()
-
-    def book_visit(self) -> None:
-        if self._auth is None or self._runner is None or self.record is None:
-            return
-        if self._reference is None:
-            self._book(())
-            return
-        reference = self._reference
-        self._runner.submit(lambda: reference.providers(), on_done=self._book,
-                            on_error=self._failed)
-
-    def _book(self, providers: tuple[ProviderOption, ...]) -> None:
-        if self._auth is None or self._runner is None or self.record is None:
-            return
-        if self._auth.booking is not None:  # issue 10 #2: a series, dates outside shown
-            from ptdesk.ui.visits.series_dialog import BookSeriesDialog
-
-            self._visit_done(BookSeriesDialog.ask_series(
-                self, self._auth.booking, self._auth.visits, self._runner, self._today(),
-                self.record.patient.id, self.record.coverages, providers))
-            return
-        self._visit_done(BookVisitDialog.ask(self, self._auth.visits, self._runner,
-                                             self._today(), self.record.patient.id,
-                                             self.record.coverages, providers))
 
     def _edit_coverage(self) -> None:
         coverage = self.selected_coverage()

@@ -21,11 +21,10 @@ def errors_words(findings: tuple[PreviewFinding, ...]) -> str:
     return " ".join(f"{f.code + ': ' if f.code else ''}{f.message}" for f in findings)
 
 
-class SessionOverrideDialog(ReasonDialog):
+class SessionOverrideDialog(ReasonDialog[OverrideDraft]):
     def __init__(self, findings: tuple[PreviewFinding, ...], by: str = "",
                  parent: QWidget | None = None) -> None:
         self.findings = findings
-        self.result_value: OverrideDraft | None = None
         super().__init__(self._intro(findings), "Complete &anyway", by, parent)
         self.setWindowTitle("Complete the visit over errors")
 
@@ -49,17 +48,6 @@ class SessionOverrideDialog(ReasonDialog):
         box.addWidget(ask)
         return intro
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
-        self.result_value = self.draft()
+    def save(self) -> None:
+        self.result_value = self.draft()  # nothing stored here: the session form saves it
         self.accept()
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, findings: tuple[PreviewFinding, ...],
-            by: str = "") -> OverrideDraft | None:
-        dialog = cls(findings, by, parent)
-        dialog.exec()
-        return dialog.result_value

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.services.clinic.dtos import ClinicDetailsDraft
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import format_date
 from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.permission_guard import guard
 
 
 class ClinicDetailsApi(Protocol):
@@ -83,6 +85,7 @@ class ClinicDetailsSection(QWidget):
                             "Good Faith Estimate's due date")
         self.save_button = QPushButton("&Save clinic details")
         self.save_button.setProperty("primary", True)
+        guard(self.save_button, Permission.EDIT_CLINIC)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setProperty("role", "hint")
@@ -107,12 +110,9 @@ class ClinicDetailsSection(QWidget):
 
     def show_details(self, d: ClinicDetailsDraft) -> None:
         self.details = d
-        for key, *_rest in TEXT_FIELDS:
-            value = getattr(d, key)
-            if key == "tin" and len(value) == 9:
-                value = f"{value[:2]}-{value[2:]}"  # as an EIN is written
-            self.fields[key].setText(f"{value:.4f}" if isinstance(value, Decimal) else value)
-        self.closed.setPlainText("\n".join(x.isoformat() for x in d.closed_dates))
+        self.form.load(d, tin=f"{d.tin[:2]}-{d.tin[2:]}" if len(d.tin) == 9 else d.tin,  # an EIN
+                       locality_factor=f"{d.locality_factor:.4f}",
+                       closed_dates="\n".join(x.isoformat() for x in d.closed_dates))
         missing = [label for key, label in (("name", "name"), ("npi", "NPI"), ("tin", "TIN"),
                                             ("address_line1", "address")) if not getattr(d, key)]
         self.status.setText(("Missing for a Good Faith Estimate: " + ", ".join(missing) + ".")
@@ -120,14 +120,15 @@ class ClinicDetailsSection(QWidget):
 
     def draft(self) -> ClinicDetailsDraft | dict[str, str]:
         errors: dict[str, str] = {}
-        values = {key: self.fields[key].text().strip() for key, *_r in TEXT_FIELDS}
+        values = {key: text.strip() for key, text in self.form.values().items()}
+        closed = values.pop("closed_dates")
         try:
             locality = Decimal(values.pop("locality_factor") or "1")
         except InvalidOperation:
             errors["locality_factor"] = "Enter a number such as 1.0000."
             locality = Decimal(1)
         dates: list[date] = []
-        for line in self.closed.toPlainText().split():
+        for line in closed.split():
             try:
                 dates.append(date.fromisoformat(line.strip(",;")))
             except ValueError:

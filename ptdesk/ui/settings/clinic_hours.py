@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.week_grid import ClinicHours
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.permission_guard import guard
 
 SLOTS = (10, 15, 20, 30, 45, 60)
 
@@ -53,6 +55,7 @@ class ClinicHoursSection(QWidget):
                             "The last slot starts one slot before closing")
         self.form.add_field("slot_minutes", "&Slot length", self.slot)
         self.save_button = QPushButton("&Save hours")
+        guard(self.save_button, Permission.EDIT_CLINIC)
         self.status = QLabel()
         intro = QLabel("The rows of the week view on the Today page (Ctrl+Shift+W).")
         intro.setProperty("role", "hint")

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.services.billing.fee_schedule_dtos import FeeScheduleView, ImportReport, ScheduleScope
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.settings.fee_table_model import FeeTableModel
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
+from ptdesk.ui.widgets.permission_guard import allow
 
 
 class FeeSchedulesApi(Protocol):
@@ -183,7 +185,7 @@ class FeeScheduleEditor(QWidget):
         self.model.set_rows(view.rows, editable=view.scope.editable)
         for w in (self.add_button, self.remove_button, self.import_button, self.save_button,
                   self.revert_button):
-            w.setEnabled(view.scope.editable)
+            allow(w, Permission.EDIT_FEE_SCHEDULES, view.scope.editable)
         self.table.setColumnHidden(FeeTableModel.COL_DEFAULT, view.scope.kind == "default")
         self.table.setColumnHidden(FeeTableModel.COL_DIFF, view.scope.kind == "default")
         self.source.setText(("Source: " + view.source) if view.source else

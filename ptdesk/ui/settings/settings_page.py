@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.chart_numbers import MAX_PREFIX, format_chart
 from ptdesk.domain.errors import ValidationErrors
+from ptdesk.domain.permissions import Permission
 from ptdesk.services.authorizations.api import StatusSettingsApi
 from ptdesk.services.authorizations.dtos import (
     BandDefaultView,
@@ -36,6 +37,7 @@ from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.field_form import FieldForm
 from ptdesk.ui.widgets.number_fields import CountField, MoneyField
+from ptdesk.ui.widgets.permission_guard import allow, guard
 
 FIELDS = (
     ("red_visits", "&Red at visits left ≤"),
@@ -173,6 +175,7 @@ class SettingsPage(QWidget):
         for w in (caption, self.chart_prefix, self.chart_prefix_button,
                   self.chart_prefix_status):
             w.setVisible(self._charts is not None)
+        guard(self.chart_prefix_button, Permission.EDIT_CLINIC)
         self.chart_prefix_button.clicked.connect(self.save_chart_prefix)
         self.chart_prefix.returnPressed.connect(self.save_chart_prefix)
         return box
@@ -259,7 +262,8 @@ class SettingsPage(QWidget):
             else:
                 f.set_value(int(value))
         self.reset_button.setVisible(v.payer_id is not None)
-        self.reset_button.setEnabled(v.own)
+        allow(self.reset_button, Permission.EDIT_STATUS_BANDS, v.own)
+        allow(self.save_button, Permission.EDIT_STATUS_BANDS)
         self.plan_rules.setVisible(False)
         if self._plan_rules is not None and v.payer_id is not None:
             self._runner.submit(self._plan_rules.payer_rules, v.payer_id,
@@ -274,7 +278,7 @@ class SettingsPage(QWidget):
     def _show_plan_rules(self, state: tuple[bool, bool]) -> None:
         on, always = state
         self.plan_rules.setChecked(on)
-        self.plan_rules.setEnabled(not always)
+        allow(self.plan_rules, Permission.EDIT_CLINIC, not always)
         self.plan_rules.setVisible(True)
 
     def _plan_rules_clicked(self, checked: bool) -> None:

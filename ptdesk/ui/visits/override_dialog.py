@@ -18,13 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.checkin import Outcome
+from ptdesk.domain.permissions import Permission
+from ptdesk.services.accounts.access import permitted, why_not
 from ptdesk.services.visits.checkin_dtos import CheckInApi, CheckInResult, CheckInView
 from ptdesk.ui.tasks import TaskRunner
+from ptdesk.ui.widgets.permission_guard import guard
 from ptdesk.ui.widgets.reason_dialog import ReasonDialog
 from ptdesk.ui.widgets.status_chip import StatusChip
 
 
-class OverrideDialog(ReasonDialog):
+class OverrideDialog(ReasonDialog[CheckInResult]):
     """Check in over a stop."""
 
     def __init__(
@@ -40,9 +43,14 @@ class OverrideDialog(ReasonDialog):
         self._runner = runner
         self._view = view
         self._now = now
-        self.result_value: CheckInResult | None = None
         super().__init__(self._check_in_intro(view), "Check &in at risk", by, parent)
         self.setWindowTitle("Check in over a stop")
+        # Only an office manager overrides a stop (issue 12): the others see the stop and why,
+        # and the button says who may.
+        guard(self.save_button, Permission.OVERRIDE_CHECKIN,
+              "Check the visit in over the stop, with the reason recorded")
+        if not permitted(Permission.OVERRIDE_CHECKIN):
+            self.status.setText(why_not(Permission.OVERRIDE_CHECKIN))  # said, not only hovered
 
     def _check_in_intro(self, view: CheckInView) -> QWidget:
         intro = QWidget()
@@ -68,28 +76,5 @@ class OverrideDialog(ReasonDialog):
 
         return intro
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(self._api.check_in, self._view.visit_id, self._now(), self.draft())
-
-    def _saved(self, result: CheckInResult) -> None:
-        self._set_busy(False)
-        self.result_value = result
-        self.accept()
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        api: CheckInApi,
-        runner: TaskRunner,
-        view: CheckInView,
-        now: Callable[[], datetime],
-        by: str = "",
-    ) -> CheckInResult | None:
-        dialog = cls(api, runner, view, now, by, parent)
-        dialog.exec()
-        return dialog.result_value

@@ -246,13 +246,16 @@ class BookSeriesDialog(BookVisitDialog):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
+    def errors(self) -> dict[str, str]:
+        errors = super().errors()
         req = self.request()
         if req is not None and self.repeat.currentData() != ONCE:
             errors.update(req.plan.problems())
-        self.show_errors(errors)
-        if errors or req is None:
+        return errors
+
+    def save(self) -> None:
+        req = self.request()
+        if req is None:
             return
         p = self.preview_value
         if p is not None and p.request == req and p.outside_count and not self.anyway.isChecked():

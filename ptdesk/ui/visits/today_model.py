@@ -1,16 +1,19 @@
 """The day's visits as a table: time, patient, status chip, coverage, provider, visit state."""
 
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
 
 from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.words import plural
 from ptdesk.services.visits.session_dtos import TodayVisitRow
 from ptdesk.ui.theme import MUTED, tabular_font
-from ptdesk.ui.widgets.status_delegate import CHIP_ROLE
+from ptdesk.ui.widgets.rows_model import CENTER, Column, RowsModel
+from ptdesk.ui.widgets.rows_model import PATIENT_ID_ROLE as PATIENT_ID_ROLE
+from ptdesk.ui.widgets.rows_model import SORT_ROLE as SORT_ROLE
 
 COL_TIME = 0
 COL_PATIENT = 1
@@ -18,16 +21,8 @@ COL_STATUS = 2
 COL_COVERAGE = 3
 COL_PROVIDER = 4
 COL_VISIT = 5
-HEADERS = ("Time", "Patient", "Status", "Coverage", "Provider", "Visit")
-
-VISIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
-VISIT_STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
-
-_Index = QModelIndex | QPersistentModelIndex
-_CENTER = Qt.AlignmentFlag.AlignCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+VISIT_STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # after the rows model's own roles
+VISIT_ID_ROLE = Qt.ItemDataRole.UserRole + 5
 
 VISIT_WORDS = {
     VisitStatus.BOOKED: "Booked",
@@ -55,99 +50,49 @@ def visit_text(row: TodayVisitRow) -> str:
     return words
 
 
-class TodayModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[TodayVisitRow, ...] = ()
-        self._numbers_font: QFont | None = None
+@cache  # made once, on first paint (after the application exists)
+def _numbers_font() -> QFont:
+    return tabular_font(QFont())
 
-    def set_rows(self, rows: tuple[TodayVisitRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
 
-    def row_at(self, row: int) -> TodayVisitRow:
-        return self._rows[row]
+def _muted_when_done(r: TodayVisitRow) -> QColor | None:
+    return QColor(MUTED) if r.status is VisitStatus.COMPLETED else None
 
-    def rows(self) -> tuple[TodayVisitRow, ...]:
-        return self._rows
+
+def _visit_tip(r: TodayVisitRow) -> str | None:
+    if r.override:
+        return f"Checked in over a stop: {r.override}"
+    if r.outside:
+        return f"Booked outside the authorization: {r.outside}"
+    return None
+
+
+class TodayModel(RowsModel[TodayVisitRow]):
+    COLUMNS = (
+        Column[TodayVisitRow]("Time", time_text, align=CENTER, font=_numbers_font,
+                              sort=lambda r: r.scheduled_time.isoformat() if r.scheduled_time
+                              else "99", tooltip=lambda r: None),
+        Column[TodayVisitRow]("Patient", lambda r: r.patient_name, tooltip=lambda r: (
+            f"Chart {r.chart_number}" if r.chart_number else None)),
+        Column[TodayVisitRow]("Status", lambda r: r.chip.text if r.chip is not None else "",
+                              sort=lambda r: -(r.chip.severity if r.chip is not None else -1),
+                              chip=lambda r: r.chip, tooltip=lambda r: (
+                                  (r.chip.tooltip or r.chip.text) if r.chip is not None
+                                  else None)),
+        # elided in a narrow window: whole in the tooltip
+        Column[TodayVisitRow]("Coverage", lambda r: r.payer_name,
+                              tooltip=lambda r: r.payer_name or None, ink=_muted_when_done),
+        Column[TodayVisitRow]("Provider", lambda r: r.provider_name,
+                              tooltip=lambda r: r.provider_name or None, ink=_muted_when_done),
+        Column[TodayVisitRow]("Visit", visit_text, tooltip=_visit_tip),
+    )
 
     def row_of_visit(self, visit_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.visit_id == visit_id), None)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _CENTER if section == COL_TIME else _LEFT
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(r, col)
+    def role_data(self, row: TodayVisitRow, column: int, role: int) -> Any:
         if role == VISIT_ID_ROLE:
-            return r.visit_id
-        if role == PATIENT_ID_ROLE:
-            return r.patient_id
+            return row.visit_id
         if role == VISIT_STATUS_ROLE:
-            return r.status
-        if role == CHIP_ROLE and col == COL_STATUS:
-            return r.chip
-        if role == SORT_ROLE:
-            return self._sort_key(r, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _CENTER if col == COL_TIME else _LEFT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_STATUS and r.chip is not None:
-                return r.chip.tooltip or r.chip.text
-            if col == COL_PATIENT:
-                return f"Chart {r.chart_number}" if r.chart_number else None
-            if col == COL_VISIT and r.override:
-                return f"Checked in over a stop: {r.override}"
-            if col in (COL_COVERAGE, COL_PROVIDER):  # elided in a narrow window: whole here
-                return self._text(r, col) or None
-            if col == COL_VISIT and r.outside:
-                return f"Booked outside the authorization: {r.outside}"
-            return None
-        if role == Qt.ItemDataRole.FontRole and col == COL_TIME:
-            if self._numbers_font is None:
-                self._numbers_font = tabular_font(QFont())
-            return self._numbers_font
-        if role == Qt.ItemDataRole.ForegroundRole and col in (COL_PROVIDER, COL_COVERAGE) and (
-                r.status is VisitStatus.COMPLETED):
-            return QBrush(QColor(MUTED))
-        return None
-
-    @staticmethod
-    def _text(r: TodayVisitRow, col: int) -> str:
-        if col == COL_TIME:
-            return time_text(r)
-        if col == COL_PATIENT:
-            return r.patient_name
-        if col == COL_STATUS:
-            return r.chip.text if r.chip is not None else ""
-        if col == COL_COVERAGE:
-            return r.payer_name
-        if col == COL_PROVIDER:
-            return r.provider_name
-        return visit_text(r)
-
-    @staticmethod
-    def _sort_key(r: TodayVisitRow, col: int) -> Any:
-        if col == COL_TIME:
-            return (r.scheduled_time.isoformat() if r.scheduled_time else "99")
-        if col == COL_STATUS:
-            return -(r.chip.severity if r.chip is not None else -1)
-        return TodayModel._text(r, col).casefold()
+            return row.status
+        return super().role_data(row, column, role)

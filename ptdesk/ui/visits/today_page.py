@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
+from ptdesk.domain.permissions import Permission
 from ptdesk.domain.words import plural
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.visits.checkin_dtos import CheckInApi
@@ -53,9 +53,10 @@ from ptdesk.ui.visits.today_model import (
     TodayModel,
 )
 from ptdesk.ui.widgets.date_field import format_date
+from ptdesk.ui.widgets.list_table import list_table
+from ptdesk.ui.widgets.permission_guard import allow
 from ptdesk.ui.widgets.status_chip import StatusChip
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
-from ptdesk.ui.widgets.table_export import install_csv_export
 
 
 class TodayPage(QWidget):
@@ -146,23 +147,12 @@ class TodayPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
+        self.table = list_table(self.proxy, "Visits of the day", export="today",
+                                row_height=ROW_HEIGHT + 4, fit_columns=False, stretch_last=False)
         self.table.setObjectName("todayTable")
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Visits of the day")
-        install_csv_export(self.table, "today")
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's time order
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT + 4)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         # The coverage takes what is left (elided, whole in its tooltip): the status chip is
@@ -314,8 +304,11 @@ class TodayPage(QWidget):
 
     def _update_buttons(self) -> None:
         r = self._chosen()
-        self.check_in_button.setEnabled(r is not None and r.status is VisitStatus.BOOKED)
-        self.session_button.setEnabled(r is not None)
+        allow(self.check_in_button, Permission.SCHEDULE_VISITS,
+              r is not None and r.status is VisitStatus.BOOKED,
+              "Check the selected visit in (Ctrl+I)")
+        allow(self.session_button, Permission.COMPLETE_SESSION, r is not None,
+              "Enter the session's minutes per code (Ctrl+R)")
         self.patient_button.setEnabled(r is not None)
         if r is not None and r.status is VisitStatus.COMPLETED:
             self.session_button.setText("Edit session…")

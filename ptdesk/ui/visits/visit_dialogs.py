@@ -7,7 +7,7 @@ presses one key). Void is a decision that removes a visit from every count, so i
 import re
 from datetime import date, time
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ptdesk.services.patients.dtos import CoverageInfo, CoverageState, ProviderOption, VisitInfo
 from ptdesk.services.visits.api import VisitsApi
@@ -15,7 +15,7 @@ from ptdesk.services.visits.dtos import VisitDraft, VisitView
 from ptdesk.ui.authorizations.authorization_dialog import coverage_label
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.widgets.date_field import DateField, format_date
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, choice_box
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*([ap])?\.?m?\.?$", re.IGNORECASE)
@@ -45,7 +45,7 @@ def format_time(t: time | None) -> str:
     return f"{(t.hour % 12) or 12}:{t.minute:02d} {'PM' if t.hour >= 12 else 'AM'}"
 
 
-class BookVisitDialog(SavingDialog):
+class BookVisitDialog(SavingDialog[VisitView]):
     def __init__(
         self,
         service: VisitsApi,
@@ -56,38 +56,27 @@ class BookVisitDialog(SavingDialog):
         providers: tuple[ProviderOption, ...],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._today = today
         self._patient_id = patient_id
-        self.result_value: VisitView | None = None
         self.setWindowTitle("Book a visit")
         self.day = DateField(today)
         self.day.set_value(today)
         self.at = QLineEdit()
         self.at.setPlaceholderText("e.g. 9:30 or 2:15 pm (blank = not set)")
-        self.provider = QComboBox()
-        self.provider.addItem("Not set", None)
-        for p in providers:
-            self.provider.addItem(p.name, p.id)
-        self.coverage = QComboBox()
-        for c in coverages:
-            if c.state is not CoverageState.ENDED:
-                self.coverage.addItem(coverage_label(c), c.id)
-        self.coverage.addItem("Self-pay (no coverage)", None)
+        self.provider = choice_box([("Not set", None), *((p.name, p.id) for p in providers)])
+        self.coverage = choice_box([*((coverage_label(c), c.id) for c in coverages
+                                      if c.state is not CoverageState.ENDED),
+                                    ("Self-pay (no coverage)", None)])
         self.notes = QLineEdit()
-        self.form = FieldForm()
-        self.form.add_field("day", "&Date *", self.day)
-        self.form.add_field("scheduled_time", "&Time", self.at)
-        self.form.add_field("provider_id", "&Provider", self.provider)
-        self.form.add_field(
-            "coverage_id",
-            "&Coverage",
-            self.coverage,
-            "The coverage this visit is billed to; its authorization is chosen by date and codes",
-        )
-        self.form.add_field("notes", "&Notes", self.notes)
+        self.form = FieldForm.of(
+            ("day", "&Date *", self.day),
+            ("scheduled_time", "&Time", self.at),
+            ("provider_id", "&Provider", self.provider),
+            ("coverage_id", "&Coverage", self.coverage,
+             "The coverage this visit is billed to; its authorization is chosen by date and codes"),
+            ("notes", "&Notes", self.notes))
         self._lay_out(self.form, intro=None, min_width=480)
         self.day.setFocus()
         self.day.selectAll()
@@ -114,35 +103,11 @@ class BookVisitDialog(SavingDialog):
             notes=self.notes.text().strip(),
         )
 
-    def _save_clicked(self) -> None:
-        errors = self.errors()
-        self.show_errors(errors)
-        if errors:
-            return
+    def save(self) -> None:
         self.submit_save(self._service.book, self.draft())
 
-    def _saved(self, view: VisitView) -> None:
-        self._set_busy(False)
-        self.result_value = view
-        self.accept()
 
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        service: VisitsApi,
-        runner: TaskRunner,
-        today: date,
-        patient_id: int,
-        coverages: tuple[CoverageInfo, ...],
-        providers: tuple[ProviderOption, ...],
-    ) -> VisitView | None:
-        dialog = cls(service, runner, today, patient_id, coverages, providers, parent)
-        dialog.exec()
-        return dialog.result_value
-
-
-class VoidVisitDialog(SavingDialog):
+class VoidVisitDialog(SavingDialog[VisitView]):
     """A visit recorded in error (wrong patient or date): it stops counting everywhere."""
 
     def __init__(
@@ -152,19 +117,16 @@ class VoidVisitDialog(SavingDialog):
         visit: VisitInfo,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner=runner)
         self._service = service
-        self._runner = runner
         self._visit = visit
-        self.result_value: VisitView | None = None
         self.setWindowTitle("Void visit")
-        intro = QLabel(
+        intro = (
             f"Void the visit of {format_date(visit.visit_date)} "
             f"({visit.status.label.lower()}). It will stop counting against any "
             "authorization or limit. This is for a visit recorded in error; use "
             "Cancel or No-show for a visit that did not happen."
         )
-        intro.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Wrong patient, wrong date, duplicate…")
         self.form = FieldForm()
@@ -173,22 +135,8 @@ class VoidVisitDialog(SavingDialog):
         self.save_button.setText("&Void visit")
         self.reason.setFocus()
 
-    def _save_clicked(self) -> None:
-        if not self.reason.text().strip():
-            self.show_errors({"void_reason": "Say why the visit is voided."})
-            return
-        self.show_errors({})
+    def errors(self) -> dict[str, str]:
+        return {} if self.reason.text().strip() else {"void_reason": "Say why the visit is voided."}
+
+    def save(self) -> None:
         self.submit_save(self._service.void, self._visit.id, self.reason.text())
-
-    def _saved(self, view: VisitView) -> None:
-        self._set_busy(False)
-        self.result_value = view
-        self.accept()
-
-    @classmethod
-    def ask(
-        cls, parent: QWidget | None, service: VisitsApi, runner: TaskRunner, visit: VisitInfo
-    ) -> VisitView | None:
-        dialog = cls(service, runner, visit, parent)
-        dialog.exec()
-        return dialog.result_value

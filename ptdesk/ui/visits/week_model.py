@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from ptdesk.domain.booking import OUTSIDE_MARK
-from ptdesk.domain.dates import short_date, weekday, weekday_long
+from ptdesk.domain.dates import clock, short_date, weekday, weekday_long
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import Status
 from ptdesk.services.visits.week import WeekView, WeekVisit
@@ -21,10 +21,6 @@ _Index = QModelIndex | QPersistentModelIndex
 VISITS_ROLE = Qt.ItemDataRole.UserRole + 31  # tuple[WeekVisit, ...]
 SLOT_ROLE = Qt.ItemDataRole.UserRole + 32  # (date, time | None)
 _DONE = {VisitStatus.CHECKED_IN: "in", VisitStatus.COMPLETED: "done"}
-
-
-def _time(t: time) -> str:
-    return f"{(t.hour % 12) or 12}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"
 
 
 def cell_text(visits: tuple[WeekVisit, ...]) -> str:
@@ -78,7 +74,7 @@ class WeekModel(QAbstractTableModel):
             d = v.days[section]
             return f"{weekday(d)} {short_date(d)}" + (" · closed" if v.closed[section] else "")
         slots = v.hours.slots()
-        return _time(slots[section]) if section < len(slots) else "No time"
+        return clock(slots[section]) if section < len(slots) else "No time"
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         v = self.view
@@ -108,7 +104,7 @@ class WeekModel(QAbstractTableModel):
             return _tooltip(visits, closed)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             d, t = self.slot_at(row, col)
-            where = f"{weekday_long(d)} {short_date(d)}, {_time(t) if t else 'no time'}"
+            where = f"{weekday_long(d)} {short_date(d)}, {clock(t) if t else 'no time'}"
             return f"{where}: {_tooltip(visits, closed) or 'free'}"
         if role == VISITS_ROLE:
             return visits
@@ -132,7 +128,7 @@ def _tooltip(visits: tuple[WeekVisit, ...], closed: str) -> str:
         return closed.capitalize()
     lines = []
     for v in visits:
-        at = _time(v.at) if v.at else "no time"
+        at = clock(v.at) if v.at else "no time"
         chip = v.chip.text if v.chip is not None else "no status"
         mark = f" · ⚠ {OUTSIDE_MARK}: {v.outside}" if v.outside else ""
         lines.append(f"{at} {v.short_name} · {v.status.label} · {chip}{mark}")

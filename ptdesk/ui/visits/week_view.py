@@ -2,11 +2,12 @@
 
 One provider's week (Mon-Sat) in the clinic's time slots: a desk reads one provider's week at
 1280x800 at a glance (6 columns wide enough for names); the provider is switched with
-Alt+Up/Alt+Down or the list. Arrows move between slots, Enter on a visit opens the patient,
-Enter on a free slot books there (for the patient whose record is open, else says how),
-PgUp/PgDn previous/next week, Ctrl+Shift+W switches between the day list and the week. Built
-on the worker (`WeekService.week` via the task runner); reloaded when the Today page reloads
-(its change-counter poll), so a booking, move or cancel on another desk shows here.
+Alt+Up/Alt+Down or the list. Arrows move between slots, Enter on a visit opens the patient (a
+slot holding several patients lists them to choose from), Enter on a free slot books there (for
+the patient whose record is open, else says how), PgUp/PgDn previous/next week, Ctrl+Shift+W
+switches between the day list and the week. Built on the worker (`WeekService.week` via the
+task runner); reloaded when the Today page reloads (its change-counter poll), so a booking,
+move or cancel on another desk shows here.
 """
 
 from collections.abc import Callable
@@ -14,21 +15,22 @@ from datetime import date, time, timedelta
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, SignalInstance
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ptdesk.domain.dates import short_date, weekday_long
-from ptdesk.services.visits.week import WeekView
+from ptdesk.domain.dates import clock, short_date, weekday_long
+from ptdesk.services.visits.week import WeekView, WeekVisit
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.visits.week_model import WeekModel
@@ -54,6 +56,7 @@ class WeekPanel(QWidget):
         self._api, self._runner, self._today = api, runner, today
         self._open_patient, self._book_at = open_patient, book_at
         self.day = today()
+        self.chooser: QMenu | None = None  # the list of a slot holding several patients
         self.provider_id: int | None = None
         self.prev_button = QPushButton("◀")
         self.prev_button.setToolTip("Previous week (PgUp)")
@@ -158,7 +161,9 @@ class WeekPanel(QWidget):
     def enter(self, row: int, col: int) -> None:
         visits = self.model.visits_at(row, col)
         if visits:
-            if self._open_patient is not None:
+            if len(visits) > 1:
+                self._choose(visits, row, col)
+            elif self._open_patient is not None:
                 self._open_patient(visits[0].patient_id)
             return
         view = self.model.view
@@ -171,6 +176,28 @@ class WeekPanel(QWidget):
         if self._book_at is None or not self._book_at(day, at, self.provider_id):
             self.message.setText("To book this slot, open the patient (Ctrl+F), then come back "
                                  "and press Enter on it, or press Ctrl+B on the record.")
+
+    def _choose(self, visits: tuple[WeekVisit, ...], row: int, col: int) -> None:
+        """Several patients in one slot: a list at the cell to pick from (1-9 or the arrows and
+        Enter; Escape opens nobody), instead of silently opening the first."""
+        menu = QMenu(self)
+        menu.setAccessibleName("Visits in this slot")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for i, v in enumerate(visits, 1):
+            when = clock(v.at) if v.at is not None else "No time"
+            chip = f"  ·  {v.chip.text}" if v.chip is not None else ""
+            label = f"{when}  {v.short_name}{chip}"
+            action = menu.addAction(f"&{i}  {label}" if i < 10 else label)
+            action.setData(v.patient_id)
+        menu.triggered.connect(self._chosen)
+        menu.setActiveAction(menu.actions()[0])
+        self.chooser = menu  # kept for tests and for the keyboard focus
+        cell = self.table.visualRect(self.model.index(row, col))
+        menu.popup(self.table.viewport().mapToGlobal(cell.bottomLeft()))
+
+    def _chosen(self, action: QAction) -> None:
+        if self._open_patient is not None:
+            self._open_patient(int(action.data()))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.table and event.type() == QEvent.Type.KeyPress:

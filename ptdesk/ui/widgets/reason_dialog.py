@@ -2,6 +2,8 @@
 stop (ui/visits/override_dialog.py) and the session form's errors (ui/session/session_override.py).
 The reasons, their detail and "By" are checked by the domain (`check_override`)."""
 
+from typing import TypeVar
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,13 +20,14 @@ from ptdesk.domain.overrides import OverrideDraft, OverrideReason, check_overrid
 from ptdesk.ui.widgets.field_form import FieldForm
 from ptdesk.ui.widgets.saving_dialog import SavingDialog
 
+T = TypeVar("T")
 _HINTS = {
     OverrideReason.PHONE_CONFIRMED: "The payer's reference number for the call",
     OverrideReason.OTHER: "Why the visit goes ahead",
 }
 
 
-class ReasonDialog(SavingDialog):
+class ReasonDialog(SavingDialog[T]):
     """The override's reason, detail and "By" (one dialog for every decision overridden: the
     check-in's stop and the session form's errors); subclasses give the intro and the save."""
 
@@ -54,11 +57,10 @@ class ReasonDialog(SavingDialog):
         self.by = QLineEdit(by)
         self.by.setMaxLength(80)
         self.by.setPlaceholderText("Your initials or name")
-        self.form = FieldForm()
-        self.form.add_field("reason", "&Reason *", self.reason_box)
-        self.form.add_field("detail", "&Details", self.detail)
-        self.form.add_field("by", "&By *", self.by, "Who decides (initials until there are "
-                                                    "user accounts)")
+        self.form = FieldForm.of(
+            ("reason", "&Reason *", self.reason_box),
+            ("detail", "&Details", self.detail),
+            ("by", "&By *", self.by, "Who decides (initials until there are user accounts)"))
         self._lay_out(self.form, intro=intro, min_width=600)
         # Wrapped sentences need their height for the dialog's width (no overlapping lines).
         lay = self.layout()
