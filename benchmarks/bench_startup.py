@@ -50,7 +50,7 @@ def _stamped_exec(*_args):
         ok = page.isVisible() and page.isEnabled()
         if key == "patients":
             ok = ok and page.search_box.isEnabled()
-        print(f"READY {ready:.6f} {key} {ok}", flush=True)
+        print(f"READY {ready:.6f} {key} {ok} {time.process_time() * 1000:.1f}", flush=True)
         t0 = time.perf_counter()
         action = next(a for a in window.actions() if a.shortcut().toString() == "Ctrl+F")
         action.trigger()
@@ -79,7 +79,7 @@ w.setWindowTitle("bare")
 w.resize(1100, 700)
 w.show()
 def stamp():
-    print(f"READY {{time.time():.6f}}", flush=True)
+    print(f"READY {{time.time():.6f}} bare True {{time.process_time() * 1000:.1f}}", flush=True)
     app.quit()
 QTimer.singleShot(0, stamp)
 sys.exit(app.exec())
@@ -91,6 +91,9 @@ BARE_SQLALCHEMY_ORM = BARE_CHILD.format(imports="import sqlalchemy.orm")
 
 class NotUsable(RuntimeError):
     pass
+
+
+READY_CPU: list[float] = []  # the last child's CPU time up to its usable window, ms
 
 
 def _run(code: str, *args: str, env: dict[str, str]) -> tuple[float, float | None]:
@@ -109,6 +112,8 @@ def _run(code: str, *args: str, env: dict[str, str]) -> tuple[float, float | Non
             if len(parts) > 3 and parts[3] != "True":
                 raise NotUsable(f"page {parts[2]} shown but not built, visible and enabled")
             ready = (float(parts[1]) - t0) * 1000
+            if len(parts) > 4:
+                READY_CPU.append(float(parts[4]))  # the child's CPU time up to usable
         if line.startswith("SEARCH "):
             _, ms, ok = line.split()
             if ok != "True":
@@ -121,9 +126,12 @@ def _run(code: str, *args: str, env: dict[str, str]) -> tuple[float, float | Non
     return ready, search
 
 
-def _line(label: str, values: list[float]) -> str:
+def _line(label: str, values: list[float], cpu: list[float] | None = None) -> str:
     med, low = statistics.median(values), min(values)
-    return f"{label:34s} median {med:5.0f} ms (min {low:.0f}, n={len(values)})"
+    text = f"{label:34s} median {med:5.0f} ms (min {low:.0f}, n={len(values)})"
+    if cpu:
+        text += f"; CPU to usable median {statistics.median(cpu):.0f} ms"
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="default: a temp dir, demo created once")
     parser.add_argument("--importtime", type=Path, help="write -X importtime of one ptdesk start")
     parser.add_argument("--no-floors", action="store_true", help="skip the SQLAlchemy floors")
+    parser.add_argument("--last-page", default="today",
+                        help="the page the window last showed (default today: a new install)")
     parser.add_argument(
         "--no-bytecode",
         action="store_true",
@@ -140,6 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="ptdesk-startup-"))
+    # The window remembers its last page (QSettings, ~/.config/ptdesk): a settings folder of
+    # its own, so every run starts on the first page as a new install does, whatever page
+    # someone's window last showed on this machine (--last-page patients: as if it was that).
+    config = data_dir / "config"
+    env["XDG_CONFIG_HOME"] = str(config)
+
+    def remembered() -> None:  # each run starts alike (a run's Ctrl+F leaves "patients")
+        (config / "ptdesk").mkdir(parents=True, exist_ok=True)
+        (config / "ptdesk" / "ptdesk.conf").write_text(
+            f"[window]\npage={args.last_page or 'today'}\n")
+
     if not args.no_bytecode:
         # As installed, Python keeps compiled bytecode; a machine with PYTHONDONTWRITEBYTECODE=1
         # would compile ~500 modules (~1.2 s) on every start. Keep the caches outside the tree.
@@ -155,21 +176,26 @@ def main(argv: list[str] | None = None) -> int:
     total: list[float] = []
     bare: list[float] = []
     floor: dict[str, list[float]] = {name: [] for name in floors}
+    cpu: dict[str, list[float]] = {"bare": [], "ptdesk": [], **{name: [] for name in floors}}
     for _ in range(args.runs):  # interleaved, so machine noise hits all alike
         bare.append(_run(BARE, env=env)[0])
+        cpu["bare"].append(READY_CPU[-1])
+        remembered()
         ready, found = _run(PTDESK_CHILD, str(data_dir), env=env)
+        cpu["ptdesk"].append(READY_CPU[-1])
         ptdesk.append(ready)
         if found is not None:
             search.append(found)
             total.append(ready + found)
         for name, code in floors.items():
             floor[name].append(_run(code, env=env)[0])
+            cpu[name].append(READY_CPU[-1])
     b_med, p_med = statistics.median(bare), statistics.median(ptdesk)
-    print(_line("bare PySide6 QMainWindow:", bare))
+    print(_line("bare PySide6 QMainWindow:", bare, cpu["bare"]))
     if floors:
-        print(_line("bare + import sqlalchemy:", floor["sqlalchemy"]))
-        print(_line("bare + import sqlalchemy.orm:", floor["orm"]))
-    print(_line("ptdesk --demo (existing), usable:", ptdesk))
+        print(_line("bare + import sqlalchemy:", floor["sqlalchemy"], cpu["sqlalchemy"]))
+        print(_line("bare + import sqlalchemy.orm:", floor["orm"], cpu["orm"]))
+    print(_line("ptdesk --demo (existing), usable:", ptdesk, cpu["ptdesk"]))
     if search:
         print(_line("  then Ctrl+F to the search box:", search))
         print(_line("  start to patient search:", total))
@@ -185,7 +211,12 @@ def main(argv: list[str] | None = None) -> int:
             f"importing SQLAlchemy costs {core:.0f} ms (with the ORM {orm:.0f} ms): a window "
             f"that imports it first is already {o_med / b_med:.2f}x the bare one"
         )
+        c_ratio = statistics.median(cpu["ptdesk"]) / statistics.median(cpu["orm"])
+        print(f"ptdesk usable / bare window with the ORM: {p_med / o_med:.2f}x wall, "
+              f"{c_ratio:.2f}x CPU (target 1.3x, issue 9); load average "
+              f"{os.getloadavg()[0]:.1f}")
     if args.importtime:
+        remembered()
         res = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", PTDESK_CHILD, str(data_dir)],
             env=env, capture_output=True, text=True, timeout=120,

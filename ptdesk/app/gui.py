@@ -87,7 +87,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     from ptdesk.ui.main_window import MainWindow
     from ptdesk.ui.tasks import TaskRunner
 
-    window = MainWindow(ctx.db_label, is_demo=ctx.is_demo)
+    window = MainWindow(ctx.db_label, is_demo=ctx.is_demo, start_page=_remembered_page())
     runner = TaskRunner(window)
     factory = ctx.session_factory
     # Services the first page holds but calls only later (a click, a 5-second poll).
@@ -100,21 +100,25 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         return cast("PatientsPage", window.show_page("patients"))  # built on first use
 
     # --- Today + the session form (issue 4's GUI face): the first page -----------------------
-    from ptdesk.services.visits.today import TodayService
-    from ptdesk.ui.visits.today_page import TodayPage
-
     def open_patient_record(patient_id: int) -> None:
         patients_page().open_patient(patient_id)
 
-    today_page = TodayPage(TodayService(factory), visits,
-                           billing, runner, today=local_today,
-                           now=local_now, open_patient=open_patient_record,
-                           change_token=lambda: tokens.change_token(), checkin=checkin)
-    window.add_page("today", "Today", today_page)
-    _add_week(window, today_page, runner, factory, open_patient_record)
     summaries = _OnFirstUse(lambda: _summary_service(factory))
-    _add_visit_summary(today_page, (today_page.table,), today_page.selected_visit_id,
-                       summaries, runner)
+
+    def build_today_page() -> "QWidget":
+        from ptdesk.services.visits.today import TodayService
+        from ptdesk.ui.visits.today_page import TodayPage
+
+        today_page = TodayPage(TodayService(factory), visits,
+                               billing, runner, today=local_today,
+                               now=local_now, open_patient=open_patient_record,
+                               change_token=lambda: tokens.change_token(), checkin=checkin)
+        _add_week(window, today_page, runner, factory, open_patient_record)
+        _add_visit_summary(today_page, (today_page.table,), today_page.selected_visit_id,
+                           summaries, runner)
+        return today_page
+
+    window.add_page("today", "Today", build_today_page)  # built now unless another page was
     # --- end of Today ----------------------------------------------------------------------
 
     def build_patients_page() -> "PatientsPage":
@@ -199,7 +203,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         patients_page().focus_search()
 
     find = window.add_global_shortcut("Ctrl+F", find_patient)
-    _install_menus(window, ctx, find, today_page, patients_page)
+    _install_menus(window, ctx, find, lambda: window.page("today"), patients_page)
     window.add_global_shortcut("Ctrl+K", lambda: patients_page().quick_estimate())
     window.destroyed.connect(runner.shutdown)
     _start_backups(ctx, window, runner)
@@ -228,7 +232,7 @@ def about_info(ctx: AppContext) -> "AboutInfo":
     return AboutInfo(version, licence or "see pyproject.toml", ctx.db_label)
 
 
-def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
+def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Callable[[], Any],
                    patients_page: Callable[[], Any]) -> None:
     from PySide6.QtCore import QSettings
 
@@ -236,19 +240,29 @@ def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Any,
 
     def on_today(action: str) -> None:
         window.show_page("today")
-        getattr(today_page, action)()
+        getattr(today_page(), action)()
 
     install_menus(window, page_actions=window.page_actions, find=find,
                   patient=PatientActions(lambda: patients_page().new_patient(),
                                          lambda: on_today("check_in"),
                                          lambda: on_today("record_session")),
-                  about=about_info(ctx))
+                  about=lambda: about_info(ctx))  # the package metadata read when asked
     window.restore_state(QSettings("ptdesk", "ptdesk"))
+
+
+def _remembered_page() -> str | None:
+    """The page the window showed when it last closed (read before the pages are built)."""
+    from PySide6.QtCore import QSettings
+
+    key = QSettings("ptdesk", "ptdesk").value("window/page")
+    return key if isinstance(key, str) else None
 
 
 def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     """The first start of the day backs up (off the GUI thread); the status bar says when the
     last backup was."""
+    from PySide6.QtCore import QTimer
+
     from ptdesk.services.accounts.audit_anchor import AuditAnchorService
     from ptdesk.services.safekeeping.backups import BackupService
 
@@ -261,8 +275,10 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
         trail = anchor.status_words()
         return f"{words} · {trail}" if trail else words
 
-    runner.submit(start_of_day, on_done=window.set_backup_status,
-                  on_error=lambda exc: window.set_backup_status("Backup failed: see the log"))
+    # Once the event loop runs (the window shown), like the Today page's first load.
+    QTimer.singleShot(0, window, lambda: runner.submit(
+        start_of_day, on_done=window.set_backup_status,
+        on_error=lambda exc: window.set_backup_status("Backup failed: see the log")))
 
 
 def run_gui(args: argparse.Namespace) -> int:

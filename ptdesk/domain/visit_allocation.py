@@ -21,7 +21,7 @@ booked visit can never take the room of a visit that already happened.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -149,6 +149,14 @@ class UsageExplanation:
 class Allocation:
     visits: tuple[VisitAllocation, ...]  # in the order given
     records: tuple[AuthorizationRecord, ...]
+    # The same visits by (day, visit id), sorted once for `counts` and every `explain` (the
+    # panel explains each authorization card); empty: sorted when asked.
+    by_day: tuple[VisitAllocation, ...] = field(default=(), compare=False, repr=False)
+
+    def _by_day(self) -> tuple[VisitAllocation, ...] | list[VisitAllocation]:
+        if self.by_day or not self.visits:
+            return self.by_day
+        return sorted(self.visits, key=lambda v: (v.visit.day, v.visit.visit_id))
 
     def counts(self) -> dict[tuple[int, str], UsageCounts]:
         """Per authorization key: the counts `authorization_status` takes."""
@@ -156,7 +164,7 @@ class Allocation:
         booked = dict(used)
         last: dict[tuple[int, str], date] = {}
         first_over: dict[tuple[int, str], date] = {}
-        for va in sorted(self.visits, key=lambda v: (v.visit.day, v.visit.visit_id)):
+        for va in self._by_day():
             for d in va.draws:
                 if d.projected:
                     booked[d.key] += d.amount
@@ -186,10 +194,11 @@ class Allocation:
         old authorization's list, which the panel does not show)."""
         counted: list[UsageLine] = []
         not_counted: list[UsageLine] = []
-        subjects = {r.key: r.subject for r in self.records}
-        for va in sorted(self.visits, key=lambda v: (v.visit.day, v.visit.visit_id)):
+        key = record.key
+        subjects: dict[tuple[int, str], str] | None = None
+        for va in self._by_day():
             v = va.visit
-            mine = [d for d in va.draws if d.key == record.key]
+            mine = [d for d in va.draws if d.key == key] if va.draws else None
             if mine:
                 amount = sum(d.amount for d in mine)
                 kind = "booked (projected)" if mine[0].projected else v.status.label.lower()
@@ -202,6 +211,8 @@ class Allocation:
                 continue
             words = f"{short_date(v.day)}: {reason.label}"
             if reason is NotCounted.OTHER_AUTHORIZATION:
+                if subjects is None:
+                    subjects = {r.key: r.subject for r in self.records}
                 others = sorted({subjects[d.key] for d in va.draws})
                 words += f" ({', '.join(others)})"
             not_counted.append(UsageLine(v.visit_id, v.day, v.status, 0, reason, words))
@@ -262,7 +273,9 @@ def allocate(
             continue
         usable = [r for r in by_cov.get(v.coverage_id, ()) if r.usable_on(v.day)]
         result[i] = _allocate_one(v, usable, room)
-    return Allocation(tuple(a for a in result if a is not None), tuple(records))
+    done = tuple(a for a in result if a is not None)
+    return Allocation(done, tuple(records),
+                      tuple(sorted(done, key=lambda a: (a.visit.day, a.visit.visit_id))))
 
 
 def _allocate_one(

@@ -37,3 +37,9 @@ def resources_dir() -> Path:
 
 def migrations_dir() -> Path:
     return _locate("db_migrations")
+
+
+def rules_dir() -> Path:
+    """The bundled rule tables (`resources/rules/`). Here, not in `rule_tables`, so a reader of
+    one CSV (the status bands' defaults at start-up) does not import the billing engine."""
+    return resources_dir() / "rules"

@@ -22,14 +22,10 @@ from ptdesk.domain.billing.modifiers import PayerPolicy
 from ptdesk.domain.billing.ruleset import FeeEntry, RuleSet, TableInfo
 from ptdesk.domain.money import round_cents
 from ptdesk.domain.payers import PayerKind
-from ptdesk.storage.bundled import resources_dir
+from ptdesk.storage.bundled import rules_dir as rules_dir  # where it lived before: kept
 
 if TYPE_CHECKING:  # SQLAlchemy loads only for the clinic's imports: the CSV readers (cost
     from sqlalchemy.orm import Session  # estimates, the audit's bundled tables) stay light
-
-
-def rules_dir() -> Path:
-    return resources_dir() / "rules"
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -6,7 +6,9 @@ time it is shown or asked for (`page`, `show_page`), so start-up builds only the
 (issue 3). Until then an empty placeholder holds its place in the stack.
 
 With `restore_state(settings)` the window remembers its size, the last page and each built
-page's splitters and column widths (`window_state`), saved when it closes.
+page's splitters and column widths (`window_state`), saved when it closes. Told that page
+first (`start_page`, read before the pages are added), it builds that page only, not the
+first one as well (issue 9 #3: a desk that left off on Patients does not build Today).
 """
 
 from collections.abc import Callable
@@ -42,8 +44,10 @@ class PageEntry:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_label: str, *, is_demo: bool = False) -> None:
+    def __init__(self, db_label: str, *, is_demo: bool = False,
+                 start_page: str | None = None) -> None:
         super().__init__()
+        self._start_page = start_page
         self.setWindowTitle("ptdesk — Demo clinic" if is_demo else "ptdesk")
         self._pages: list[PageEntry] = []
         self.page_actions: list[QAction] = []  # Ctrl+1 ... in page order (the Go menu)
@@ -116,8 +120,15 @@ class MainWindow(QMainWindow):
         self.page_actions.append(action)
         action.triggered.connect(lambda: self.show_page(key))
         self.addAction(action)
-        if index == 0:
-            self.nav.setCurrentRow(0)
+        if key == self._start_page and index > 0:
+            self.show_page(key)
+        elif index == 0:
+            if self._start_page in (None, key):
+                self.nav.setCurrentRow(0)
+            else:  # shown (and built) only if the start page never comes
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(0)
+                self.nav.blockSignals(False)
 
     def add_global_shortcut(self, sequence: QKeySequence | str, handler: object) -> QAction:
         action = QAction(self)
@@ -160,6 +171,11 @@ class MainWindow(QMainWindow):
         key = settings.value("window/page")
         if isinstance(key, str) and any(e.key == key for e in self._pages):
             self.show_page(key)
+        self._start_page = None  # from now on pages are added as usual
+        if self._pages:  # the start page never came: the current one is built now
+            row = max(self.nav.currentRow(), 0)
+            self._build(self._pages[row])
+            self.stack.setCurrentIndex(row)
 
     def _save_state(self) -> None:
         if self._settings is None:

@@ -130,7 +130,8 @@ def _text_only(window: QMainWindow, text: str, keys: str, slot: Callable[[], Non
 
 
 def install_menus(window: QMainWindow, *, page_actions: list[QAction], find: QAction | None,
-                  patient: PatientActions, about: AboutInfo) -> dict[str, QAction]:
+                  patient: PatientActions,
+                  about: AboutInfo | Callable[[], AboutInfo]) -> dict[str, QAction]:
     """File, Go, Patient, Help; returns the actions by name (tests drive them)."""
     bar = window.menuBar()
     acts: dict[str, QAction] = {}
@@ -172,7 +173,8 @@ def install_menus(window: QMainWindow, *, page_actions: list[QAction], find: QAc
     acts["shortcuts"] = keys_action
     about_action = QAction("&About ptdesk", window)
     about_action.triggered.connect(
-        lambda: QMessageBox.about(window, "About ptdesk", about_html(about)))
+        lambda: QMessageBox.about(window, "About ptdesk",
+                                  about_html(about() if callable(about) else about)))
     help_menu.addAction(about_action)
     acts["about"] = about_action
     return acts

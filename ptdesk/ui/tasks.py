@@ -5,8 +5,9 @@ prefers one writer); results come back to the GUI thread through a queued Qt sig
 functions receive plain arguments and return plain frozen dataclasses; they never touch widgets.
 A task submitted with a `key` supersedes older ones with the same key: one still queued when a
 newer one arrives is dropped without running (a search superseded by the next keystroke costs
-nothing), and one already running has its answer ignored. Search-as-you-type only ever runs
-and shows the latest keystroke's search.
+nothing), and one already running has its answer ignored; `cancel(key)` does the same without
+a newer task (the lookup drops the status chips of a page the next keystroke replaces).
+Search-as-you-type only ever runs and shows the latest keystroke's search.
 """
 
 import itertools
@@ -68,11 +69,19 @@ class TaskRunner(QObject):
             raise _Superseded
         return fn(*args)
 
+    def cancel(self, key: str) -> None:
+        """Forget the tasks with this key: a queued one is dropped unrun, a running one's
+        answer (or error) ignored."""
+        if key in self._latest:
+            self._latest[key] = 0  # ids start at 1: no task is the latest any more
+
     @property
     def pending(self) -> int:
         return len(self._callbacks)
 
     def _relay(self, task_id: int, future: Future[Any]) -> None:  # worker thread
+        if future.cancelled():  # shut down before it ran: nobody waits for it any more
+            return
         exc = future.exception()
         if exc is None:
             self.sig_finished.emit(task_id, future.result())

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -300,3 +301,39 @@ def test_first_start_on_an_empty_folder_creates_the_demo_clinic(tmp_path: Path) 
             assert conn.execute(text("SELECT count(*) FROM patients")).scalar_one() > 100
     finally:
         engine.dispose()
+
+
+def test_the_remembered_page_is_the_only_one_built(qtbot: QtBot, tmp_path: Path) -> None:
+    built: list[str] = []
+
+    def factory(key: str) -> "_Page":
+        built.append(key)
+        return _Page(key)
+
+    window = MainWindow("file test.sqlite3", start_page="two")
+    qtbot.addWidget(window)
+    window.add_page("one", "One", lambda: factory("one"))
+    window.add_page("two", "Two", lambda: factory("two"))
+    assert built == ["two"]  # the first page is not built for nothing
+    assert window.current_page_key() == "two"
+    window.restore_state(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert built == ["two"]
+    window.show_page("one")
+    assert built == ["two", "one"]
+
+
+def test_a_remembered_page_that_never_comes_leaves_the_first_one(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    built: list[str] = []
+    window = MainWindow("file test.sqlite3", start_page="audit")  # not a manager any more
+    qtbot.addWidget(window)
+    window.add_page("one", "One", lambda: built.append("one") or _Page("one"))
+    window.add_page("two", "Two", lambda: built.append("two") or _Page("two"))
+    assert built == []
+    window.restore_state(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert built == ["one"]
+    assert window.current_page_key() == "one"
+    assert window.stack.currentWidget().text() == "one"  # type: ignore[attr-defined]
+    window.add_page("audit", "Audit", lambda: built.append("audit") or _Page("audit"))
+    assert window.current_page_key() == "one"  # added after the start: not jumped to

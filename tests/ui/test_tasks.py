@@ -51,3 +51,30 @@ def test_a_failing_superseded_task_reports_nothing(qtbot: QtBot) -> None:
     assert shown == [7]
     assert errors == []
     runner.shutdown()
+
+
+def test_cancel_drops_a_queued_task_and_ignores_a_running_one(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    gate = threading.Event()
+    started = threading.Event()
+    ran: list[str] = []
+    shown: list[str] = []
+
+    def chips(text: str) -> str:
+        ran.append(text)
+        started.set()
+        gate.wait(10)
+        return text
+
+    runner.submit(chips, "running", on_done=shown.append, key="chips")
+    started.wait(10)
+    runner.submit(chips, "queued", on_done=shown.append, key="chips")
+    runner.cancel("chips")  # the next keystroke: these chips' page is being replaced
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending == 0)
+    assert ran == ["running"]  # the queued one never ran
+    assert shown == []  # the running one's answer was not shown
+    runner.submit(chips, "next", on_done=shown.append, key="chips")
+    qtbot.waitUntil(lambda: runner.pending == 0)
+    assert shown == ["next"]
+    runner.shutdown()

@@ -39,7 +39,6 @@ from ptdesk.services.authorizations.records import (
 from ptdesk.storage.concurrency import lock_patients, retry_conflicts
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Authorization, AuthorizationCode, Patient
-from ptdesk.storage.rule_tables import read_codes, rules_dir
 
 MAX_SPAN_DAYS = 731  # an authorization longer than two years is almost surely a typo
 _CODE = re.compile(r"^[A-Z0-9]{5}$")
@@ -53,6 +52,11 @@ class AuthorizationNotFound(DomainError):
 def known_codes() -> frozenset[str]:
     """The procedure codes ptdesk knows (resources/rules/codes.csv): an authorization may
     name only these, so a typo ("9711X") cannot pass as a code nothing will ever match."""
+    # Imported here: the rule tables' module brings the billing engine, which the patient
+    # screen (built at start-up when it was the last page) needs only when an authorization
+    # is saved.
+    from ptdesk.storage.rule_tables import read_codes, rules_dir
+
     return frozenset(read_codes(rules_dir()))
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.authorization import AuthorizationStatus
@@ -57,7 +57,13 @@ from ptdesk.services.authorizations.status_inputs import (
 from ptdesk.services.authorizations.status_settings import BandTable, load_bands
 from ptdesk.services.patients.dtos import display_name
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import ChangeCounter, Patient, PlanOfCareRecord
+from ptdesk.storage.models import (
+    AuthorizationRequest,
+    ChangeCounter,
+    Coverage,
+    Patient,
+    PlanOfCareRecord,
+)
 
 
 def reason_views(reasons: Iterable[StatusReason]) -> tuple[ReasonView, ...]:
@@ -66,12 +72,16 @@ def reason_views(reasons: Iterable[StatusReason]) -> tuple[ReasonView, ...]:
 
 @cache
 def _head_statement() -> Select[tuple[object, ...]]:
-    """The name, "any plan of care" and the change token in one row, built once."""
+    """The name, "any plan of care", the change token and "any authorization request" in one
+    row, built once."""
     plans = (select(func.count(PlanOfCareRecord.id))
              .where(PlanOfCareRecord.patient_id == Patient.id).scalar_subquery())
     token = (select(ChangeCounter.value).where(ChangeCounter.name == COUNTER)
              .scalar_subquery())
-    return (select(Patient.last_name, Patient.first_name, Patient.preferred_name, plans, token)
+    requests = exists().where(AuthorizationRequest.coverage_id == Coverage.id,
+                              Coverage.patient_id == Patient.id)
+    return (select(Patient.last_name, Patient.first_name, Patient.preferred_name, plans, token,
+                   requests)
             .where(Patient.id == bindparam("pid")))
 
 
@@ -90,7 +100,9 @@ class PanelService:
                 raise PatientNotFound("This patient is no longer in the database.")
             data = load_patient(s, patient_id)
             bands = load_bands(s)
-            requests = request_views(s, now, coverage_ids=[c.id for c in data.coverages])
+            # Most patients never had a request: that query (the ORM's) only when one exists.
+            requests = (request_views(s, now, coverage_ids=[c.id for c in data.coverages])
+                        if p[5] else ())
             token = int(p[4] or 0)
             plans: tuple[PlanOfCareStatus, ...] = ()
             if p[3]:  # any plan of care on file (most patients have none: skip that query)

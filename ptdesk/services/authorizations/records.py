@@ -185,7 +185,7 @@ def load_auths(s: Session, coverage_ids: Iterable[int]) -> tuple[AuthRow, ...]:
     rows = conn.execute(aq, {"ids": ids}).all()
     codes: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
     if rows:
-        for aid, code, units in conn.execute(cq, {"ids": [r[0] for r in rows]}):
+        for aid, code, units in conn.execute(cq, {"ids": [r[0] for r in rows]}).all():
             codes[aid].append((code, units))
     return tuple(
         AuthRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
@@ -229,7 +229,9 @@ def _load(s: Session, ids: list[int], coverage_id: int | None,
     params: dict[str, object] = {"ids": ids}
     if coverage_id is not None:
         params["cov"] = coverage_id
-    for r in conn.execute(cq, params):
+    # `.all()` (one fetchall) rather than iterating the result (a fetchone per row): the
+    # panel reads ~200 rows per patient on every refresh.
+    for r in conn.execute(cq, params).all():
         c = coverage_row(r[1:])
         covs[r[0]].append(c)
         owner[c.id] = r[0]
@@ -239,11 +241,11 @@ def _load(s: Session, ids: list[int], coverage_id: int | None,
     vrows: dict[int, list[Row[tuple[int, date, VisitStatus, int | None, int | None]]]] = (
         defaultdict(list))
     vparams: dict[str, object] = {**params, "ids": unread}
-    for r in conn.execute(vq, vparams) if unread else ():
+    for r in conn.execute(vq, vparams).all() if unread else ():
         vrows[r[0]].append(r[1:])  # type: ignore[arg-type]
     lines: dict[int, list[VisitLine]] = defaultdict(list)
     amounts: dict[int, Decimal] = {}
-    for vid, code, units, amount in conn.execute(lq, vparams) if unread else ():
+    for vid, code, units, amount in conn.execute(lq, vparams).all() if unread else ():
         lines[vid].append(VisitLine(code, units))
         if amount is not None:
             amounts[vid] = amounts.get(vid, _ZERO) + amount

@@ -8,20 +8,24 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ptdesk.domain.billing.kx import KxThreshold
 from ptdesk.domain.kx_status import REVIEW_THRESHOLD_THROUGH_2027, KxInput
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.status import Status, StatusReason, coverage_role
 from ptdesk.domain.visit_limits import VisitLimit
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.authorizations.records import CoverageRow
-from ptdesk.storage.rule_tables import load_bundled_ruleset
+
+if TYPE_CHECKING:  # the billing package imports its whole engine: loaded when a KX is needed
+    from ptdesk.domain.billing.kx import KxThreshold
 
 
 @lru_cache(maxsize=1)
-def kx_thresholds() -> dict[int, KxThreshold]:
+def kx_thresholds() -> "dict[int, KxThreshold]":
     """KX thresholds by year from the billing rule tables (read once)."""
+    from ptdesk.storage.rule_tables import load_bundled_ruleset
+
     return dict(load_bundled_ruleset().kx)
 
 

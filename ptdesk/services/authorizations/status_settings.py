@@ -8,9 +8,10 @@ clinic's. `load_bands(session)` is what the panel and board services use.
 import csv
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
@@ -21,9 +22,9 @@ from ptdesk.domain.status import StatusBands
 from ptdesk.services.accounts.access import require
 from ptdesk.services.authorizations.dtos import BandDefaultView, BandSettingsDraft, BandSettingsView
 from ptdesk.services.authorizations.records import bump
+from ptdesk.storage.bundled import rules_dir
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, StatusBandSetting
-from ptdesk.storage.rule_tables import rules_dir
 
 CLINIC_NAME = "Clinic default"
 _FIELDS = ("red_visits", "yellow_visits", "red_days", "yellow_days", "renew_at_visits",
@@ -95,22 +96,39 @@ def _draft(r: StatusBandSetting) -> BandSettingsDraft:
                              r.renew_days_before_end, r.kx_approaching_within)
 
 
-_DEFAULT_BANDS: Bands | None = None
+_BAND_COLUMNS = (StatusBandSetting.payer_id, StatusBandSetting.red_visits,
+                 StatusBandSetting.yellow_visits, StatusBandSetting.red_days,
+                 StatusBandSetting.yellow_days, StatusBandSetting.renew_at_visits,
+                 StatusBandSetting.renew_late_below_visits,
+                 StatusBandSetting.renew_days_before_end,
+                 StatusBandSetting.kx_approaching_within)
+
+
+@cache
+def _bands_statement() -> Select[Any]:
+    return select(*_BAND_COLUMNS)
+
+
+@lru_cache(maxsize=16)
+def _band_table(rows: tuple[tuple[Any, ...], ...]) -> BandTable:
+    """The table of the stored settings, built once per distinct content: every panel, chip
+    and check-in reads the bands, and they change when someone saves Settings."""
+    clinic = to_bands(default_draft())
+    by_payer: dict[int, Bands] = {}
+    for payer_id, *values in rows:
+        b = to_bands(BandSettingsDraft(*values))
+        if payer_id is None:
+            clinic = b
+        else:
+            by_payer[payer_id] = b
+    return BandTable(clinic, by_payer)
 
 
 def load_bands(s: Session) -> BandTable:
-    global _DEFAULT_BANDS
-    if _DEFAULT_BANDS is None:
-        _DEFAULT_BANDS = to_bands(default_draft())
-    clinic = _DEFAULT_BANDS
-    by_payer: dict[int, Bands] = {}
-    for r in s.scalars(select(StatusBandSetting)):
-        b = to_bands(_draft(r))
-        if r.payer_id is None:
-            clinic = b
-        else:
-            by_payer[r.payer_id] = b
-    return BandTable(clinic, by_payer)
+    if s.autoflush:
+        s.flush()  # a setting saved in this session counts (as the ORM query's autoflush did)
+    rows = s.connection().execute(_bands_statement()).all()
+    return _band_table(tuple(tuple(r) for r in rows))
 
 
 class PayerNotFound(DomainError):

@@ -7,9 +7,10 @@ Only the page of results that is returned gets its phone, payer and visits, in a
 of queries whatever the page size.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
-from functools import cache
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
@@ -17,7 +18,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     delete,
     exists,
     func,
@@ -139,131 +139,145 @@ def _kind(query: PatientQuery) -> str:
     return "number" if TermKind.NAME not in kinds else "name"
 
 
-# Up to this many matching keys, the matches are sorted by name and the first page kept
-# (measured on 100,000 patients: at most ~13 ms). Beyond it (a one-letter search), matches are
-# dense enough that walking patients in name order finds a page within a few hundred rows
-# (~4 ms); sorting 30,000 matches would take ~35 ms. See benchmarks/bench_lookup.py.
-_SORT_AFTER_FETCH = 10_000
+# How the page is found depends on how many keys match (measured on 100,000 patients, SQLite,
+# CPU, counting matching keys): up to _SORT_AFTER_FETCH the matches are looked up and sorted
+# by name (~1.5 us each: 2,500 matches ~4 ms); up to _WALK_WITH_SET the name index is walked
+# against the set of matching ids built once (a 2-letter or rare 1-letter prefix: "jo" 4 ms,
+# "o" 6 ms, where sorting took 10 and probing every walked patient 31); beyond it (a common
+# first letter) the walk probes each patient's own keys, as matches are dense enough to fill a
+# page within a few hundred rows ("s": ~3 ms, where building the set of 21,000 ids took 27).
+_SORT_AFTER_FETCH = 4_000
+_WALK_WITH_SET = 15_000
 
 
-def _token_exists(token: TokenQuery) -> ColumnElement[bool]:
-    """Correlated: this patient has a key starting with the token (probes by patient_id)."""
+# One statement per shape of query (date of birth, or how many words with how many key kinds
+# each; sorted or walked; page size), built and compiled once: typing sends the same few shapes
+# again and again, with only the prefixes bound. Building them per keystroke (and SQLAlchemy's
+# cache key for each) cost more CPU than SQLite's own work for a 3-letter search.
+def _ranges(i: int, n: int, table: Any) -> ColumnElement[bool]:
+    """Token `i`'s key ranges, one per (kind, prefix) lookup, as bound parameters."""
+    return or_(*(
+        and_(table.kind == bindparam(f"k{i}_{j}"),
+             table.term >= bindparam(f"lo{i}_{j}"),
+             table.term < bindparam(f"hi{i}_{j}"))
+        for j in range(n)
+    ))
+
+
+def _shaped_ids(shape: tuple[int, ...]) -> Select[tuple[int]]:
+    T = PatientSearchTerm
+    selects = [select(T.patient_id).where(_ranges(i, n, T)) for i, n in enumerate(shape)]
+    if len(selects) == 1:
+        return selects[0]
+    return select(intersect(*selects).subquery().c.patient_id)
+
+
+@lru_cache(maxsize=64)
+def _count_statement(shape: tuple[int, ...]) -> Select[tuple[int]]:
+    capped = _shaped_ids(shape).limit(_WALK_WITH_SET + 1).subquery()
+    return select(func.count()).select_from(capped)
+
+
+def _token_exists(i: int, n: int) -> ColumnElement[bool]:
+    """Correlated: this patient has a key starting with token i (probes by patient_id)."""
     T = aliased(PatientSearchTerm)
-    ranges = [
-        and_(T.kind == kind.value, T.term >= prefix, T.term < prefix_upper_bound(prefix))
-        for kind, prefix in token.lookups()
-        if prefix
-    ]
-    return exists().where(T.patient_id == Patient.id, or_(*ranges))
+    return exists().where(T.patient_id == Patient.id, _ranges(i, n, T))
 
 
-def _page_filter(
-    session: Session, query: PatientQuery, ids: Select[tuple[int]]
-) -> ColumnElement[bool]:
-    """How to pick the page: sort the (few) matches, or walk the name index (many)."""
-    if query.date_of_birth is not None:
-        return Patient.date_of_birth == query.date_of_birth
-    capped = ids.limit(_SORT_AFTER_FETCH + 1).subquery()
-    matches = session.scalar(select(func.count()).select_from(capped)) or 0
-    if matches <= _SORT_AFTER_FETCH:
-        return Patient.id.in_(ids)
-    return and_(*(_token_exists(t) for t in query.tokens if t.prefix))
+@lru_cache(maxsize=64)
+def _page_statement(mode: str, shape: tuple[int, ...], limit: int) -> Select[Any]:
+    """The page of patients in name order with their primary payer and next/last visit.
+
+    mode "dob": by date of birth; "sort": the (few) matching ids sorted; "walk_set": the name
+    index walked against the set of matches; "walk": the name index walked, each patient probed
+    for every token (many matches). The payer and the visit dates
+    are correlated subqueries on the page's rows only (one statement, not three).
+    """
+    if mode == "dob":
+        where: ColumnElement[bool] = Patient.date_of_birth == bindparam("dob")
+    elif mode == "sort":
+        where = Patient.id.in_(_shaped_ids(shape))
+    elif mode == "walk_set":
+        # `id + 0`: not the primary key's index, so the planner walks the name index and
+        # tests each id against the matches (a list built once) until the page is full.
+        where = (Patient.id + 0).in_(_shaped_ids(shape))
+    else:
+        where = and_(*(_token_exists(i, n) for i, n in enumerate(shape)))
+    page = (
+        select(Patient.id, Patient.chart_number, Patient.last_name, Patient.first_name,
+               Patient.preferred_name, Patient.date_of_birth, Patient.phone_mobile,
+               Patient.phone_home, Patient.active, Patient.sort_name)
+        .where(where).order_by(Patient.sort_name, Patient.id).limit(limit + 1).subquery("page")
+    )
+    today: BindParameter[date] = bindparam("today", type_=Visit.visit_date.type)
+    payer = (
+        select(Payer.name).join(Coverage, Payer.id == Coverage.payer_id)
+        .where(Coverage.patient_id == page.c.id, Coverage.priority == 1,
+               Coverage.effective_date <= today,
+               or_(Coverage.end_date.is_(None), Coverage.end_date >= today))
+        .order_by(Coverage.effective_date.desc(), Coverage.id.desc()).limit(1)  # latest start
+        .scalar_subquery()
+    )
+    upcoming = (
+        select(func.min(Visit.visit_date))
+        .where(Visit.patient_id == page.c.id, Visit.status.in_(_UPCOMING),
+               Visit.visit_date >= today).scalar_subquery()
+    )
+    happened = (
+        select(func.max(Visit.visit_date))
+        .where(Visit.patient_id == page.c.id, Visit.status.in_(_HAPPENED),
+               Visit.visit_date <= today).scalar_subquery()
+    )
+    return (select(*(c for c in page.c if c.name != "sort_name"), payer, upcoming, happened)
+            .order_by(page.c.sort_name, page.c.id))
+
+
+def _params(query: PatientQuery) -> tuple[tuple[int, ...], dict[str, object]]:
+    shape: list[int] = []
+    params: dict[str, object] = {}
+    for i, token in enumerate(t for t in query.tokens if t.prefix):
+        pairs = token.lookups()
+        shape.append(len(pairs))
+        for j, (kind, prefix) in enumerate(pairs):
+            params[f"k{i}_{j}"] = kind.value
+            params[f"lo{i}_{j}"] = prefix
+            params[f"hi{i}_{j}"] = prefix_upper_bound(prefix)
+    return tuple(shape), params
 
 
 def search_patients(session: Session, text: str, today: date, limit: int) -> PatientSearchResult:
     query = parse_query(text, today)
-    ids = matching_ids(query)
-    if ids is None:
-        return PatientSearchResult(text=text, rows=())
-    page = session.execute(
-        select(
-            Patient.id,
-            Patient.chart_number,
-            Patient.last_name,
-            Patient.first_name,
-            Patient.preferred_name,
-            Patient.date_of_birth,
-            Patient.phone_mobile,
-            Patient.phone_home,
-            Patient.active,
-        )
-        .where(_page_filter(session, query, ids))
-        .order_by(Patient.sort_name, Patient.id)
-        .limit(limit + 1)
-    ).all()
+    conn = session.connection()
+    if query.date_of_birth is not None:
+        shape: tuple[int, ...] = ()
+        params: dict[str, object] = {"dob": query.date_of_birth}
+        mode = "dob"
+    else:
+        shape, params = _params(query)
+        if not shape:
+            return PatientSearchResult(text=text, rows=())
+        matches = conn.execute(_count_statement(shape), params).scalar() or 0
+        mode = ("sort" if matches <= _SORT_AFTER_FETCH
+                else "walk_set" if matches <= _WALK_WITH_SET else "walk")
+    params["today"] = today
+    page = conn.execute(_page_statement(mode, shape, limit), params).all()
     more = len(page) > limit
-    page = page[:limit]
-    page_ids = [p.id for p in page]
-    payers = primary_payers(session, page_ids, today)
-    visits = visit_dates(session, page_ids, today)
     rows = tuple(
         PatientSearchRow(
-            patient_id=p.id,
-            chart_number=p.chart_number,
-            display_name=display_name(p.last_name, p.first_name, p.preferred_name),
-            last_name=p.last_name,
-            first_name=p.first_name,
-            date_of_birth=p.date_of_birth,
-            age=age_on(p.date_of_birth, today),
-            phone=p.phone_mobile or p.phone_home,
-            primary_payer=payers.get(p.id, ""),
-            next_visit=visits.get(p.id, (None, None))[0],
-            last_visit=visits.get(p.id, (None, None))[1],
-            active=p.active,
+            patient_id=pid,
+            chart_number=chart,
+            display_name=display_name(last, first, preferred),
+            last_name=last,
+            first_name=first,
+            date_of_birth=dob,
+            age=age_on(dob, today),
+            phone=mobile or home,
+            primary_payer=payer or "",
+            next_visit=nxt,
+            last_visit=prev,
+            active=active,
         )
-        for p in page
+        for pid, chart, last, first, preferred, dob, mobile, home, active, payer, nxt, prev
+        in page[:limit]
     )
     return PatientSearchResult(text=text, rows=rows, more=more, kind=_kind(query))
-
-
-@cache
-def _payers_statement() -> Select[tuple[int, str]]:
-    """Built once, like `_visits_statement` (the lookup sends both on every keystroke)."""
-    today: BindParameter[date] = bindparam("today")
-    return (
-        select(Coverage.patient_id, Payer.name)
-        .join(Payer, Payer.id == Coverage.payer_id)
-        .where(
-            Coverage.patient_id.in_(bindparam("ids", expanding=True)),
-            Coverage.priority == 1,
-            Coverage.effective_date <= today,
-            or_(Coverage.end_date.is_(None), Coverage.end_date >= today),
-        )
-        .order_by(Coverage.patient_id, Coverage.effective_date)
-    )
-
-
-@cache
-def _visits_statement() -> Select[tuple[int, date | None, date | None]]:
-    today: BindParameter[date] = bindparam("today")
-    upcoming = and_(Visit.status.in_(_UPCOMING), Visit.visit_date >= today)
-    happened = and_(Visit.status.in_(_HAPPENED), Visit.visit_date <= today)
-    return (
-        select(
-            Visit.patient_id,
-            func.min(case((upcoming, Visit.visit_date))),
-            func.max(case((happened, Visit.visit_date))),
-        )
-        .where(Visit.patient_id.in_(bindparam("ids", expanding=True)))
-        .group_by(Visit.patient_id)
-    )
-
-
-def primary_payers(session: Session, patient_ids: Sequence[int], today: date) -> dict[int, str]:
-    """Payer name of each patient's primary coverage in force today (one query)."""
-    if not patient_ids:
-        return {}
-    rows = session.connection().execute(
-        _payers_statement(), {"ids": list(patient_ids), "today": today})
-    return {pid: name for pid, name in rows}  # the latest start wins
-
-
-def visit_dates(
-    session: Session, patient_ids: Sequence[int], today: date
-) -> dict[int, tuple[date | None, date | None]]:
-    """(next booked visit from today, last visit that happened) per patient (one query)."""
-    if not patient_ids:
-        return {}
-    rows = session.connection().execute(
-        _visits_statement(), {"ids": list(patient_ids), "today": today})
-    return {pid: (nxt, last) for pid, nxt, last in rows}

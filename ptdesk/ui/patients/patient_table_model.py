@@ -2,6 +2,7 @@
 and (with `with_status=True`) the status chip, which arrives a moment after the rows
 (`set_statuses`) and is drawn by `ptdesk.ui.widgets.status_delegate.StatusDelegate`."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,9 @@ PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT_INT = int(_RIGHT)
+_LEFT_INT = int(_LEFT)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def visit_text(row: PatientSearchRow) -> str:
@@ -44,31 +48,89 @@ def dob_text(row: PatientSearchRow) -> str:
     return f"{format_date(row.date_of_birth)} ({row.age})"
 
 
+# Role numbers as plain ints: `data()` runs ~1,000 times per repaint of the table (every
+# visible cell asks for its font, alignment, colours, check state, icon and text, through the
+# sort proxy), and comparing with the enum members costs more than the answer.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_SORT = int(SORT_ROLE)
+_PATIENT_ID = int(PATIENT_ID_ROLE)
+_CHIP = int(CHIP_ROLE)
+_ANSWERED_ROLES = frozenset((_DISPLAY, _ALIGN, _FOREGROUND, _FONT, _TOOLTIP, _ACCESSIBLE, _SORT,
+                             _PATIENT_ID, _CHIP))
+_NUMBER_COLUMNS = (COL_DOB, COL_PHONE, COL_CHART)
+_RIGHT_COLUMNS = (COL_DOB, COL_CHART)
+
+
 class PatientTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None, *, with_status: bool = False) -> None:
         super().__init__(parent)
-        self._rows: tuple[PatientSearchRow, ...] = ()
+        self._given: tuple[PatientSearchRow, ...] = ()  # as the service ordered them
+        self._rows: tuple[PatientSearchRow, ...] = ()  # as shown (sorted by a column or not)
+        self._sorted_by: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._texts: dict[int, tuple[str | None, ...]] = {}  # row -> its cells' text, as painted
         self._numbers_font: QFont | None = None
+        self._muted: QBrush | None = None
         self._with_status = with_status
         self._statuses: dict[int, StatusChipView] = {}
-        self._status_loaded = False  # False while the chips of the shown rows are on their way
+        # The patients whose chips were asked for and answered (no chip = none tracked); a row
+        # not answered yet shows "…". Chips are loaded for the rows in view (the page).
+        self._answered: set[int] = set()
+        self._all_answered = False
 
     # ---- data in ------------------------------------------------------------------------
-    def set_rows(self, rows: tuple[PatientSearchRow, ...]) -> None:
+    def set_rows(self, rows: tuple[PatientSearchRow, ...]) -> bool:
+        """Show these rows; False (and nothing redrawn) when they are the ones shown."""
+        rows = tuple(rows)
+        if rows == self._given:
+            return False
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._given = rows
+        self._rows = self._ordered(rows)
+        self._texts = {}
         shown = {r.patient_id for r in self._rows}
         self._statuses = {k: v for k, v in self._statuses.items() if k in shown}
-        self._status_loaded = False
+        self._answered = set()
+        self._all_answered = False
         self.endResetModel()
+        return True
 
-    def set_statuses(self, statuses: dict[int, StatusChipView]) -> None:
-        """The status chips of the shown patients (loaded after the rows)."""
+    def set_statuses(
+        self, statuses: dict[int, StatusChipView], for_ids: Iterable[int] | None = None
+    ) -> None:
+        """The status chips of shown patients (loaded after the rows): of `for_ids`, or of
+        every shown patient when not given."""
         self._statuses.update(statuses)
-        self._status_loaded = True
+        if for_ids is None:
+            self._all_answered = True
+        else:
+            self._answered.update(for_ids)
+        if self._sorted_by[0] == COL_STATUS:
+            self.sort(*self._sorted_by)  # sorted by status: the new chips take their places
         if self._rows and self._with_status:
             self.dataChanged.emit(self.index(0, COL_STATUS),
                                   self.index(len(self._rows) - 1, COL_STATUS))
+
+    def forget_statuses(self) -> None:
+        """The chips shown may be out of date (a save): show them loading until asked again."""
+        if not (self._answered or self._all_answered):
+            return  # nothing answered yet (new rows): nothing to redraw
+        self._answered = set()
+        self._all_answered = False
+        if self._rows and self._with_status:
+            self.dataChanged.emit(self.index(0, COL_STATUS),
+                                  self.index(len(self._rows) - 1, COL_STATUS))
+
+    def has_chips(self) -> bool:
+        """Any chip among the shown rows (the status column's width follows them)."""
+        return bool(self._statuses)
+
+    def status_answered(self, patient_id: int) -> bool:
+        return self._all_answered or patient_id in self._answered
 
     def status_of(self, patient_id: int) -> StatusChipView | None:
         return self._statuses.get(patient_id)
@@ -77,7 +139,37 @@ class PatientTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def rows(self) -> tuple[PatientSearchRow, ...]:
-        return self._rows
+        return self._given
+
+    # ---- sorting (the view's header) ------------------------------------------------------
+    # The model sorts itself rather than sit behind a QSortFilterProxyModel: a proxy maps every
+    # cell's every role through two more Python calls (rowCount, columnCount) per repaint.
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = [r.patient_id for r in self._rows]
+        self._rows = self._ordered(self._given)
+        self._texts = {}
+        after = {r.patient_id: i for i, r in enumerate(self._rows)}
+        old = self.persistentIndexList()  # the selection and current row follow their patient
+        self.changePersistentIndexList(old, [
+            self.index(after[before[i.row()]], i.column()) if i.isValid() else i for i in old])
+        self.layoutChanged.emit()
+
+    def sorted_by_status(self) -> bool:
+        return self._with_status and self._sorted_by[0] == COL_STATUS
+
+    def _ordered(self, rows: tuple[PatientSearchRow, ...]) -> tuple[PatientSearchRow, ...]:
+        column, order = self._sorted_by
+        if column < 0 or column >= self.columnCount():
+            return rows  # the service's order (by name)
+        if column == COL_STATUS:
+            def key(r: PatientSearchRow) -> Any:
+                return self._status_data(r, _SORT)
+        else:
+            def key(r: PatientSearchRow) -> Any:
+                return self._sort_key(r, column)
+        return tuple(sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder))
 
     # ---- Qt overrides -------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -97,57 +189,72 @@ class PatientTableModel(QAbstractTableModel):
             return int(_RIGHT if section in (COL_DOB, COL_CHART) else _LEFT)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        role = int(role)
+        if role not in _ANSWERED_ROLES:
+            return None  # icon, check state, background...: asked for every cell, never set
+        r = index.row()
+        if not 0 <= r < len(self._rows):
             return None
-        row = self._rows[index.row()]
         col = index.column()
         if col == COL_STATUS:
-            return self._status_data(row, role)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == SORT_ROLE:
-            return self._sort_key(row, col)
-        if role == PATIENT_ID_ROLE:
-            return row.patient_id
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_RIGHT if col in (COL_DOB, COL_CHART) else _LEFT)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._describe(row, col)
-        if role == Qt.ItemDataRole.ForegroundRole and not row.active:
-            return QBrush(QColor(MUTED))
-        if role == Qt.ItemDataRole.FontRole and col in (COL_DOB, COL_PHONE, COL_CHART):
+            return self._status_data(self._rows[r], role)
+        if role == _DISPLAY:
+            texts = self._texts.get(r)
+            if texts is None:
+                texts = self._texts[r] = self._cells(self._rows[r])
+            return texts[col] if 0 <= col < len(texts) else None
+        if role == _ALIGN:
+            return _RIGHT_INT if col in _RIGHT_COLUMNS else _LEFT_INT
+        if role == _FONT:
+            if col not in _NUMBER_COLUMNS:
+                return None
             if self._numbers_font is None:
                 self._numbers_font = tabular_font(QFont())
             return self._numbers_font
-        return None
+        row = self._rows[r]
+        if role == _FOREGROUND:
+            if row.active:
+                return None
+            if self._muted is None:
+                self._muted = QBrush(QColor(MUTED))
+            return self._muted
+        if role == _SORT:
+            return self._sort_key(row, col)
+        if role == _PATIENT_ID:
+            return row.patient_id
+        return self._describe(row, col)  # tooltip, accessible text
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
     def _status_data(self, row: PatientSearchRow, role: int) -> Any:
         chip = self._statuses.get(row.patient_id)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (_DISPLAY, _ACCESSIBLE):
             if chip:
                 return chip.text
-            if not self._status_loaded:
+            if not self.status_answered(row.patient_id):
                 return "…"
             return "Inactive patient" if not row.active else "—"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if chip:
                 return chip.tooltip or chip.text
-            if not self._status_loaded:
+            if not self.status_answered(row.patient_id):
                 return "Status loading"
             return "No status is tracked for this patient"
-        if role == CHIP_ROLE:
+        if role == _CHIP:
             return chip
-        if role == SORT_ROLE:
+        if role == _SORT:
             return -chip.severity if chip else 0
-        if role == PATIENT_ID_ROLE:
+        if role == _PATIENT_ID:
             return row.patient_id
         return None
+
+    @staticmethod
+    def _cells(row: PatientSearchRow) -> tuple[str | None, ...]:
+        return tuple(PatientTableModel._display(row, col) for col in range(len(HEADERS)))
 
     # ---- helpers ------------------------------------------------------------------------
     @staticmethod

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,6 @@ from ptdesk.services.patients.dtos import (
     PatientRecord,
     PatientsApi,
     PatientSearchResult,
-    PatientSearchRow,
     PayerOption,
     ReferenceApi,
 )
@@ -41,6 +40,7 @@ from ptdesk.services.visits.api import AuthorizationApis
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.estimates.record_estimates import EstimateDeskApi, open_quick_estimate
 from ptdesk.ui.patients.coverage_dialog import CoverageDialog, EndCoverageDialog
+from ptdesk.ui.patients.lookup_chips import LookupChips
 from ptdesk.ui.patients.patient_dialog import PatientDialog
 from ptdesk.ui.patients.patient_table_model import (
     COL_CHART,
@@ -51,7 +51,6 @@ from ptdesk.ui.patients.patient_table_model import (
     COL_STATUS,
     COL_VISIT,
     PATIENT_ID_ROLE,
-    SORT_ROLE,
     PatientTableModel,
 )
 from ptdesk.ui.patients.record_view import PatientRecordView
@@ -108,6 +107,7 @@ class PatientsPage(QWidget):
         self._searching = False
         self._queued: str | None = None
         self._shown_text = ""
+        self._fresh_chips = False  # the next answer reloads the status chips (after a save)
         self._build_ui()
         self._connect()
         self._show_hint()
@@ -136,12 +136,12 @@ class PatientsPage(QWidget):
         self.status_label.setAccessibleName("Search result")
 
         self.model = PatientTableModel(self, with_status=self._auth is not None)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        # The model sorts itself when a header is clicked (no proxy in front of it: issue 9
+        # #3, a repaint per keystroke); `proxy` names what the table shows.
+        self.proxy = self.model
         self.table = QTableView()
         self.table.setObjectName("patientTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Patients found")
         install_csv_export(self.table, "patients")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -154,6 +154,9 @@ class PatientsPage(QWidget):
         self.table.setWordWrap(False)
         self.table.setStyleSheet(TABLE_STYLE)
         self.table.verticalHeader().setVisible(False)
+        # The scroll bar stays: one appearing with the first letter's rows re-lays out the
+        # columns and repaints the table twice (~12 ms of that keystroke, issue 9 #3).
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
@@ -176,6 +179,9 @@ class PatientsPage(QWidget):
             # the tooltip); a fixed 200 cut "Green · $1,722.78 before KX" at 1280x800.
             keep_chips_whole(self.table, COL_STATUS, leave=120)
             header.moveSection(COL_STATUS, COL_NAME + 1)  # the status right after the name
+        self.chips = (LookupChips(self.table, self.proxy, self.model, self._runner,
+                                  self._auth.chips.statuses_for, self._today)
+                      if self._auth is not None and self._auth.chips is not None else None)
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
@@ -263,6 +269,8 @@ class PatientsPage(QWidget):
         self.search_box.selectAll()
 
     def _text_changed(self, text: str) -> None:
+        if self.chips is not None:
+            self.chips.cancel()  # the chips of a page about to be replaced: not loaded
         if not text.strip():
             self._queued = None
             self.model.set_rows(())
@@ -277,6 +285,8 @@ class PatientsPage(QWidget):
 
     def _search(self, text: str) -> None:
         self._searching = True
+        if self.chips is not None:
+            self.chips.paused = True
         self._runner.submit(
             self._patients.search,
             text,
@@ -287,13 +297,16 @@ class PatientsPage(QWidget):
         )
 
     def refresh(self) -> None:
-        """Run the current search again (after a save)."""
+        """Run the current search again (after a save), the status chips with it."""
         if self.search_box.text().strip() and not self._searching:
+            self._fresh_chips = True
             self._search(self.search_box.text())
 
     def _next_queued(self) -> bool:
         """Start the search that waited while one ran; True if one started."""
         self._searching = False
+        if self.chips is not None:
+            self.chips.paused = False
         if self._queued is None:
             return False
         self._queued = None
@@ -307,21 +320,16 @@ class PatientsPage(QWidget):
         if self._next_queued() or result.text != self.search_box.text():
             return  # a newer text is on its way
         selected = self.selected_patient_id()
-        self.model.set_rows(result.rows)
-        self._load_statuses(result.rows)
+        if (self.model.set_rows(result.rows) or self._fresh_chips) and self.chips is not None:
+            self.chips.rows_replaced()
+        self._fresh_chips = False
         self._shown_text = result.text
         self._show_count(result)
         if result.rows:
             self._select_patient(selected)
+            if self.chips is not None:
+                self.chips.later()
         self.sig_results_shown.emit(result.text)
-
-    def _load_statuses(self, rows: tuple[PatientSearchRow, ...]) -> None:
-        """The status column for the shown page of patients, a moment after the rows."""
-        if self._auth is None or self._auth.chips is None or not rows:
-            return
-        self._runner.submit(self._auth.chips.statuses_for, [r.patient_id for r in rows],
-                            self._today(), on_done=self.model.set_statuses,
-                            on_error=lambda _e: None, key="patient-statuses")
 
     def _search_failed(self, exc: BaseException) -> None:
         self._next_queued()

@@ -96,7 +96,13 @@ class TodayPage(QWidget):
         self.check_in_flow = None if checkin is None else CheckInFlow(
             checkin, runner, self, today=today, now=now, show=self._show_outcome,
             on_checked_in=lambda r: self._checked_in(r.visit))
-        self.date_edit.setDate(_qdate(today()))  # loads the day
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(_qdate(today()))
+        self.date_edit.blockSignals(False)
+        # The day loads once the event loop runs (the window shown): started here, the worker
+        # would import the status code while the window is still being built, both threads
+        # taking turns on the GIL (issue 9 #3, start-up).
+        QTimer.singleShot(0, self, self.refresh)
         # Another desk may check a patient in or book a visit: poll the shared change counter
         # (one row) and reload the day only when it moved.
         self.timer = QTimer(self)

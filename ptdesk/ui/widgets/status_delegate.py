@@ -69,6 +69,18 @@ def chip_column_width(view: QAbstractItemView, column: int, cap: int = CHIP_COLU
     return min(widest, cap)
 
 
+def _any_chip(view: QAbstractItemView, column: int) -> bool:
+    model = view.model()
+    if model is None:
+        return False
+    has_chips = getattr(model, "has_chips", None)  # a model that knows, without a scan
+    if callable(has_chips):
+        return bool(has_chips())
+    return any(
+        isinstance(model.index(row, column).data(CHIP_ROLE), StatusChipView)
+        for row in range(model.rowCount()))
+
+
 def _room(view: QTableView, column: int, leave: int) -> int:
     """What the window leaves the status column: the viewport less every other fixed column
     and `leave` pixels for each column that stretches (a payer or coverage, elided)."""
@@ -90,6 +102,8 @@ class _ChipColumnFitter(QObject):
 
     def fit(self, *_args: object) -> None:
         v = self._view
+        if not _any_chip(v, self._column):
+            return  # the chips are on their way (a lookup's new rows): keep the width
         room = _room(v, self._column, self._leave)
         need = chip_column_width(v, self._column, self._cap)
         v.setColumnWidth(self._column, max(min(need, room), min(need, 160)))
