@@ -107,3 +107,16 @@ def test_no_locale_dependent_date_formatting_in_ptdesk() -> None:
             if LOCALE_FORMATS.search(code) and path.name != "dates.py":
                 offenders.append(f"{path.relative_to(root)}:{n}: {line.strip()}")
     assert offenders == []
+
+
+# A time a person reads is "7:30 AM" everywhere (`dates.clock`), not "07:30" in some screens.
+CLOCK_FORMATS = re.compile(r"%H:%M")
+
+
+def test_screens_and_documents_show_times_one_way() -> None:
+    root = Path(__file__).resolve().parents[2] / "ptdesk"
+    offenders = [f"{path.relative_to(root)}:{n}"
+                 for folder in ("ui", "reports") for path in (root / folder).rglob("*.py")
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if CLOCK_FORMATS.search(line.split("#", 1)[0])]
+    assert offenders == []

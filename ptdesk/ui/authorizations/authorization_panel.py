@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.dates import clock
 from ptdesk.domain.renewal import RequestStatus
 from ptdesk.domain.status import Status
 from ptdesk.domain.words import plural
@@ -62,7 +63,7 @@ def _title(text: str) -> QLabel:
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return f"{format_date(moment.date())} {moment:%H:%M}"
+    return f"{format_date(moment.date())} {clock(moment.time())}"
 
 
 class ReasonLine(QWidget):

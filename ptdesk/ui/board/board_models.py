@@ -8,6 +8,7 @@ display text (sorting, copying, screen readers, printing).
 
 from datetime import date, datetime
 
+from ptdesk.domain.dates import clock
 from ptdesk.services.board.dtos import (
     AwaitingDecisionView,
     BoardRowView,
@@ -23,7 +24,7 @@ from ptdesk.ui.widgets.rows_model import Column, RowsModel
 
 
 def _when(moment: datetime | None) -> str:
-    return "" if moment is None else f"{format_date(moment.date())} {moment:%H:%M}"
+    return "" if moment is None else f"{format_date(moment.date())} {clock(moment.time())}"
 
 
 def _iso(moment: datetime | None) -> str:

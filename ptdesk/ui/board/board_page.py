@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.dates import clock
 from ptdesk.domain.status import Status
 from ptdesk.services.board.api import BoardApi
 from ptdesk.services.board.dtos import BoardView, WeekOutcome
@@ -299,7 +300,7 @@ class BoardPage(BoardPrinting):
         self.tabs.setTabText(2, f"Awaiting decision ({c.requests_awaiting}, "
                                 f"{c.requests_overdue} overdue)")
         self.tabs.setTabText(3, f"Re-verify ({len(view.reverify)})")
-        self.as_of.setText(f"  as of {format_date(view.today)} {view.generated_at:%H:%M}; "
+        self.as_of.setText(f"  as of {format_date(view.today)} {clock(view.generated_at.time())}; "
                            "refreshes by itself")
         self._payer_chart()
         self.sig_refreshed.emit(view)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ptdesk.domain.dates import clock
 from ptdesk.domain.words import plural
 from ptdesk.services.accounts.access import exporting, record_ui_event
 from ptdesk.services.board.dtos import BoardView
@@ -58,7 +59,7 @@ def board_html(view: BoardView | None, _rows: list[int], page: BoardPrinting) ->
     c = view.counts
     head = (f"<h2 style='margin:0'>ptdesk · Practice board</h2>"
             f"<p style='color:#5b6475;margin:0'>{format_date(view.today)} "
-            f"{view.generated_at:%H:%M} · {c.red} Red · {c.none} no authorization · "
+            f"{clock(view.generated_at.time())} · {c.red} Red · {c.none} no authorization · "
             f"{c.yellow} Yellow · {c.ending_soon} ending in 14 days · "
             f"{plural(c.requests_overdue, 'request')} overdue · "
             f"{plural(view.at_risk_week, 'visit')} treated at risk this week</p><hr>")

@@ -1,5 +1,6 @@
 """Table models of issue 10: the board's plan-of-care list and the overrides report."""
 
+from ptdesk.domain.dates import clock
 from ptdesk.services.board.dtos import PlanStepView
 from ptdesk.services.visits.checkin_dtos import OverrideView
 from ptdesk.ui.widgets.date_field import format_date
@@ -20,7 +21,7 @@ class PlanStepModel(RowsModel[PlanStepView]):
 
 
 def _at(o: OverrideView) -> str:
-    return f"{format_date(o.at.date())} {o.at:%H:%M}"
+    return f"{format_date(o.at.date())} {clock(o.at.time())}"
 
 
 class OverridesModel(RowsModel[OverrideView]):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.dates import clock
 from ptdesk.domain.status import long_date
 from ptdesk.services.estimates.dtos import EstimatePrefill, StoredEstimate
 from ptdesk.ui.error_dialog import report_unexpected
@@ -44,7 +45,7 @@ def _since(r: StoredEstimate) -> str:
 
 
 def _tip(r: StoredEstimate) -> str:
-    return (f"{r.kind_label} given {long_date(r.given_on)} at {r.created_at:%H:%M}: "
+    return (f"{r.kind_label} given {long_date(r.given_on)} at {clock(r.created_at.time())}: "
             f"allowed {money(r.totals.allowed)}, insurance "
             f"{money(r.totals.insurance_pays)}, patient {money(r.totals.patient_pays)}."
             f" Since the first visit: {r.visits_done} of {r.visit_count} visits done"

@@ -5,6 +5,7 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from ptdesk.domain.dates import clock
 from ptdesk.domain.diagnoses import dotted
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.visit_history import VisitContent, reeval_label
@@ -30,7 +31,8 @@ def history_html(h: VisitHistoryView) -> str:
         changes = "".join(f"<li>{escape(c)}</li>" for c in v.changes) or "<li>no change</li>"
         parts.append(
             f"<h3>Version {v.number}</h3>"
-            f"<p><b>Corrected {v.at:%m/%d/%Y %H:%M} by {escape(v.by)}</b>: {escape(v.why)}</p>"
+            f"<p><b>Corrected {v.at:%m/%d/%Y} {clock(v.at.time())} by {escape(v.by)}</b>: "
+            f"{escape(v.why)}</p>"
             f"<p>Changed:</p><ul>{changes}</ul><p>Before: {_content(v.content)}</p>")
     if not h.versions:
         parts.append("<p style='color:#555'>Never corrected.</p>")
