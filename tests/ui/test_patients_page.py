@@ -20,8 +20,9 @@ from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, Provider, Visit
 from ptdesk.ui.patients.coverage_dialog import CoverageDialog
 from ptdesk.ui.patients.patient_dialog import PatientDialog, PatientDialogResult
+from ptdesk.ui.patients.patient_editing import draft_from_search
 from ptdesk.ui.patients.patient_table_model import COL_DOB, COL_NAME, COL_PAYER
-from ptdesk.ui.patients.patients_page import PatientsPage, draft_from_search
+from ptdesk.ui.patients.patients_page import PatientsPage
 from ptdesk.ui.tasks import TaskRunner
 
 TODAY = date(2026, 3, 10)

@@ -6,10 +6,8 @@ into the table, Enter or double-click opens the patient, Esc clears the box (or,
 patient, returns to the results with the search kept), Ctrl+N adds a patient.
 """
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -26,22 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.domain.search_keys import parse_date_of_birth
 from ptdesk.services.patients.dtos import (
-    CoverageInfo,
-    PatientDraft,
     PatientRecord,
     PatientsApi,
-    PatientSearchResult,
-    PayerOption,
     ReferenceApi,
 )
 from ptdesk.services.visits.api import AuthorizationApis
-from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.estimates.record_estimates import EstimateDeskApi, open_quick_estimate
-from ptdesk.ui.patients.coverage_dialog import CoverageDialog, EndCoverageDialog
 from ptdesk.ui.patients.lookup_chips import LookupChips
-from ptdesk.ui.patients.patient_dialog import PatientDialog
+from ptdesk.ui.patients.lookup_search import HINT, LookupSearch
 from ptdesk.ui.patients.patient_table_model import (
     COL_CHART,
     COL_DOB,
@@ -60,29 +51,10 @@ from ptdesk.ui.visits.checkin_flow import CheckInFlow
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
 from ptdesk.ui.widgets.table_export import install_csv_export
 
-SEARCH_KEY = "patient-search"
 # Room between columns, so a right-aligned date never touches the phone number beside it.
 TABLE_STYLE = "QTableView::item { padding-left: 8px; padding-right: 8px; }"
-HINT = "Type a name, date of birth, phone, chart or member id"
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
-
-
-def draft_from_search(text: str, today: date) -> PatientDraft | None:
-    """What a search already says about a new patient: 'smith, jo' or a date of birth."""
-    dob = parse_date_of_birth(text, today)
-    if dob is not None:
-        return PatientDraft(last_name="", first_name="", date_of_birth=dob)
-    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
-    if not words or len(words) > 2 or not all(_NAME_WORD.match(w) for w in words):
-        return None
-    last = words[0][:1].upper() + words[0][1:]
-    first = words[1][:1].upper() + words[1][1:] if len(words) > 1 else ""
-    return PatientDraft(last_name=last, first_name=first, date_of_birth=None)
-
-
-class PatientsPage(QWidget):
+class PatientsPage(LookupSearch):
     sig_patient_opened = Signal(int)
-    sig_results_shown = Signal(str)  # the text the table now answers
 
     def __init__(
         self,
@@ -268,94 +240,6 @@ class PatientsPage(QWidget):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
-    def _text_changed(self, text: str) -> None:
-        if self.chips is not None:
-            self.chips.cancel()  # the chips of a page about to be replaced: not loaded
-        if not text.strip():
-            self._queued = None
-            self.model.set_rows(())
-            self._shown_text = text
-            self._show_hint()
-            self.sig_results_shown.emit(text)
-            return
-        if self._searching:
-            self._queued = text  # only the latest text waits
-            return
-        self._search(text)
-
-    def _search(self, text: str) -> None:
-        self._searching = True
-        if self.chips is not None:
-            self.chips.paused = True
-        self._runner.submit(
-            self._patients.search,
-            text,
-            self._today(),
-            on_done=self._results,
-            on_error=self._search_failed,
-            key=SEARCH_KEY,
-        )
-
-    def refresh(self) -> None:
-        """Run the current search again (after a save), the status chips with it."""
-        if self.search_box.text().strip() and not self._searching:
-            self._fresh_chips = True
-            self._search(self.search_box.text())
-
-    def _next_queued(self) -> bool:
-        """Start the search that waited while one ran; True if one started."""
-        self._searching = False
-        if self.chips is not None:
-            self.chips.paused = False
-        if self._queued is None:
-            return False
-        self._queued = None
-        text = self.search_box.text()
-        if not text.strip():
-            return False
-        self._search(text)
-        return True
-
-    def _results(self, result: PatientSearchResult) -> None:
-        if self._next_queued() or result.text != self.search_box.text():
-            return  # a newer text is on its way
-        selected = self.selected_patient_id()
-        if (self.model.set_rows(result.rows) or self._fresh_chips) and self.chips is not None:
-            self.chips.rows_replaced()
-        self._fresh_chips = False
-        self._shown_text = result.text
-        self._show_count(result)
-        if result.rows:
-            self._select_patient(selected)
-            if self.chips is not None:
-                self.chips.later()
-        self.sig_results_shown.emit(result.text)
-
-    def _search_failed(self, exc: BaseException) -> None:
-        self._next_queued()
-        self.status_label.setText("The search could not be completed.")
-        report_unexpected(type(exc), exc, exc.__traceback__, self)
-
-    def _show_hint(self) -> None:
-        self.status_label.setText(HINT + ". Press Ctrl+N to add a new patient.")
-
-    def _show_count(self, result: PatientSearchResult) -> None:
-        n = len(result.rows)
-        if n == 0:
-            self.status_label.setText(
-                f"No patient matches “{result.text.strip()}”. Check the spelling, try a date of "
-                "birth or phone number, or press Ctrl+N to add a new patient."
-            )
-        elif result.more:
-            self.status_label.setText(
-                f"The first {n} patients by name are shown: keep typing to narrow the search "
-                "(e.g. “smi jo” for Jo Smith)."
-            )
-        else:
-            what = "patient found" if n == 1 else "patients found"
-            by = f" by {result.kind}" if result.kind else ""
-            self.status_label.setText(f"{n} {what}{by}. Enter opens the selected patient.")
-
     # ---- selecting and opening ----------------------------------------------------------
     def selected_patient_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -448,79 +332,6 @@ class PatientsPage(QWidget):
 
     def current_record(self) -> PatientRecord | None:
         return self.record_view.record if self.stack.currentIndex() == 1 else None
-
-    def _failed(self, exc: BaseException) -> None:
-        report_unexpected(type(exc), exc, exc.__traceback__, self)
-
-    # ---- creating and editing -----------------------------------------------------------
-    def new_patient(self) -> None:
-        today = self._today()
-        initial = draft_from_search(self.search_box.text(), today)
-        result = PatientDialog.ask(self, self._patients, self._runner, today, initial=initial)
-        if result is not None:
-            self.refresh()
-            self.open_patient(result.patient_id)
-
-    def _edit_patient(self) -> None:
-        record = self.record_view.record
-        if record is None:
-            return
-        result = PatientDialog.ask(
-            self, self._patients, self._runner, self._today(), patient=record.patient
-        )
-        if result is not None:
-            self.refresh()
-            self.open_patient(result.patient_id)
-
-    def _reopen(self, _info: Any = None) -> None:
-        record = self.record_view.record
-        if record is not None:
-            self.refresh()
-            self.open_patient(record.patient.id)
-
-    def _with_payers(self, then: Callable[[tuple[PayerOption, ...]], None]) -> None:
-        if self._reference is None:
-            then(())
-            return
-        reference = self._reference
-        self._runner.submit(
-            lambda: reference.payers(include_inactive=True), on_done=then, on_error=self._failed
-        )
-
-    def _add_coverage(self, payers: tuple[PayerOption, ...]) -> None:
-        record = self.record_view.record
-        if record is None:
-            return
-        rank = 1 if record.in_force(1) is None else 2 if record.in_force(2) is None else 3
-        info = CoverageDialog.ask(
-            self,
-            self._patients,
-            self._runner,
-            self._today(),
-            payers,
-            patient_id=record.patient.id,
-            default_priority=rank,
-        )
-        if info is not None:
-            self._reopen()
-
-    def _edit_coverage(self, payers: tuple[PayerOption, ...], coverage: CoverageInfo) -> None:
-        info = CoverageDialog.ask(
-            self,
-            self._patients,
-            self._runner,
-            self._today(),
-            payers,
-            patient_id=coverage.patient_id,
-            coverage=coverage,
-        )
-        if info is not None:
-            self._reopen()
-
-    def _end_coverage(self, coverage: CoverageInfo) -> None:
-        info = EndCoverageDialog.ask(self, self._patients, self._runner, self._today(), coverage)
-        if info is not None:
-            self._reopen()
 
     def shutdown(self) -> None:
         """Nothing of its own to stop: the runner belongs to the window."""
