@@ -9,8 +9,9 @@ from PySide6.QtGui import QColor, QFont
 from ptdesk.domain.booking import OUTSIDE_MARK
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.words import plural
-from ptdesk.services.visits.session_dtos import TodayVisitRow
+from ptdesk.services.visits.session_dtos import TodayView, TodayVisitRow
 from ptdesk.ui.theme import MUTED, tabular_font
+from ptdesk.ui.widgets.date_field import format_date
 from ptdesk.ui.widgets.rows_model import CENTER, Column, RowsModel
 from ptdesk.ui.widgets.rows_model import PATIENT_ID_ROLE as PATIENT_ID_ROLE
 from ptdesk.ui.widgets.rows_model import SORT_ROLE as SORT_ROLE
@@ -106,3 +107,18 @@ class TodayModel(RowsModel[TodayVisitRow]):
         if role == VISIT_STATUS_ROLE:
             return row.status
         return super().role_data(row, column, role)
+
+
+def counts_text(view: TodayView, is_today: bool) -> str:
+    """"12 visits · 3 to check in · 9 completed" (the line above the day's list)."""
+    if not view.rows:
+        return f"No visits on {format_date(view.day)}."
+    c = view.counts()
+    where = "" if is_today else f" on {format_date(view.day)}"
+    parts = [plural(len(view.rows), "visit") + where]
+    for status, word in ((VisitStatus.BOOKED, "to check in"),
+                         (VisitStatus.CHECKED_IN, "checked in"),
+                         (VisitStatus.COMPLETED, "completed")):
+        if c.get(status):
+            parts.append(f"{c[status]} {word}")
+    return " · ".join(parts)

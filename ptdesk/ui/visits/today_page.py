@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.permissions import Permission
-from ptdesk.domain.words import plural
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.visits.checkin_dtos import CheckInApi
 from ptdesk.services.visits.dtos import VisitView
@@ -51,8 +50,8 @@ from ptdesk.ui.visits.today_model import (
     SORT_ROLE,
     VISIT_ID_ROLE,
     TodayModel,
+    counts_text,
 )
-from ptdesk.ui.widgets.date_field import format_date
 from ptdesk.ui.widgets.list_table import list_table
 from ptdesk.ui.widgets.permission_guard import allow
 from ptdesk.ui.widgets.status_chip import StatusChip
@@ -261,7 +260,7 @@ class TodayPage(QWidget):
         self.model.set_rows(view.rows)
         is_today = view.day == self._today()
         self.title.setText("Today" if is_today else "Day")
-        self.counts.setText(_counts_text(view, is_today))
+        self.counts.setText(counts_text(view, is_today))
         row = self.model.row_of_visit(keep) if keep is not None else None
         if row is None:
             offset = None
@@ -386,16 +385,3 @@ def _first_waiting(view: TodayView) -> int:
     return next((i for i, r in enumerate(view.rows) if r.status is VisitStatus.BOOKED), 0)
 
 
-def _counts_text(view: TodayView, is_today: bool) -> str:
-    if not view.rows:
-        return f"No visits on {format_date(view.day)}."
-    c = view.counts()
-    n = len(view.rows)
-    parts = [plural(n, "visit") + ("" if is_today else
-                                                    f" on {format_date(view.day)}")]
-    for status, word in ((VisitStatus.BOOKED, "to check in"),
-                         (VisitStatus.CHECKED_IN, "checked in"),
-                         (VisitStatus.COMPLETED, "completed")):
-        if c.get(status):
-            parts.append(f"{c[status]} {word}")
-    return " · ".join(parts)
