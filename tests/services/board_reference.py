@@ -30,20 +30,13 @@ from ptdesk.domain.patient_status import CoverageRule
 from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.status import coverage_role
 from ptdesk.domain.visit_limits import LimitCounts, plan_year
+from ptdesk.services.authorizations.patient_data import AuthRow, CoverageRow
 from ptdesk.services.authorizations.plan_of_care import current_plans
-from ptdesk.services.authorizations.records import (
-    _AUTH_COLS,
-    _COV_COLS,
-    PLAN,
-    YEAR,
-    AuthRow,
-    CoverageRow,
-    coverage_row,
-    records_for,
-)
+from ptdesk.services.authorizations.records import _AUTH_COLS, _COV_COLS, coverage_row, records_for
 from ptdesk.services.authorizations.renewals import domain_request, turnaround_of
 from ptdesk.services.authorizations.status_inputs import kx_input, medicare_coverage, visit_limit
 from ptdesk.services.authorizations.status_settings import default_value, load_bands
+from ptdesk.services.authorizations.usage_rows import PLAN, YEAR
 from ptdesk.services.patients.dtos import display_name
 from ptdesk.storage.models import (
     Authorization,

@@ -35,6 +35,7 @@ from typing import Any
 from ptdesk.domain.auth_terms import AuthUnit
 from ptdesk.domain.authorization import AuthState, UsageCounts
 from ptdesk.domain.money import from_cents, to_cents
+from ptdesk.services.authorizations.patient_data import PatientData
 
 _day = date.fromisoformat
 
@@ -48,7 +49,7 @@ def _cents(v: object) -> int | None:
 
 
 def board_inputs_row(
-    data: Any,  # records.PatientData (records imports this module: no circle)
+    data: PatientData,
     auth_rows: Sequence[dict[str, object]],
     cov_rows: Sequence[dict[str, object]],
     period_rows: Sequence[dict[str, object]],
@@ -134,7 +135,7 @@ class StoredInputs:
 
     @staticmethod
     def auth_row(a: list[Any]) -> tuple[Any, ...]:
-        """The fields of `records.AuthRow`, in its order."""
+        """The fields of `patient_data.AuthRow`, in its order."""
         return (a[0], a[1], a[2], _STATES[a[3]], _day(a[4]), _day(a[5]), _UNITS[a[6]], a[7],
                 a[8], _opt_day(a[9]), "", tuple((x[0], x[1]) for x in a[10]))
 

@@ -22,6 +22,7 @@ from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import long_date, short_date
 from ptdesk.services.accounts.access import require
+from ptdesk.services.authorizations.change_counter import bump
 from ptdesk.services.authorizations.dtos import (
     AuthorizationCodeDraft,
     AuthorizationDraft,
@@ -29,7 +30,6 @@ from ptdesk.services.authorizations.dtos import (
     OverlapWarning,
 )
 from ptdesk.services.authorizations.records import (
-    bump,
     coverage_patient,
     load_auths,
     load_patients,

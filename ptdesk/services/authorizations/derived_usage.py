@@ -5,7 +5,8 @@ from, inside the upgrade's own transaction, so an upgraded clinic never shows 0 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from ptdesk.services.authorizations.records import bump, load_patients, reallocate
+from ptdesk.services.authorizations.change_counter import bump
+from ptdesk.services.authorizations.records import load_patients, reallocate
 from ptdesk.storage.models import Patient
 
 _BATCH = 2000

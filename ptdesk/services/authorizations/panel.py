@@ -27,6 +27,7 @@ from ptdesk.domain.status import ReasonCode, StatusReason, coverage_role
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.domain.visit_limits import LimitStatus
 from ptdesk.domain.words import plural
+from ptdesk.services.authorizations.change_counter import COUNTER
 from ptdesk.services.authorizations.dtos import (
     AuthorizationCardView,
     AuthorizationCodeDraft,
@@ -40,13 +41,8 @@ from ptdesk.services.authorizations.dtos import (
     UsageExplanationView,
     UsageLineView,
 )
-from ptdesk.services.authorizations.records import (
-    COUNTER,
-    AuthRow,
-    CoverageRow,
-    PatientData,
-    load_patient,
-)
+from ptdesk.services.authorizations.patient_data import AuthRow, CoverageRow, PatientData
+from ptdesk.services.authorizations.records import load_patient
 from ptdesk.services.authorizations.renewals import request_views, turnaround_of
 from ptdesk.services.authorizations.status_inputs import (
     chip,

@@ -24,9 +24,10 @@ from ptdesk.domain.plan_of_care import (
 )
 from ptdesk.domain.visit_allocation import USED_STATUSES
 from ptdesk.services.accounts.access import require
+from ptdesk.services.authorizations.change_counter import bump
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.authorizations.plan_of_care_dtos import PlanOfCareDraft, PlanOfCareView
-from ptdesk.services.authorizations.records import bump, coverage_patient
+from ptdesk.services.authorizations.records import coverage_patient
 from ptdesk.services.authorizations.status_settings import BandTable, load_bands
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Coverage, Patient, Payer, PlanOfCareRecord, Visit

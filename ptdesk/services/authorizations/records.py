@@ -1,12 +1,12 @@
 """Shared by the issue-5 services: read a patient's authorizations, coverages and visits as the
 domain's records, and rewrite the derived allocation (visits.authorization_id and the usage
-rows of `storage.models.usage`) after any change. Not a public API: the services call it inside
+rows of `storage.models.usage`, computed by `usage_rows.py`) after any change, bumping the
+change counter (`change_counter.py`). Not a public API: the services call it inside
 their own transaction.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -25,99 +25,36 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
-from ptdesk.domain.authorization import AuthorizationRecord, AuthState, unit_pools
-from ptdesk.domain.payers import PayerKind, VisitStatus
+from ptdesk.domain.authorization import AuthorizationRecord, unit_pools
+from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import coverage_role
 from ptdesk.domain.visit_allocation import (
-    PROJECTED_STATUSES,
-    USED_STATUSES,
     Allocation,
     VisitLine,
     VisitRecord,
     allocate,
 )
-from ptdesk.domain.visit_limits import plan_year
 from ptdesk.services.authorizations.board_inputs import board_inputs_row
-from ptdesk.storage.concurrency import insert_ignore, lock_patients
+from ptdesk.services.authorizations.change_counter import bump
+from ptdesk.services.authorizations.patient_data import AuthRow, CoverageRow, PatientData
+from ptdesk.services.authorizations.usage_rows import usage_rows
+from ptdesk.storage.concurrency import lock_patients
 from ptdesk.storage.derived_marks import derived, set_rederive
 from ptdesk.storage.models import (
     Authorization,
     AuthorizationCode,
     AuthorizationUsage,
     BoardInputs,
-    ChangeCounter,
     Coverage,
     CoverageUsage,
     Patient,
-    PatientChange,
     Payer,
     PeriodUsage,
     ServiceLine,
     Visit,
 )
 
-COUNTER = "authorizations"  # bumped by every authorization, visit, request or band change
-# The COUNTER value at the last change that named no patient (bands, a whole-clinic
-# reallocation): a board kept in memory must then be rebuilt whole, not patient by patient.
-WHOLE_CLINIC = "authorizations.whole_clinic"
-PLAN = "plan"
-YEAR = "year"
 _ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageRow:
-    id: int
-    payer_id: int
-    payer_name: str
-    payer_kind: PayerKind
-    requires_auth: bool
-    priority: int
-    effective_date: date
-    end_date: date | None
-    plan_year_start_month: int
-    plan_year_start_day: int
-    visit_limit: int | None
-    visits_used_elsewhere: int
-    visits_used_elsewhere_as_of: date | None
-    therapy_amount_elsewhere: Decimal | None
-    therapy_amount_elsewhere_year: int | None
-    verified_on: date | None
-    decision_days_standard: int | None
-    decision_hours_expedited: int | None
-
-    def in_force(self, today: date) -> bool:
-        return self.effective_date <= today and (self.end_date is None or self.end_date >= today)
-
-
-@dataclass(frozen=True, slots=True)
-class AuthRow:
-    id: int
-    coverage_id: int
-    number: str
-    state: AuthState
-    start: date
-    end: date
-    counts: AuthUnit
-    authorized: int
-    carried_in: int
-    ended_on: date | None
-    notes: str
-    codes: tuple[tuple[str, int | None], ...]  # (code, units) sorted by code
-
-
-@dataclass(frozen=True, slots=True)
-class PatientData:
-    patient_id: int
-    coverages: tuple[CoverageRow, ...]
-    auths: tuple[AuthRow, ...]
-    visits: tuple[VisitRecord, ...]
-    # visit id -> (stored authorization_id, PT+SLP allowed amount of its lines)
-    stored: dict[int, int | None]
-    amounts: dict[int, Decimal]
-
-    def coverage(self, coverage_id: int) -> CoverageRow | None:
-        return next((c for c in self.coverages if c.id == coverage_id), None)
 
 
 _COV_COLS = (
@@ -325,50 +262,6 @@ def reallocate(s: Session, data: PatientData) -> Allocation:
     return alloc
 
 
-def usage_rows(data: PatientData, alloc: Allocation) -> tuple[
-    list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]
-]:
-    pid = data.patient_id
-    auth_rows: list[dict[str, object]] = [
-        {"authorization_id": k[0], "pool_code": k[1], "patient_id": pid, "used": c.used,
-         "booked": c.booked, "last_booked": c.last_booked,
-         "first_booked_over": c.first_booked_over}
-        for k, c in alloc.counts().items()
-    ]
-    cov_rows: list[dict[str, object]] = []
-    periods: dict[tuple[int, str, date], list[object]] = {}
-    for cov in data.coverages:
-        unc = alloc.uncovered_booked(cov.id)
-        cov_rows.append({"coverage_id": cov.id, "patient_id": pid, "uncovered_booked": len(unc),
-                         "first_uncovered": unc[0].day if unc else None})
-    covs = {c.id: c for c in data.coverages}
-    for v in data.visits:
-        c = covs.get(v.coverage_id) if v.coverage_id is not None else None
-        if c is None:
-            continue
-        used = v.status in USED_STATUSES
-        booked = v.status in PROJECTED_STATUSES
-        if not (used or booked):
-            continue
-        py = plan_year(v.day, c.plan_year_start_month, c.plan_year_start_day).start
-        for key in ((c.id, PLAN, py), (c.id, YEAR, date(v.day.year, 1, 1))):
-            row = periods.setdefault(key, [0, 0, None, _ZERO])
-            if used:
-                row[0] += 1  # type: ignore[operator]
-                if key[1] == YEAR:
-                    row[3] += data.amounts.get(v.visit_id, _ZERO)  # type: ignore[operator]
-            else:
-                row[1] += 1  # type: ignore[operator]
-                if row[2] is None or v.day > row[2]:  # type: ignore[operator]
-                    row[2] = v.day
-    period_rows: list[dict[str, object]] = [
-        {"coverage_id": k[0], "kind": k[1], "period_start": k[2], "patient_id": pid,
-         "used": r[0], "booked": r[1], "last_booked": r[2], "allowed_amount": r[3]}
-        for k, r in periods.items()
-    ]
-    return auth_rows, cov_rows, period_rows
-
-
 def _rewrite_usage(s: Session, pid: int, data: PatientData, alloc: Allocation) -> None:
     auth_rows, cov_rows, period_rows = usage_rows(data, alloc)
     board = [board_inputs_row(data, auth_rows, cov_rows, period_rows)]
@@ -378,39 +271,6 @@ def _rewrite_usage(s: Session, pid: int, data: PatientData, alloc: Allocation) -
         conn.execute(delete(model).where(model.patient_id == pid))
         if rows:
             conn.execute(insert(model), rows)
-
-
-def bump(s: Session, patient_ids: Iterable[int]) -> int:
-    """Advance the change counter and mark the patients changed at the new value."""
-    conn = s.connection()
-    res = conn.execute(update(ChangeCounter).where(ChangeCounter.name == COUNTER)
-                       .values(value=ChangeCounter.value + 1))
-    if res.rowcount == 0:
-        # Two desks making the very first change at once both find no row: one inserts, the
-        # other's insert is ignored and it bumps the row the first one wrote.
-        insert_ignore(conn, ChangeCounter, {"name": COUNTER, "value": 0})
-        conn.execute(update(ChangeCounter).where(ChangeCounter.name == COUNTER)
-                     .values(value=ChangeCounter.value + 1))
-    value = int(conn.execute(select(ChangeCounter.value)
-                             .where(ChangeCounter.name == COUNTER)).scalar_one())
-    pids = set(patient_ids)
-    if not pids:
-        res = conn.execute(update(ChangeCounter).where(ChangeCounter.name == WHOLE_CLINIC)
-                           .values(value=value))
-        if res.rowcount == 0:
-            insert_ignore(conn, ChangeCounter, {"name": WHOLE_CLINIC, "value": value})
-    for pid in pids:
-        res = conn.execute(update(PatientChange).where(PatientChange.patient_id == pid)
-                           .values(seq=value))
-        if res.rowcount == 0:
-            conn.execute(insert(PatientChange).values(patient_id=pid, seq=value))
-    return value
-
-
-def current_token(s: Session) -> int:
-    """The change counter's value (0 before the first change)."""
-    v = s.execute(select(ChangeCounter.value).where(ChangeCounter.name == COUNTER)).scalar()
-    return int(v or 0)
 
 
 def refresh_patient(s: Session, patient_id: int) -> tuple[Allocation, int]:

@@ -15,7 +15,7 @@ from ptdesk.domain.payers import PayerKind
 from ptdesk.domain.status import Status, StatusReason, coverage_role
 from ptdesk.domain.visit_limits import VisitLimit
 from ptdesk.services.authorizations.dtos import StatusChipView
-from ptdesk.services.authorizations.records import CoverageRow
+from ptdesk.services.authorizations.patient_data import CoverageRow
 
 if TYPE_CHECKING:  # the billing package imports its whole engine: loaded when a KX is needed
     from ptdesk.domain.billing.kx import KxThreshold

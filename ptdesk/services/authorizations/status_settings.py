@@ -20,8 +20,8 @@ from ptdesk.domain.permissions import Permission
 from ptdesk.domain.renewal import RenewalTiming
 from ptdesk.domain.status import StatusBands
 from ptdesk.services.accounts.access import require
+from ptdesk.services.authorizations.change_counter import bump
 from ptdesk.services.authorizations.dtos import BandDefaultView, BandSettingsDraft, BandSettingsView
-from ptdesk.services.authorizations.records import bump
 from ptdesk.storage.bundled import rules_dir
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Payer, StatusBandSetting

@@ -24,8 +24,8 @@ from ptdesk.domain.plan_of_care import PlanOfCareStatus
 from ptdesk.domain.renewal import request_timeline
 from ptdesk.domain.status import Status, StatusReason, plural
 from ptdesk.domain.visit_limits import LimitStatus
+from ptdesk.services.authorizations.change_counter import WHOLE_CLINIC, current_token
 from ptdesk.services.authorizations.dtos import StatusChipView
-from ptdesk.services.authorizations.records import WHOLE_CLINIC, current_token
 from ptdesk.services.authorizations.status_inputs import chip
 from ptdesk.services.board.at_risk import at_risk_count, week_of
 from ptdesk.services.board.board_loader import BoardExtra, load_board

@@ -14,7 +14,7 @@ from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.permissions import Permission
 from ptdesk.services.accounts.access import require
-from ptdesk.services.authorizations.records import bump
+from ptdesk.services.authorizations.change_counter import bump
 from ptdesk.services.estimates.dtos import EstimateToStore, EstimateTotalsDraft, StoredEstimate
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import Patient, PatientEstimate, ServiceLine, Visit

@@ -22,7 +22,7 @@ from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import Status
 from ptdesk.domain.visit_allocation import USED_STATUSES, VisitRecord
 from ptdesk.services.accounts.access import record_event, require
-from ptdesk.services.authorizations.records import PatientData
+from ptdesk.services.authorizations.patient_data import PatientData
 from ptdesk.services.board.board_loader import load_board
 from ptdesk.services.imports.bulk import derive
 

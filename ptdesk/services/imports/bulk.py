@@ -19,13 +19,9 @@ from sqlalchemy.orm import Session
 from ptdesk.domain.money import to_cents
 from ptdesk.domain.visit_allocation import allocate
 from ptdesk.services.authorizations.board_inputs import board_inputs_row
-from ptdesk.services.authorizations.records import (
-    KnownVisits,
-    PatientData,
-    load_patients,
-    patient_records,
-    usage_rows,
-)
+from ptdesk.services.authorizations.patient_data import PatientData
+from ptdesk.services.authorizations.records import KnownVisits, load_patients, patient_records
+from ptdesk.services.authorizations.usage_rows import usage_rows
 from ptdesk.storage.derived_marks import derived
 from ptdesk.storage.models import (
     AuthorizationUsage,

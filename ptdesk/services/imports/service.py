@@ -22,7 +22,7 @@ from ptdesk.domain.imports.columns import SPECS, ImportKind, match_headers
 from ptdesk.domain.imports.values import CellError
 from ptdesk.domain.permissions import Permission
 from ptdesk.services.accounts.access import require
-from ptdesk.services.authorizations.records import bump
+from ptdesk.services.authorizations.change_counter import bump
 from ptdesk.services.imports import authorizations, coverages, patients, payers, visits
 from ptdesk.services.imports.bulk import derive
 from ptdesk.services.imports.dtos import (

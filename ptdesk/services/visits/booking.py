@@ -29,8 +29,8 @@ from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.permissions import Permission
 from ptdesk.domain.status import short_date
 from ptdesk.services.accounts.access import require
+from ptdesk.services.authorizations.patient_data import PatientData
 from ptdesk.services.authorizations.records import (
-    PatientData,
     coverage_patient,
     load_patient,
     patient_records,

@@ -86,7 +86,7 @@ class WeekService:
         through providers and weeks asks for the same patients again)."""
         if not self._with_status:
             return {}
-        from ptdesk.services.authorizations.records import current_token
+        from ptdesk.services.authorizations.change_counter import current_token
         from ptdesk.services.board.practice_board import statuses_for
 
         key = (current_token(s), today)
