@@ -1,1 +1,2 @@
-"""Backups a clinic can live by: on demand, daily on the first start, and restore."""
+"""Keeping the clinic's data safe: backups (on demand, daily, restore), encryption of the
+database file at rest, and which database this computer opens."""
