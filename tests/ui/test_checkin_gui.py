@@ -149,11 +149,16 @@ def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path, 
     qtbot.addWidget(report)
     qtbot.waitUntil(lambda: len(report.rows) >= 2, timeout=10000)
     assert any(r.detail == "REF-4471" and r.by == "Test manager" for r in report.rows)
+    # The demo's session completed over the engine's errors is listed too, and says so.
+    kinds = {report.model.index(r, 3).data() for r in range(report.model.rowCount())}
+    assert kinds == {"Check-in over a stop", "Session over errors"}
+    assert report.empty.text().endswith("over a stop, 1 session over errors.")
     shot(report, "overrides_report")
     out = tmp_path / "overrides.csv"
     report.save_csv(str(out))
     text = out.read_text(encoding="utf-8")
     assert "phone_confirmed,REF-4471,Test manager" in text
     assert "stop.auth_expired" in text
+    assert ",session\n" in text.replace("\r\n", "\n")
     report.save_pdf(str(tmp_path / "overrides.pdf"))
     assert (tmp_path / "overrides.pdf").read_bytes().startswith(b"%PDF")

@@ -150,7 +150,7 @@ def override_view(o: VisitOverride, v: Visit, p: Patient) -> OverrideView:
     return OverrideView(
         v.id, v.patient_id, display_name(p.last_name, p.first_name, p.preferred_name),
         p.chart_number, v.visit_date, o.reason, draft.words(), o.detail, o.by,
-        o.at, tuple(x for x in o.rules.split(" ") if x), o.words)
+        o.at, tuple(x for x in o.rules.split(" ") if x), o.words, o.kind)
 
 
 class CheckInService:

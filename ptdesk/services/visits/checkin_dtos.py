@@ -6,7 +6,7 @@ from typing import Protocol
 
 from ptdesk.domain.checkin import Outcome
 from ptdesk.domain.errors import DomainError
-from ptdesk.domain.overrides import OverrideDraft, OverrideReason
+from ptdesk.domain.overrides import OverrideDraft, OverrideKind, OverrideReason
 from ptdesk.services.authorizations.dtos import StatusChipView
 from ptdesk.services.visits.dtos import VisitView
 
@@ -54,6 +54,12 @@ class OverrideView:
     at: datetime  # aware, in the desk's local time
     rules: tuple[str, ...]  # the stop rule ids overridden
     words: str  # what the stop said
+    kind: OverrideKind = OverrideKind.CHECK_IN  # a stopped check-in, or a session's errors
+
+    @property
+    def kind_words(self) -> str:
+        return ("Check-in over a stop" if self.kind is OverrideKind.CHECK_IN
+                else "Session over errors")
 
 
 class CheckInStopped(DomainError):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import DomainError
+from ptdesk.domain.overrides import OverrideKind
 from ptdesk.domain.permissions import Permission
 from ptdesk.domain.words import plural
 from ptdesk.services.accounts.access import exporting, record_ui_event
@@ -46,7 +47,7 @@ class OverridesDialog(QDialog):
         self._runner = runner
         self.start = monday(today)
         self.rows: tuple[OverrideView, ...] = ()
-        self.setWindowTitle("Overrides: visits checked in over a stop")
+        self.setWindowTitle("Overrides: visits checked in over a stop or completed over errors")
         self.title = QLabel()
         self.title.setProperty("role", "title")
         self.prev_button = QPushButton("◀ Previous week")
@@ -116,9 +117,8 @@ class OverridesDialog(QDialog):
     def show_rows(self, rows: tuple[OverrideView, ...]) -> None:
         self.rows = rows
         self.model.set_rows(rows)
-        n = len(rows)
-        self.empty.setText("No visit was checked in over a stop this week." if not n else
-                           f"{plural(n, 'visit')} checked in over a stop.")
+        self.table.resizeColumnsToContents()  # the reason whole; the last column stretches
+        self.empty.setText(_count_words(rows))
 
     # ---- printing and files ------------------------------------------------------------
     def to_html(self) -> str:
@@ -129,8 +129,8 @@ class OverridesDialog(QDialog):
                                         for c in cols) + "</tr>" for r in self.rows)
         return (f"<html><body style='font-family:sans-serif;font-size:9pt'>"
                 f"<h2 style='margin:0'>ptdesk · Overrides</h2><p style='color:#5b6475'>"
-                f"Visits {format_date(self.start)} to {format_date(self.end)} checked in over a "
-                f"stop: {len(self.rows)}</p><table cellspacing='0' width='100%'>"
+                f"Visits {format_date(self.start)} to {format_date(self.end)}: "
+                f"{escape(_count_words(self.rows))}</p><table cellspacing='0' width='100%'>"
                 f"<tr style='background:#f5f7fa'>{head}</tr>{body}</table></body></html>")
 
     def _printer(self) -> QPrinter:
@@ -169,11 +169,11 @@ class OverridesDialog(QDialog):
                 open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["visit_date", "patient", "chart", "reason", "detail", "by", "at",
-                        "rules"])
+                        "rules", "kind"])
             for r in self.rows:
                 w.writerow([r.day.isoformat(), r.patient_name, r.chart_number, r.reason.value,
                             r.detail, r.by, r.at.isoformat(timespec="seconds"),
-                            " ".join(r.rules)])
+                            " ".join(r.rules), r.kind.value])
 
     def _ask_pdf(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the overrides as PDF",
@@ -201,3 +201,13 @@ class OverridesDialog(QDialog):
     def ask(cls, parent: QWidget | None, api: CheckInApi, runner: TaskRunner,
             today: Callable[[], date]) -> None:
         cls(api, runner, today(), parent).exec()
+
+
+def _count_words(rows: tuple[OverrideView, ...]) -> str:
+    """"3 overrides this week: 2 check-ins over a stop, 1 session over errors." """
+    if not rows:
+        return "No visit was checked in over a stop or completed over errors this week."
+    checkins = sum(1 for r in rows if r.kind is OverrideKind.CHECK_IN)
+    parts = [f"{plural(n, what)} over {why}" for n, what, why in (
+        (checkins, "check-in", "a stop"), (len(rows) - checkins, "session", "errors")) if n]
+    return f"{plural(len(rows), 'override')} this week: {', '.join(parts)}."

@@ -30,8 +30,9 @@ class OverridesModel(RowsModel[OverrideView]):
                              lambda r: r.day.toordinal(), right=True),
         Column[OverrideView]("Patient", lambda r: r.patient_name),
         Column[OverrideView]("Chart", lambda r: r.chart_number),
+        Column[OverrideView]("Overridden", lambda r: r.kind_words),
         Column[OverrideView]("Reason", lambda r: r.reason_words),
         Column[OverrideView]("By", lambda r: r.by),
         Column[OverrideView]("When", _at, lambda r: r.at.isoformat()),
-        Column[OverrideView]("The stop said", lambda r: r.words),
+        Column[OverrideView]("What ptdesk said", lambda r: r.words),
     )
