@@ -11,8 +11,10 @@ first (`start_page`, read before the pages are added), it builds that page only,
 first one as well (issue 9 #3: a desk that left off on Patients does not build Today).
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -186,6 +188,9 @@ class MainWindow(QMainWindow):
             if entry.built:
                 save_views(entry.widget, self._settings, f"views/{entry.key}")
         self._settings.sync()
+        # Only this account reads what this desk's window remembers (Qt writes 0644).
+        with contextlib.suppress(OSError):
+            Path(self._settings.fileName()).chmod(0o600)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()

@@ -145,6 +145,7 @@ def test_size_last_page_splitters_and_columns_are_remembered(
     assert again.page("today").table.columnWidth(1) == 333  # type: ignore[attr-defined]
     again.close()
     assert QSettings("ptdesk", "ptdesk").value("window/page") == "board"
+    assert Path(QSettings("ptdesk", "ptdesk").fileName()).stat().st_mode & 0o777 == 0o600
 
 
 def test_palette_is_light_on_a_dark_desktop(qapp: QApplication) -> None:
