@@ -63,6 +63,7 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
     from ptdesk.app.clock import local_now
     from ptdesk.app.context import open_context
     from ptdesk.app.gui import build_main_window
+    from ptdesk.app.gui_accounts import sign_in_at_start
     from ptdesk.app.main import parse_args
     from ptdesk.ui.tasks import TaskRunner
     from ptdesk.ui.theme import apply_theme
@@ -72,7 +73,9 @@ def take_all(width: int, height: int, data_dir: Path, only: set[str]) -> int:
     apply_theme(app)
     out = HERE / f"{width}x{height}"
     out.mkdir(parents=True, exist_ok=True)
-    ctx = open_context(parse_args(["--demo", "--data-dir", str(data_dir)]))
+    args = parse_args(["--demo", "--data-dir", str(data_dir)])
+    ctx = open_context(args)
+    sign_in_at_start(ctx, args)  # the demo user, as `ptdesk --demo` signs in (its buttons on)
     window = build_main_window(ctx)
     window.resize(width, height - TITLE_BAR)
     window.show()
