@@ -23,9 +23,11 @@ HEADER = (
 
 def main(data: Path, out: Path) -> None:
     codes = [c.strip() for c in (data / "code-list-April-2026.txt").read_text().splitlines()]
-    codes = [c for c in codes if c and "-" not in c and not c.isdigit()]
+    # The list names six 3-character codes twice (B20, F99, P84, R99, T07, Z66): keep each once.
+    codes = list(dict.fromkeys(c for c in codes if c and "-" not in c and not c.isdigit()))
     known = set(codes)
-    leaves = [c for c in codes if not any(c + x in known for x in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
+    leaves = [c for c in codes
+              if not any(c + x in known for x in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
     descs: dict[str, str] = {}
     seventh: dict[str, dict[str, str]] = {}
 
