@@ -61,6 +61,23 @@ def default_amount(entry: FeeEntry, locality: Decimal) -> Decimal:
     return round_cents(entry.total_rvu * entry.conversion_factor * locality)
 
 
+# PFS statuses CMS does not price on their own (bundled, not valid for Medicare,
+# carrier-priced): the default schedule has no amount for them.
+UNPRICED_STATUSES = frozenset(_STATUS_NOTES)
+
+
+def default_fees(year: int, locality: Decimal) -> tuple[int, dict[str, Decimal]]:
+    """The clinic's default amount per unit of every priced code for `year`, and the CMS year
+    they come from: `year`'s own file, else the latest earlier one (a new year's file not
+    loaded yet), else the earliest there is."""
+    tables = national_fees()
+    cms_year = year if year in tables else max((y for y in tables if y <= year),
+                                               default=min(tables, default=year))
+    return cms_year, {code: default_amount(e, locality)
+                      for code, e in tables.get(cms_year, {}).items()
+                      if e.status not in UNPRICED_STATUSES}
+
+
 def _kind(scope: ScheduleScope) -> str:
     if scope.kind == "default":
         raise DomainError("The default schedule is computed from the CMS files; set the "

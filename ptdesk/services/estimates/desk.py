@@ -29,7 +29,7 @@ from ptdesk.domain.estimate_scenario import parse_scenario
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.domain.status import long_date
 from ptdesk.services.authorizations.dtos import PanelView
-from ptdesk.services.billing.fee_schedules import amounts, default_amount, national_fees
+from ptdesk.services.billing.fee_schedules import amounts, default_fees, national_fees
 from ptdesk.services.clinic.details import load_details
 from ptdesk.services.clinic.dtos import ClinicDetailsDraft
 from ptdesk.services.estimates.dtos import EstimatePrefill, EstimateToStore, StoredEstimate
@@ -86,12 +86,11 @@ def with_next_year_fallback(data: dict[str, Any]) -> dict[str, Any]:
     earlier = [y for y in tables if y <= max(years)]
     if not missing or not earlier:
         return data
-    use = max(earlier)
+    _, defaults = default_fees(max(earlier), locality)
     out = dict(data)
     fees = dict(out.get("fees") or {})
-    for code, entry in tables[use].items():
-        if code not in fees and entry.status not in ("B", "I", "C"):
-            fees[code] = f"{default_amount(entry, locality):.2f}"
+    for code, amount in defaults.items():
+        fees.setdefault(code, f"{amount:.2f}")
     out["fees"] = fees
     return out
 

@@ -27,17 +27,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.errors import DomainError
 from ptdesk.domain.estimate_document import ClinicDetails
+from ptdesk.domain.money import round_cents
 from ptdesk.domain.overrides import OverrideDraft, OverrideKind
 from ptdesk.domain.payers import PayerKind, VisitStatus
 from ptdesk.domain.visit_summary import SummaryLine, VisitSummary
 from ptdesk.services.accounts.access import record_event
-from ptdesk.services.billing.fee_schedules import (
-    amounts,
-    default_amount,
-    known_codes,
-    national_fees,
-)
+from ptdesk.services.billing.fee_schedules import amounts, default_fees, known_codes
 from ptdesk.services.clinic.details import load_details
+from ptdesk.services.clinic.dtos import ClinicDetailsDraft
 from ptdesk.services.estimates.desk import clinic_json
 from ptdesk.services.visits.history import code_set_for, diagnoses_of
 from ptdesk.storage.engine import session_scope
@@ -51,9 +48,6 @@ from ptdesk.storage.models import (
     VisitVersion,
 )
 
-# Codes CMS does not price on their own (bundled, not valid for Medicare, carrier-priced):
-# the default schedule has no amount for them.
-_UNPRICED = ("B", "I", "C")
 _OVERRIDE_WORDS = {OverrideKind.CHECK_IN: "Checked in over a stop",
                    OverrideKind.SESSION: "Completed over the billing check's errors"}
 MAX_FINDING_WORDS = 240
@@ -76,22 +70,17 @@ def _date(d: date) -> str:
     return f"{d:%m/%d/%Y}"
 
 
-def _clinic(s: Session) -> ClinicDetails:
-    c = clinic_json(load_details(s))
+def _clinic(details: ClinicDetailsDraft) -> ClinicDetails:
+    c = clinic_json(details)
     return ClinicDetails(c.get("name"), tuple(c.get("address", ())), c.get("state"),
                          c.get("phone"), c.get("npi"), c.get("tin"))
 
 
-def _fees(s: Session, v: Visit, payer_id: int | None, payer_name: str,
+def _fees(s: Session, v: Visit, locality: Decimal, payer_id: int | None, payer_name: str,
           self_pay: bool) -> tuple[dict[str, Decimal], str]:
     """The amount per unit of each code on the date of service, and the words saying whose."""
     year = v.visit_date.year
-    tables = national_fees()
-    cms_year = year if year in tables else max((y for y in tables if y <= year),
-                                               default=min(tables, default=year))
-    locality = load_details(s).locality_factor
-    out = {code: default_amount(e, locality) for code, e in tables.get(cms_year, {}).items()
-           if e.status not in _UNPRICED}
+    cms_year, out = default_fees(year, locality)
     default_words = f"the default schedule (CMS {cms_year} national × locality {locality})"
     own = (amounts(s, "self_pay", None, year) if self_pay
            else amounts(s, "allowed", payer_id, year) if payer_id is not None else {})
@@ -153,12 +142,13 @@ def fill_summary(s: Session, visit_id: int) -> VisitSummary:
             payer_id, payer_name, kind, member_id = row
             self_pay = kind is PayerKind.SELF_PAY
     provider = s.get(Provider, v.provider_id) if v.provider_id is not None else None
-    fees, fee_note = _fees(s, v, payer_id, payer_name, self_pay)
+    details = load_details(s)
+    fees, fee_note = _fees(s, v, details.locality_factor, payer_id, payer_name, self_pay)
     catalogue = known_codes()
     lines = tuple(
         SummaryLine(ln.code, catalogue[ln.code].description if ln.code in catalogue else "",
                     ln.minutes, ln.units, ln.modifiers,
-                    (fees[ln.code] * ln.units).quantize(Decimal("0.01"))
+                    round_cents(fees[ln.code] * ln.units)
                     if ln.code in fees else None)
         for ln in v.lines)
     codes = diagnoses_of(s, v.id)
@@ -167,7 +157,7 @@ def fill_summary(s: Session, visit_id: int) -> VisitSummary:
     except DomainError:
         described = {}
     middle = f" {p.middle_name}" if p.middle_name else ""
-    clinic = _clinic(s)
+    clinic = _clinic(details)
     return VisitSummary(
         clinic=clinic, patient_name=f"{p.last_name}, {p.first_name}{middle}",
         patient_dob=p.date_of_birth, chart_number=p.chart_number, payer_name=payer_name,
