@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.domain.auth_terms import AuthorizationTerms, AuthUnit
 from ptdesk.domain.authorization import AuthorizationRecord, unit_pools
+from ptdesk.domain.money import ZERO
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.status import coverage_role
 from ptdesk.domain.visit_allocation import (
@@ -53,9 +54,6 @@ from ptdesk.storage.models import (
     ServiceLine,
     Visit,
 )
-
-_ZERO = Decimal("0.00")
-
 
 _COV_COLS = (
     Coverage.id, Coverage.payer_id, Payer.name, Payer.kind, Payer.requires_prior_auth,
@@ -185,7 +183,7 @@ def _load(s: Session, ids: list[int], coverage_id: int | None,
     for vid, code, units, amount in conn.execute(lq, vparams).all() if unread else ():
         lines[vid].append(VisitLine(code, units))
         if amount is not None:
-            amounts[vid] = amounts.get(vid, _ZERO) + amount
+            amounts[vid] = amounts.get(vid, ZERO) + amount
     out = {}
     for pid in ids:
         mine = known.get(pid)

@@ -4,8 +4,8 @@ booked, allowed amounts), as `storage.models.usage` stores them.
 """
 
 from datetime import date
-from decimal import Decimal
 
+from ptdesk.domain.money import ZERO
 from ptdesk.domain.visit_allocation import PROJECTED_STATUSES, USED_STATUSES, Allocation
 from ptdesk.domain.visit_limits import plan_year
 from ptdesk.services.authorizations.patient_data import PatientData
@@ -16,7 +16,6 @@ PLAN = "plan"
 YEAR = "year"
 
 
-_ZERO = Decimal("0.00")
 
 
 def usage_rows(data: PatientData, alloc: Allocation) -> tuple[
@@ -46,11 +45,11 @@ def usage_rows(data: PatientData, alloc: Allocation) -> tuple[
             continue
         py = plan_year(v.day, c.plan_year_start_month, c.plan_year_start_day).start
         for key in ((c.id, PLAN, py), (c.id, YEAR, date(v.day.year, 1, 1))):
-            row = periods.setdefault(key, [0, 0, None, _ZERO])
+            row = periods.setdefault(key, [0, 0, None, ZERO])
             if used:
                 row[0] += 1  # type: ignore[operator]
                 if key[1] == YEAR:
-                    row[3] += data.amounts.get(v.visit_id, _ZERO)  # type: ignore[operator]
+                    row[3] += data.amounts.get(v.visit_id, ZERO)  # type: ignore[operator]
             else:
                 row[1] += 1  # type: ignore[operator]
                 if row[2] is None or v.day > row[2]:  # type: ignore[operator]

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.domain.auth_terms import AuthUnit
+from ptdesk.domain.money import ZERO
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus, default_unit_method
 from ptdesk.domain.permissions import Permission
 from ptdesk.domain.visit_allocation import USED_STATUSES
@@ -35,7 +36,6 @@ from ptdesk.storage.models import (
 )
 
 COLUMNS = REQUIRED + OPTIONAL
-_ZERO = Decimal("0.00")
 
 
 def _rows(s: Session, start: date, end: date) -> Iterator[dict[str, str]]:
@@ -72,14 +72,14 @@ def _rows(s: Session, start: date, end: date) -> Iterator[dict[str, str]]:
             lines.setdefault(vid, []).append(tuple(rest))
     for vid, pid, day, cov, aid, status in visits:
         mine = lines.get(vid, [])
-        amount = sum((ln[5] or _ZERO for ln in mine), _ZERO)
+        amount = sum((ln[5] or ZERO for ln in mine), ZERO)
         kind, method = PayerKind.SELF_PAY, default_unit_method(PayerKind.SELF_PAY)
         before: Decimal | None = None
         if cov is not None:
             kind, method, elsewhere, year = covs[cov]
             key = (cov, day.year)
             if key not in ytd:
-                ytd[key] = elsewhere if elsewhere is not None and year == day.year else _ZERO
+                ytd[key] = elsewhere if elsewhere is not None and year == day.year else ZERO
             before = ytd[key]
             ytd[key] = before + amount
         number: int | None = None

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.imports.rows import VisitIn
+from ptdesk.domain.money import ZERO
 from ptdesk.domain.payers import PayerKind, UnitMethod, VisitStatus
 from ptdesk.domain.visit_allocation import VisitLine, VisitRecord
 from ptdesk.services.imports.bulk import raw_insert
@@ -39,7 +40,6 @@ _VISIT_COLUMNS = ("patient_id", "coverage_id", "provider_id", "visit_date", "sch
                   "status")
 _LINE_COLUMNS = ("visit_id", "line_no", "code", "minutes", "assistant_minutes", "units",
                  "modifiers", "allowed_amount")
-_ZERO = Decimal("0.00")  # auth_records' zero: the same Decimal as a total read back
 _OPEN = frozenset({VisitStatus.BOOKED, VisitStatus.CHECKED_IN})
 Existing = tuple[int, VisitStatus, int | None, int | None]  # id, status, coverage, provider
 
@@ -233,7 +233,7 @@ def _write_lines(s: Session, biller: Biller,
             if seen is None:  # most visits bill alike: one record of their lines for all
                 priced = [b[4] for b in billed if b[4] is not None]
                 seen = shared[billed] = (tuple(VisitLine(b[0], b[2]) for b in billed),
-                                         sum(priced, _ZERO) if priced else None)
+                                         sum(priced, ZERO) if priced else None)
             kept[vid] = seen
     raw_insert(conn, "service_lines", _LINE_COLUMNS, out)
     return kept
