@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from ptdesk.domain.sign_in_lockout import (
 )
 from ptdesk.services.accounts.users import IDLE_RANGE, NewUser, UserView
 from ptdesk.ui.theme import MUTED
+from ptdesk.ui.widgets.field_form import spin_box
 
 _PROBLEM_STYLE = "color: #a4262c; font-weight: 600;"
 _DONE_STYLE = "color: #1d6b3a; font-weight: 600;"
@@ -131,24 +131,17 @@ class UsersPage(QWidget):
         outer = QVBoxLayout(box)
         form = QFormLayout()
         outer.addLayout(form)
-        self.idle = QSpinBox()
-        self.idle.setRange(*IDLE_RANGE)
-        self.idle.setSuffix(" minutes idle")
-        self.idle.setAccessibleName("Lock after idle minutes")
+        self.idle = spin_box(*IDLE_RANGE, suffix=" minutes idle", name="Lock after idle minutes")
         self.idle_button = QPushButton("Save")
         row = QHBoxLayout()
         row.addWidget(self.idle)
         row.addWidget(self.idle_button)
         row.addStretch(1)
         form.addRow("Lock a desk after", row)
-        self.attempts = QSpinBox()
-        self.attempts.setRange(*ATTEMPTS_RANGE)
-        self.attempts.setSuffix(" wrong tries")
-        self.attempts.setAccessibleName("Lock an account after wrong tries")
-        self.lock_minutes = QSpinBox()
-        self.lock_minutes.setRange(*MINUTES_RANGE)
-        self.lock_minutes.setSuffix(" minutes")
-        self.lock_minutes.setAccessibleName("Account lock minutes")
+        self.attempts = spin_box(*ATTEMPTS_RANGE, suffix=" wrong tries",
+                                 name="Lock an account after wrong tries")
+        self.lock_minutes = spin_box(*MINUTES_RANGE, suffix=" minutes",
+                                     name="Account lock minutes")
         self.lockout_button = QPushButton("Save")
         row = QHBoxLayout()
         row.addWidget(self.attempts)

@@ -7,14 +7,12 @@ from typing import Protocol
 
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.services.safekeeping.connection import ConnectionCheck, ConnectionView, ServerSettings
 from ptdesk.ui.error_dialog import report_unexpected
 from ptdesk.ui.tasks import TaskRunner
-from ptdesk.ui.widgets.field_form import FieldForm
+from ptdesk.ui.widgets.field_form import FieldForm, choice_box, spin_box
 
 TLS_CHOICES = (
     ("prefer", "Encrypted when the server offers it (prefer)"),
@@ -64,18 +62,14 @@ class ConnectionSection(QWidget):
         self.form = FieldForm()
         self.host = QLineEdit()
         self.host.setPlaceholderText("e.g. db.clinic.lan or 192.168.1.20")
-        self.port = QSpinBox()
-        self.port.setRange(1, 65535)
-        self.port.setValue(5432)
+        self.port = spin_box(1, 65535, value=5432)
         self.port.setMaximumWidth(100)
         self.database = QLineEdit()
         self.database.setPlaceholderText("ptdesk")
         self.user = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.tls = QComboBox()
-        for value, words in TLS_CHOICES:
-            self.tls.addItem(words, value)
+        self.tls = choice_box((words, value) for value, words in TLS_CHOICES)
         self.root_cert = QLineEdit()
         self.root_cert.setPlaceholderText("needed for the two 'checked' choices")
         browse = QPushButton("&Browse…")
@@ -85,10 +79,7 @@ class ConnectionSection(QWidget):
         cert_layout.setContentsMargins(0, 0, 0, 0)
         cert_layout.addWidget(self.root_cert, 1)
         cert_layout.addWidget(browse)
-        self.timeout = QSpinBox()
-        self.timeout.setRange(1, 120)
-        self.timeout.setValue(5)
-        self.timeout.setSuffix(" s")
+        self.timeout = spin_box(1, 120, value=5, suffix=" s")
         self.timeout.setMaximumWidth(100)
         f = self.form
         f.add_field("host", "&Host", self.host, "The server's name or address")

@@ -66,6 +66,21 @@ def choice_box(items: Iterable[tuple[str, Any]]) -> QComboBox:
     return box
 
 
+def spin_box(low: int, high: int, *, value: int | None = None, suffix: str = "",
+             name: str = "") -> QSpinBox:
+    """A whole-number box from `low` to `high` (its words after the number in `suffix`; `name`
+    for a screen reader when the row's label does not say it all)."""
+    box = QSpinBox()
+    box.setRange(low, high)
+    if value is not None:
+        box.setValue(value)
+    if suffix:
+        box.setSuffix(suffix)
+    if name:
+        box.setAccessibleName(name)
+    return box
+
+
 def text_box(height: int, placeholder: str = "") -> QPlainTextEdit:
     """A notes box of a fixed height in which Tab moves on (a form is filled with Tab)."""
     box = QPlainTextEdit()
