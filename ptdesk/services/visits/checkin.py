@@ -219,16 +219,6 @@ class CheckInService:
                                        Visit.status == VisitStatus.BOOKED)
                 .order_by(Visit.scheduled_time, Visit.id).limit(1)).scalar_one_or_none()
 
-    def patient_overrides(self, patient_id: int) -> dict[int, OverrideView]:
-        """The patient's overridden visits, by visit id (the record's visits table)."""
-        with session_scope(self._factory) as s:
-            rows = s.execute(
-                select(VisitOverride, Visit, Patient)
-                .join(Visit, Visit.id == VisitOverride.visit_id)
-                .join(Patient, Patient.id == Visit.patient_id)
-                .where(Visit.patient_id == patient_id)).all()
-            return {v.id: override_view(o, v, p) for o, v, p in rows}
-
     @staticmethod
     def _get(s: Session, visit_id: int) -> tuple[Visit, Patient]:
         v = s.get(Visit, visit_id)
