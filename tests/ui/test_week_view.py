@@ -47,6 +47,11 @@ def test_week_view_by_keyboard(qtbot: QtBot, ctx: AppContext, desk: Desk,
     assert isinstance(week, WeekPanel)
     qtbot.waitUntil(lambda: week.isVisible() and week.model.view is not None, timeout=10000)
     assert not today.table.isVisible()
+    # Nothing in the week's header widens the window past the desk's 1280 pixels, with a
+    # fifth to spare for a desktop's wider fonts (under Xvfb the old header made it 1413).
+    qtbot.waitUntil(lambda: week.provider.count() > 0, timeout=10000)
+    assert window.minimumSizeHint().width() <= 1280 * 0.8
+    assert window.width() == 1280
     view = week.model.view
     assert view is not None
     assert [d.weekday() for d in view.days] == [0, 1, 2, 3, 4, 5]

@@ -70,6 +70,9 @@ class WeekPanel(QWidget):
         self.provider.setAccessibleName("Provider shown")
         self.provider.setToolTip("Provider (Alt+Up / Alt+Down)")
         self.provider.setMinimumWidth(240)
+        self.provider.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.provider.setMinimumContentsLength(24)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.model = WeekModel(self)
@@ -94,11 +97,15 @@ class WeekPanel(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel("Provider:"))
         top.addWidget(self.provider)
-        top.addStretch(1)
+        top.addSpacing(16)
         keys = QLabel("←↑↓→ slot · Enter open / book · PgUp/PgDn week · Alt+↑/↓ provider · "
                       f"{TOGGLE_KEY} day list")
         keys.setProperty("role", "hint")
-        top.addWidget(keys)
+        # The hint wraps, and the provider list does not grow with the longest name: neither
+        # may widen the window past a 1280-pixel desk (the week's columns stretch instead).
+        keys.setWordWrap(True)
+        keys.setMinimumWidth(160)
+        top.addWidget(keys, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
