@@ -180,5 +180,9 @@ def open_context(args: argparse.Namespace, *, today: date | None = None,
 
             # Diagnoses, a corrected and a voided visit, a session override (issue 10 #3-6).
             add_paper_trail_showcase(factory, today=day, now=local_now())
+            from ptdesk.demo.accounts import add_locked_account
+
+            # An account locked after too many wrong passwords (issue 12's Users page).
+            add_locked_account(factory, now=local_now())
     log.info("database ready (%s), schema %s", "demo" if demo else "clinic", result.to_revision)
     return AppContext(paths, engine, factory, demo, label, result)
