@@ -13,7 +13,7 @@ from ptdesk.services.accounts.users import AccountService, NewUser
 from ptdesk.storage import sign_in_attempts
 from ptdesk.storage.engine import session_scope
 
-LOCKED_USER = "Front desk (demo, locked)"
+LOCKED_USER = "Front desk (demo)"
 _PASSWORD = "front-desk-demo"  # synthetic, like the demo user's
 
 

@@ -92,6 +92,10 @@ class UsersPage(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Users")
         self.list.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        # A locked account's line is long ("LOCKED until 9:29 AM on Dec 2, 2026 · ..."): it
+        # wraps within the list instead of hiding behind a sideways scroll bar.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left.addWidget(self.list, 1)
         row = QHBoxLayout()
         self.toggle_button = QPushButton("Switch account off")
