@@ -52,6 +52,8 @@ def test_stop_override_and_board(qtbot: QtBot, ctx: AppContext, tmp_path: Path, 
         dialog = OverrideDialog(api, runner, view, local_now, by, parent)
         dialog.adjustSize()
         shot(dialog, "override_dialog")
+        # It opens as wide as it asks for (the wrapped intro kept it at ~400 px before).
+        assert dialog.width() >= 600
         # No reason chosen: Save refuses and says so next to the field.
         dialog.by.setText("JD")
         dialog.save_button.click()

@@ -79,6 +79,10 @@ class SavingDialog(QDialog, Generic[T]):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(min_width)
+        # The layout's own minimum too: a dialog that sizes to its layout (SetMinimumSize, for
+        # wrapped sentences) would otherwise replace the width asked for above with its own.
+        m = layout.contentsMargins()
+        layout.addStrut(min_width - m.left() - m.right())
 
     # ---- what each dialog declares -------------------------------------------------------
     def problems(self) -> dict[str, str]:
