@@ -112,7 +112,9 @@ def _body(qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Non
         dialog.by.setText("JD")
         dialog._save_clicked()  # no reason yet: refused, next to the field
         assert dialog.result_value is None
+        assert dialog.form.errors["reason"].text()
         dialog.radios[OverrideReason.OTHER].setChecked(True)
+        assert not dialog.form.errors["reason"].text()  # a reason chosen: its message goes
         dialog.detail.setText("Documented 120 min; payer contract allows it")
         dialog.adjustSize()
         shot(dialog, "session_override")

@@ -58,6 +58,21 @@ def write_value(widget: QWidget, value: Any) -> None:
         widget.setValue(value)
 
 
+def _change_signals(widget: QWidget) -> list[Any]:
+    """What tells that a person changed the field (a container row: its choices' toggles)."""
+    if isinstance(widget, QLineEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged]
+    if isinstance(widget, QAbstractButton):
+        return [widget.toggled]
+    if isinstance(widget, QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QSpinBox):
+        return [widget.valueChanged]
+    return [b.toggled for b in widget.findChildren(QAbstractButton)]
+
+
 def choice_box(items: Iterable[tuple[str, Any]]) -> QComboBox:
     """A drop-down of (words, value) items; `read_value` gives the chosen value."""
     box = QComboBox()
@@ -142,7 +157,17 @@ class FieldForm(QFormLayout):
         self.fields[key] = widget
         self.errors[key] = error
         self.labels[key] = caption
+        for signal in _change_signals(widget):
+            signal.connect(lambda *_a, k=key: self.clear_error(k))
         return widget
+
+    def clear_error(self, key: str) -> None:
+        """The field was changed: its message (about what it held) goes until the next check."""
+        label = self.errors[key]
+        if label.text():
+            label.setText("")
+            self.setRowVisible(label, False)
+            self.fields[key].setAccessibleDescription("")
 
     def show_errors(self, errors: dict[str, str]) -> list[str]:
         """Show each message under its field; returns the keys it had no field for."""
