@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ptdesk.demo.clinic import generate_clinic
+from ptdesk.domain.permissions import Role
 from ptdesk.services.authorizations.changes import AuthorizationService
 from ptdesk.services.authorizations.derived_usage import rebuild_derived_usage
 from ptdesk.services.authorizations.panel import PanelService
@@ -26,7 +27,7 @@ from ptdesk.services.board.chips import StatusChips
 from ptdesk.services.board.practice_board import BoardService
 from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft
 from ptdesk.services.visits.records import VisitService
-from ptdesk.storage.actor import command_line_actor, set_actor
+from ptdesk.storage.actor import Actor, set_actor
 from ptdesk.storage.engine import create_engine_for, make_session_factory, session_scope
 from ptdesk.storage.migrate import upgrade_to_head
 from ptdesk.storage.models import Authorization, AuthorizationUsage, Coverage, Visit
@@ -103,7 +104,9 @@ def main() -> int:
     ap.add_argument("--panel-only", type=int, metavar="N", default=0,
                     help="only the panel of N random patients with an authorization in force")
     args = ap.parse_args()
-    set_actor(command_line_actor())  # services check who may complete or void (issue 12)
+    # Services check who may complete or void (issue 12): the benchmark books, completes and
+    # voids visits, as a therapist who is also the office manager (the demo user's roles).
+    set_actor(Actor("benchmark", frozenset({Role.THERAPIST, Role.MANAGER})))
     if args.regenerate or not args.db.exists():
         build(args.db)
     url = f"sqlite:///{args.db}"
