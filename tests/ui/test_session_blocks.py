@@ -3,11 +3,14 @@
 its reason and an MUE excess block "Complete visit" until overridden with a reason, stored with
 the visit like a check-in override. Screenshots go to $PTDESK_SHOTS when set (1280x800)."""
 
+import json
 import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrintPreviewDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,12 +22,13 @@ from ptdesk.domain.visit_history import ReevalReason
 from ptdesk.services.visits.history import VisitHistoryService
 from ptdesk.services.visits.session_dtos import SessionContext, SessionRow, TodayVisitRow
 from ptdesk.storage.engine import session_scope
-from ptdesk.storage.models import Visit, VisitOverride
+from ptdesk.storage.models import AuditEntry, Patient, Visit, VisitOverride
 from ptdesk.ui.session.session_form import SessionForm
 from ptdesk.ui.session.session_override import SessionOverrideDialog
 from ptdesk.ui.session.visit_history_dialog import VisitHistoryDialog
 from ptdesk.ui.visits.today_model import COL_PATIENT
 from ptdesk.ui.visits.today_page import TodayPage
+from ptdesk.ui.widgets.date_field import format_date
 
 SHOTS = os.environ.get("PTDESK_SHOTS")
 
@@ -162,3 +166,28 @@ def _body(qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "Minutes were 45, not 120" in text
     assert "97110: 120 → 45 min" in text
     shot(dialog, "visit_history")
+    # Whose visit it is, on screen and on paper; Ctrl+P prints it and the trail says so.
+    with session_scope(ctx.session_factory) as s:
+        visit = s.get(Visit, visit_id)
+        assert visit is not None
+        patient, day = s.get(Patient, visit.patient_id), visit.visit_date
+        assert patient is not None
+    assert patient.last_name in dialog.windowTitle()
+    assert patient.chart_number in dialog.windowTitle()
+    assert format_date(day) in dialog.windowTitle()
+    page = dialog.document().toPlainText()
+    assert patient.last_name in page
+    assert "Minutes were 45, not 120" in page
+    previews: list[str] = []
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda self: (
+        previews.append(self.windowTitle()), QDialog.DialogCode.Accepted)[1])
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    qtbot.keyClick(dialog.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(previews) == 1
+    assert patient.last_name in previews[0]
+    with session_scope(ctx.session_factory) as s:
+        printed = [json.loads(e.after or "{}") for e in s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "print"))]
+    assert {"what": f"visit history {visit_id}"} in printed
+    assert all(patient.last_name not in json.dumps(e) for e in printed)  # ids, not names

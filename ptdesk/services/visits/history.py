@@ -27,10 +27,18 @@ from ptdesk.domain.visit_history import (
     check_correction,
     differences,
 )
+from ptdesk.services.patients.dtos import display_name
 from ptdesk.services.visits.dtos import ServiceLineDraft
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.icd10_files import code_sets
-from ptdesk.storage.models import ServiceLine, Visit, VisitDiagnosis, VisitOverride, VisitVersion
+from ptdesk.storage.models import (
+    Patient,
+    ServiceLine,
+    Visit,
+    VisitDiagnosis,
+    VisitOverride,
+    VisitVersion,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,11 @@ class VisitHistoryView:
     void_reason: str
     current: VisitContent
     versions: tuple[VersionView, ...]  # oldest first
+    # Whose visit and when: the dialog's heading and the printed page say it.
+    patient_id: int = 0
+    patient_name: str = ""
+    chart_number: str = ""
+    visit_date: date | None = None
 
 
 def code_set_for(s: Session, day: date) -> CodeSet:
@@ -183,7 +196,12 @@ class VisitHistoryService:
             versions = tuple(
                 VersionView(r.number, c, r.by, r.at, r.why, differences(c, n))
                 for r, c, n in zip(rows, contents, after, strict=True))
-            return VisitHistoryView(visit_id, v.status, v.void_reason, current, versions)
+            p = s.get(Patient, v.patient_id)
+            assert p is not None  # a visit's patient is never deleted (foreign key)
+            return VisitHistoryView(
+                visit_id, v.status, v.void_reason, current, versions, p.id,
+                display_name(p.last_name, p.first_name, p.preferred_name), p.chart_number,
+                v.visit_date)
 
     def search_codes(self, day: date, text: str) -> tuple[tuple[str, str], ...]:
         """The diagnosis picker: codes of the set in force on `day` by prefix or words."""

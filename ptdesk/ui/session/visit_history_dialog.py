@@ -3,13 +3,24 @@ why, and what the correction changed; the visit as it is now on top; a voided vi
 
 from html import escape
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ptdesk.domain.dates import clock
 from ptdesk.domain.diagnoses import dotted
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.visit_history import VisitContent, reeval_label
+from ptdesk.services.accounts.access import record_ui_event
 from ptdesk.services.visits.history import VisitHistoryView
+from ptdesk.ui.widgets.date_field import format_date
 
 
 def _content(c: VisitContent) -> str:
@@ -18,6 +29,13 @@ def _content(c: VisitContent) -> str:
     re = f"<br>Re-evaluation because: {escape(reeval_label(c.reeval_reason))}" \
         if c.reeval_reason else ""
     return f"{lines}<br><span style='color:#555'>Diagnoses: {escape(dx)}</span>{re}"
+
+
+def heading(h: VisitHistoryView) -> str:
+    """Whose visit and when ("Visit history · Albright, Nora · chart CK0001 · 11/30/2026")."""
+    parts = ["Visit history", h.patient_name, f"chart {h.chart_number}" if h.chart_number
+             else "", format_date(h.visit_date) if h.visit_date else ""]
+    return " · ".join(p for p in parts if p)
 
 
 def history_html(h: VisitHistoryView) -> str:
@@ -40,15 +58,47 @@ def history_html(h: VisitHistoryView) -> str:
 
 
 class VisitHistoryDialog(QDialog):
+    """The history on screen, and on paper for an appeal or a payer's records request
+    (Print…, Ctrl+P: the system preview; printing is recorded in the trail)."""
+
     def __init__(self, history: VisitHistoryView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Visit history")
+        self.history = history
+        self.setWindowTitle(heading(history))
         self.view = QTextBrowser()
         self.view.setObjectName("visitHistory")
         self.view.setHtml(history_html(history))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip("Print this history (Ctrl+P)")
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.clicked.connect(self.print_preview)
+        key = QShortcut(QKeySequence.StandardKey.Print, self)
+        key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        key.activated.connect(self.print_preview)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
         lay.addWidget(buttons)
         self.resize(640, 520)
+
+    def document(self) -> QTextDocument:
+        """The page: the heading, then the history as on screen."""
+        doc = QTextDocument()
+        doc.setHtml(f"<html><body style='font-family:sans-serif;font-size:10pt'>"
+                    f"<h2 style='margin:0'>{escape(heading(self.history))}</h2>"
+                    f"{history_html(self.history)}</body></html>")
+        return doc
+
+    def print_preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        from ptdesk.ui.pdf_printing import letter_printer
+
+        dialog = QPrintPreviewDialog(letter_printer(), self)
+        dialog.setWindowTitle(f"Print: {self.windowTitle()}")
+        dialog.paintRequested.connect(lambda printer: self.document().print_(printer))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            # The trail names the document and the patient's id, not the name (PHI).
+            record_ui_event("print", patient_id=self.history.patient_id or None,
+                            what=f"visit history {self.history.visit_id}")
