@@ -281,10 +281,23 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
         on_error=lambda exc: window.set_backup_status("Backup failed: see the log")))
 
 
+def _skip_pyside_source_scan() -> None:
+    """PySide6 wraps `__import__` for its opt-in `from __feature__ import snake_case`: every
+    module imported after it has its source file read and searched for "PySide6" (~50 ms of
+    the start for ~400 modules, and again at each page's first build; issue 9 #3). ptdesk
+    selects no feature, so every module is taken to use PySide6 without one (the answer the
+    scan gives for ours, and harmless for the rest). A PySide6 without that hook is left as
+    it is."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda _module: True
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    _skip_pyside_source_scan()
     from ptdesk.ui.error_dialog import install_excepthook
     from ptdesk.ui.theme import apply_theme
 
