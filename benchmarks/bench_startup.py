@@ -39,7 +39,7 @@ from pathlib import Path
 # it (its `__feature__` scan), so a child that imported it first would charge ptdesk for
 # scanning SQLAlchemy and the models, which the real start imports before PySide6.
 PTDESK_CHILD = """
-import importlib.abc, importlib.util, sys, time
+import sys, time
 
 def stamped(QApplication, QTimer):
     _exec = QApplication.exec
@@ -92,12 +92,13 @@ def stamp(app, QTimer):
     else:
         QTimer.singleShot(0, ctrl_f)
 
-class Hook(importlib.abc.MetaPathFinder):
+class Hook:  # a plain finder: importlib.abc would load typing & co. before ptdesk does
     def find_spec(self, name, path, target=None):
         if name != "PySide6.QtWidgets":
             return None
         sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
+        spec = next(s for f in sys.meta_path
+                    if (s := f.find_spec(name, path, target)) is not None)
         load = spec.loader.exec_module
         def exec_module(module):
             load(module)
