@@ -215,13 +215,12 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     last backup was."""
     from PySide6.QtCore import QTimer
 
-    from ptdesk.services.accounts.audit_anchor import AuditAnchorService
-    from ptdesk.services.safekeeping.backups import BackupService
+    def start_of_day() -> str:  # on the worker, so are the imports (after the day's list)
+        from ptdesk.services.accounts.audit_anchor import AuditAnchorService
+        from ptdesk.services.safekeeping.backups import BackupService
 
-    backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
-    anchor = AuditAnchorService(ctx.session_factory, ctx.paths.root, local_now)
-
-    def start_of_day() -> str:
+        backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
+        anchor = AuditAnchorService(ctx.session_factory, ctx.paths.root, local_now)
         # The audit trail's head is remembered too (a shortened trail is said here).
         words = backups.start_of_day()
         trail = anchor.status_words()
