@@ -43,10 +43,10 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     runner = TaskRunner(window)
     factory = ctx.session_factory
     # Services the first page holds but calls only later (a click, a 5-second poll).
-    visits = lazy.OnFirstUse(lambda: lazy.visit_service(factory))
-    billing = lazy.OnFirstUse(lambda: lazy.billing_service(factory))
-    tokens = lazy.OnFirstUse(lambda: lazy.board_service(factory))
-    checkin = lazy.OnFirstUse(lambda: lazy.checkin_service(factory))
+    visits = lazy.later(lazy.visit_service, factory)
+    billing = lazy.later(lazy.billing_service, factory)
+    tokens = lazy.later(lazy.board_service, factory)
+    checkin = lazy.later(lazy.checkin_service, factory)
 
     def patients_page() -> "PatientsPage":
         return cast("PatientsPage", window.show_page("patients"))  # built on first use
@@ -55,7 +55,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def open_patient_record(patient_id: int) -> None:
         patients_page().open_patient(patient_id)
 
-    summaries = lazy.OnFirstUse(lambda: lazy.summary_service(factory))
+    summaries = lazy.later(lazy.summary_service, factory)
 
     def build_today_page() -> "QWidget":
         from ptdesk.ui.visits.today_page import TodayPage
@@ -79,19 +79,17 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
         # The search's service is built now; the others (authorizations, renewals, booking,
         # estimates and the billing rules they load ...) when the record or a dialog first
         # uses them, so the first keystroke does not wait for their modules (issue 9 #3).
-        panel = lazy.later("authorizations.panel", "PanelService", factory)
+        panel = lazy.later(lazy.panel_service, factory)
         auth = AuthorizationApis(
-            panel, lazy.later("authorizations.changes", "AuthorizationService", factory),
-            lazy.later("authorizations.renewals", "RenewalService", factory), visits,
-            checkin=checkin,
-            plans=lazy.later("authorizations.plan_of_care", "PlanOfCareService", factory),
-            booking=lazy.later("visits.booking", "BookingService", factory),
-            chips=lazy.BuiltWhenCalled(lambda: lazy.service("board.chips", "StatusChips",
-                                                            factory)))
+            panel, lazy.later(lazy.authorization_service, factory),
+            lazy.later(lazy.renewal_service, factory), visits, checkin=checkin,
+            plans=lazy.later(lazy.plan_service, factory),
+            booking=lazy.later(lazy.booking_service, factory),
+            chips=lazy.BuiltWhenCalled(lambda: lazy.status_chips(factory)))  # called by a worker
         from ptdesk.services.patients.records import PatientService
 
         page = PatientsPage(PatientService(factory), runner, today=local_today,
-                            reference=lazy.later("clinic.reference", "ReferenceService", factory),
+                            reference=lazy.later(lazy.reference_service, factory),
                             auth=auth, now=local_now,
                             estimates=lazy.OnFirstUse(lambda: lazy.estimate_desk(factory, panel)))
         record = page.record_view
@@ -235,10 +233,9 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
 def _skip_pyside_source_scan() -> None:
     """PySide6 wraps `__import__` for its opt-in `from __feature__ import snake_case`: every
     module imported after it has its source file read and searched for "PySide6" (~25 ms of
-    the start, and more at each page's first build; issue 9 #3). ptdesk
-    selects no feature, so every module is taken to use PySide6 without one (the answer the
-    scan gives for ours, and harmless for the rest). A PySide6 without that hook is left as
-    it is."""
+    the start, and more at each page's first build; issue 9 #3). ptdesk selects no feature,
+    so every module is taken to use PySide6 without one (the answer the scan gives for ours,
+    and harmless for the rest). A PySide6 without that hook is left as it is."""
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
         setattr(feature, "_mod_uses_pyside", lambda _module: True)  # noqa: B010
@@ -308,7 +305,7 @@ def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
     def first_time() -> None:
         from ptdesk.ui.visits.week_view import WeekPanel, add_week_view
 
-        panel = WeekPanel(lazy.OnFirstUse(lambda: lazy.week_service(factory)), runner,
+        panel = WeekPanel(lazy.later(lazy.week_service, factory), runner,
                           today=local_today, open_patient=open_patient, book_at=book_at)
         today_page.week = panel
         toggle = add_week_view(today_page, today_page.table, panel, today_page.sig_loaded)

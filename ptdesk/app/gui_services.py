@@ -4,7 +4,6 @@ they import) load then, not before the window shows (issues 3 and 9 #3)."""
 
 import threading
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 
 
@@ -41,14 +40,9 @@ class BuiltWhenCalled(OnFirstUse):
         return call
 
 
-def service(module: str, name: str, factory: Any) -> Any:
-    """`ptdesk.services.<module>.<name>(factory)`, its module imported now."""
-    return getattr(import_module(f"ptdesk.services.{module}"), name)(factory)
-
-
-def later(module: str, name: str, factory: Any) -> OnFirstUse:
-    """`ptdesk.services.<module>.<name>(factory)`, imported and built on first use."""
-    return OnFirstUse(lambda: service(module, name, factory))
+def later(build: Callable[[Any], Any], factory: Any) -> OnFirstUse:
+    """`build(factory)` (one of the functions below) on first use."""
+    return OnFirstUse(lambda: build(factory))
 
 
 def estimate_desk(factory: Any, panel: Any) -> Any:
@@ -97,3 +91,45 @@ def week_service(factory: Any) -> Any:
     from ptdesk.services.visits.week import WeekService
 
     return WeekService(factory)
+
+
+def panel_service(factory: Any) -> Any:
+    from ptdesk.services.authorizations.panel import PanelService
+
+    return PanelService(factory)
+
+
+def authorization_service(factory: Any) -> Any:
+    from ptdesk.services.authorizations.changes import AuthorizationService
+
+    return AuthorizationService(factory)
+
+
+def renewal_service(factory: Any) -> Any:
+    from ptdesk.services.authorizations.renewals import RenewalService
+
+    return RenewalService(factory)
+
+
+def plan_service(factory: Any) -> Any:
+    from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
+
+    return PlanOfCareService(factory)
+
+
+def booking_service(factory: Any) -> Any:
+    from ptdesk.services.visits.booking import BookingService
+
+    return BookingService(factory)
+
+
+def status_chips(factory: Any) -> Any:
+    from ptdesk.services.board.chips import StatusChips
+
+    return StatusChips(factory)
+
+
+def reference_service(factory: Any) -> Any:
+    from ptdesk.services.clinic.reference import ReferenceService
+
+    return ReferenceService(factory)
