@@ -232,10 +232,11 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
 
 def _skip_pyside_source_scan() -> None:
     """PySide6 wraps `__import__` for its opt-in `from __feature__ import snake_case`: every
-    module imported after it has its source file read and searched for "PySide6" (~25 ms of
-    the start, and more at each page's first build; issue 9 #3). ptdesk selects no feature,
-    so every module is taken to use PySide6 without one (the answer the scan gives for ours,
-    and harmless for the rest). A PySide6 without that hook is left as it is."""
+    module imported after it has its source file read and searched for "PySide6" (15-30 ms of
+    CPU to the first data shown, and more at each page's first build; issue 9 #3). ptdesk
+    selects no feature, so every module is taken to use PySide6 without one (the answer the
+    scan gives for ours, and harmless for the rest). A PySide6 without that hook is left as
+    it is."""
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
         setattr(feature, "_mod_uses_pyside", lambda _module: True)  # noqa: B010
