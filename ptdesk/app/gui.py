@@ -2,11 +2,11 @@
 
 import argparse
 import sys
-import threading
 from collections.abc import Callable
 from datetime import date, time
 from typing import TYPE_CHECKING, Any, cast
 
+from ptdesk.app import gui_services as lazy
 from ptdesk.app.clock import local_now, local_today
 from ptdesk.app.context import AppContext
 
@@ -15,48 +15,6 @@ if TYPE_CHECKING:
 
     from ptdesk.ui.menus import AboutInfo
     from ptdesk.ui.patients.patients_page import PatientsPage
-
-
-class _OnFirstUse:
-    """A service built the first time one of its methods is looked up, so its module (and
-    the billing engine, board rules ... it imports) load then, not before the window shows.
-    The first use may come from a worker thread."""
-
-    def __init__(self, build: Callable[[], Any]) -> None:
-        self._build = build
-        self._service: Any = None
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name: str) -> Any:
-        if self._service is None:
-            with self._lock:
-                if self._service is None:
-                    self._service = self._build()
-        return getattr(self._service, name)
-
-
-def _visit_service(factory: Any) -> Any:
-    from ptdesk.services.visits.records import VisitService
-
-    return VisitService(factory)
-
-
-def _billing_service(factory: Any) -> Any:
-    from ptdesk.services.visits.session_billing import SessionBillingService
-
-    return SessionBillingService(factory)
-
-
-def _checkin_service(factory: Any) -> Any:
-    from ptdesk.services.visits.checkin import CheckInService
-
-    return CheckInService(factory)
-
-
-def _summary_service(factory: Any) -> Any:
-    from ptdesk.services.visits.summary import VisitSummaryService
-
-    return VisitSummaryService(factory)
 
 
 def _add_visit_summary(page: Any, views: tuple[Any, ...], chosen: Callable[[], int | None],
@@ -69,12 +27,6 @@ def _add_visit_summary(page: Any, views: tuple[Any, ...], chosen: Callable[[], i
     install_visit_summary(printer, page, views, chosen)
     page.summary_printer = printer
     return printer
-
-
-def _board_service(factory: Any) -> Any:
-    from ptdesk.services.board.practice_board import BoardService
-
-    return BoardService(factory)
 
 
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
@@ -91,10 +43,10 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     runner = TaskRunner(window)
     factory = ctx.session_factory
     # Services the first page holds but calls only later (a click, a 5-second poll).
-    visits = _OnFirstUse(lambda: _visit_service(factory))
-    billing = _OnFirstUse(lambda: _billing_service(factory))
-    tokens = _OnFirstUse(lambda: _board_service(factory))
-    checkin = _OnFirstUse(lambda: _checkin_service(factory))
+    visits = lazy.later(lazy.visit_service, factory)
+    billing = lazy.later(lazy.billing_service, factory)
+    tokens = lazy.later(lazy.board_service, factory)
+    checkin = lazy.later(lazy.checkin_service, factory)
 
     def patients_page() -> "PatientsPage":
         return cast("PatientsPage", window.show_page("patients"))  # built on first use
@@ -103,14 +55,13 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def open_patient_record(patient_id: int) -> None:
         patients_page().open_patient(patient_id)
 
-    summaries = _OnFirstUse(lambda: _summary_service(factory))
+    summaries = lazy.later(lazy.summary_service, factory)
 
     def build_today_page() -> "QWidget":
-        from ptdesk.services.visits.today import TodayService
         from ptdesk.ui.visits.today_page import TodayPage
 
-        today_page = TodayPage(TodayService(factory), visits,
-                               billing, runner, today=local_today,
+        day = lazy.BuiltWhenCalled(lambda: lazy.today_service(factory))  # loads on the worker
+        today_page = TodayPage(day, visits, billing, runner, today=local_today,
                                now=local_now, open_patient=open_patient_record,
                                change_token=lambda: tokens.change_token(), checkin=checkin)
         _add_week(window, today_page, runner, factory, open_patient_record)
@@ -122,26 +73,25 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     # --- end of Today ----------------------------------------------------------------------
 
     def build_patients_page() -> "PatientsPage":
-        from ptdesk.services.authorizations.changes import AuthorizationService
-        from ptdesk.services.authorizations.panel import PanelService
-        from ptdesk.services.authorizations.plan_of_care import PlanOfCareService
-        from ptdesk.services.authorizations.renewals import RenewalService
-        from ptdesk.services.board.chips import StatusChips
-        from ptdesk.services.clinic.reference import ReferenceService
-        from ptdesk.services.estimates.desk import EstimateDesk
-        from ptdesk.services.patients.records import PatientService
         from ptdesk.services.visits.api import AuthorizationApis
-        from ptdesk.services.visits.booking import BookingService
         from ptdesk.ui.patients.patients_page import PatientsPage
 
-        panel = PanelService(factory)
-        auth = AuthorizationApis(panel, AuthorizationService(factory),
-                                 RenewalService(factory), _visit_service(factory),
-                                 checkin=checkin, plans=PlanOfCareService(factory),
-                                 booking=BookingService(factory), chips=StatusChips(factory))
+        # The search's service is built now; the others (authorizations, renewals, booking,
+        # estimates and the billing rules they load ...) when the record or a dialog first
+        # uses them, so the first keystroke does not wait for their modules (issue 9 #3).
+        panel = lazy.later(lazy.panel_service, factory)
+        auth = AuthorizationApis(
+            panel, lazy.later(lazy.authorization_service, factory),
+            lazy.later(lazy.renewal_service, factory), visits, checkin=checkin,
+            plans=lazy.later(lazy.plan_service, factory),
+            booking=lazy.later(lazy.booking_service, factory),
+            chips=lazy.BuiltWhenCalled(lambda: lazy.status_chips(factory)))  # called by a worker
+        from ptdesk.services.patients.records import PatientService
+
         page = PatientsPage(PatientService(factory), runner, today=local_today,
-                            reference=ReferenceService(factory), auth=auth, now=local_now,
-                            estimates=EstimateDesk(factory, panel))
+                            reference=lazy.later(lazy.reference_service, factory),
+                            auth=auth, now=local_now,
+                            estimates=lazy.OnFirstUse(lambda: lazy.estimate_desk(factory, panel)))
         record = page.record_view
 
         def chosen_visit() -> int | None:
@@ -155,8 +105,8 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     def build_board_page() -> "QWidget":
         from ptdesk.ui.board.board_page import BoardPage
 
-        board_page = BoardPage(_board_service(factory), runner, today=local_today, now=local_now,
-                               checkin=checkin)
+        board_page = BoardPage(lazy.board_service(factory), runner, today=local_today,
+                               now=local_now, checkin=checkin)
         board_page.sig_patient_requested.connect(open_patient_record)
         from ptdesk.services.estimates.gfe_due import GfeDueService  # issue 11: GFEs due
         from ptdesk.ui.board.gfe_section import add_to_board
@@ -181,7 +131,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
                             this_year=local_today().year)
         from ptdesk.ui.settings.clinic_hours import ClinicHoursSection  # issue 10: the week view
 
-        tabs.hours = ClinicHoursSection(_week_service(factory), runner)  # type: ignore[attr-defined]
+        tabs.hours = ClinicHoursSection(lazy.week_service(factory), runner)  # type: ignore[attr-defined]
         tabs.tabs.addTab(tabs.hours, "Clinic hours")  # type: ignore[attr-defined]
         from ptdesk.app.gui_database import add_database_tab  # issue 12 #6
 
@@ -263,13 +213,12 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
     last backup was."""
     from PySide6.QtCore import QTimer
 
-    from ptdesk.services.accounts.audit_anchor import AuditAnchorService
-    from ptdesk.services.safekeeping.backups import BackupService
+    def start_of_day() -> str:  # on the worker, so are the imports (after the day's list)
+        from ptdesk.services.accounts.audit_anchor import AuditAnchorService
+        from ptdesk.services.safekeeping.backups import BackupService
 
-    backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
-    anchor = AuditAnchorService(ctx.session_factory, ctx.paths.root, local_now)
-
-    def start_of_day() -> str:
+        backups = BackupService(ctx.session_factory, ctx.paths.backups_dir, local_now)
+        anchor = AuditAnchorService(ctx.session_factory, ctx.paths.root, local_now)
         # The audit trail's head is remembered too (a shortened trail is said here).
         words = backups.start_of_day()
         trail = anchor.status_words()
@@ -281,10 +230,23 @@ def _start_backups(ctx: AppContext, window: Any, runner: Any) -> None:
         on_error=lambda exc: window.set_backup_status("Backup failed: see the log")))
 
 
+def _skip_pyside_source_scan() -> None:
+    """PySide6 wraps `__import__` for its opt-in `from __feature__ import snake_case`: every
+    module imported after it has its source file read and searched for "PySide6" (15-30 ms of
+    CPU to the first data shown, and more at each page's first build; issue 9 #3). ptdesk
+    selects no feature, so every module is taken to use PySide6 without one (the answer the
+    scan gives for ours, and harmless for the rest). A PySide6 without that hook is left as
+    it is."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        setattr(feature, "_mod_uses_pyside", lambda _module: True)  # noqa: B010
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    _skip_pyside_source_scan()
     from ptdesk.ui.error_dialog import install_excepthook
     from ptdesk.ui.theme import apply_theme
 
@@ -344,7 +306,7 @@ def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
     def first_time() -> None:
         from ptdesk.ui.visits.week_view import WeekPanel, add_week_view
 
-        panel = WeekPanel(_OnFirstUse(lambda: _week_service(factory)), runner,
+        panel = WeekPanel(lazy.later(lazy.week_service, factory), runner,
                           today=local_today, open_patient=open_patient, book_at=book_at)
         today_page.week = panel
         toggle = add_week_view(today_page, today_page.table, panel, today_page.sig_loaded)
@@ -353,9 +315,3 @@ def _add_week(window: Any, today_page: Any, runner: Any, factory: Any,
         toggle()
 
     key.activated.connect(first_time)
-
-
-def _week_service(factory: Any) -> Any:
-    from ptdesk.services.visits.week import WeekService
-
-    return WeekService(factory)

@@ -3,7 +3,7 @@ at start for an encrypted file, the connection settings offered when the saved s
 be reached, and the Settings > Database tab."""
 
 import argparse
-from typing import Any
+from typing import Any, cast
 
 from ptdesk.app.context import AppContext, open_context
 from ptdesk.app.paths import app_paths
@@ -23,11 +23,9 @@ def open_for_window(args: argparse.Namespace) -> AppContext | int:
     Else the exit code: 0 the person chose Quit, 2 the database could not be opened (said)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from ptdesk.ui.accounts.unlock_dialog import DialogSecret
-
     paths = app_paths(getattr(args, "data_dir", None), demo=bool(getattr(args, "demo", False)))
     db_url = getattr(args, "db_url", None)
-    asker = DialogSecret(f"file {paths.database_file}" if not db_url else _label(db_url))
+    asker = _AskWhenEncrypted(f"file {paths.database_file}" if not db_url else _label(db_url))
     while True:
         try:
             return open_context(args, ask_secret=asker)
@@ -49,6 +47,26 @@ def open_for_window(args: argparse.Namespace) -> AppContext | int:
             elif clicked is not None and box.buttonRole(clicked) == \
                     QMessageBox.ButtonRole.RejectRole:
                 return 2
+
+
+class _AskWhenEncrypted:
+    """The passphrase dialog (`DialogSecret`), its module imported only when an encrypted
+    file asks: a plain file or a server opens without it (issue 9 #3)."""
+
+    def __init__(self, db_label: str) -> None:
+        self._label = db_label
+        self._asker: Any = None
+
+    @property
+    def dialog(self) -> Any:
+        return None if self._asker is None else self._asker.dialog
+
+    def __call__(self, problem: str | None) -> str | None:
+        if self._asker is None:
+            from ptdesk.ui.accounts.unlock_dialog import DialogSecret
+
+            self._asker = DialogSecret(self._label)
+        return cast("str | None", self._asker(problem))
 
 
 def _label(db_url: str) -> str:

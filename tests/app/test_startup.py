@@ -238,6 +238,9 @@ NOT_AT_START = (
     "ptdesk.demo.clinic",
     "ptdesk.services.board.practice_board",
     "ptdesk.services.visits.session_billing",
+    "ptdesk.services.visits.today",  # the day's query: on the worker that loads the day
+    "ptdesk.ui.session.session_form",  # the therapist's form, the check-in flow: on first use
+    "ptdesk.ui.visits.checkin_flow",
     "ptdesk.domain.billing.engine",
     "ptdesk.ui.patients.patients_page",
     "ptdesk.ui.board.board_page",
@@ -247,8 +250,23 @@ NOT_AT_START = (
 )
 
 
-def _start(*args: str) -> dict:  # type: ignore[type-arg]
+# A start on the Patients page (the one the window showed last): the record's authorization,
+# renewal, booking and estimate services, the estimate dialog and its scenario rows load when
+# first used, not before the search box is usable (issue 9 #3).
+NOT_WITH_THE_PATIENTS_PAGE = (
+    "ptdesk.services.authorizations.changes",
+    "ptdesk.services.authorizations.renewals",
+    "ptdesk.services.visits.booking",
+    "ptdesk.services.estimates.desk",
+    "ptdesk.domain.estimate_model",
+    "ptdesk.ui.estimates.estimate_dialog",
+)
+
+
+def _start(*args: str, config: Path | None = None) -> dict:  # type: ignore[type-arg]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if config is not None:  # the window's remembered settings (QSettings under XDG)
+        env["XDG_CONFIG_HOME"] = str(config)
     out = subprocess.run(
         [sys.executable, "-c", _START, *args], env=env, capture_output=True, text=True,
         timeout=120,
@@ -279,6 +297,20 @@ def test_an_existing_demo_clinic_opens_without_the_generator(tmp_path: Path) -> 
     report = _start("--demo", "--data-dir", str(tmp_path))
     assert report["usable"]
     assert _loaded(report["modules"]) == []
+
+
+def test_a_start_on_the_patients_page_loads_the_record_services_on_first_use(
+    tmp_path: Path,
+) -> None:
+    assert main(["demo", "generate", "--patients", "20", "--data-dir", str(tmp_path)]) == 0
+    (tmp_path / "config" / "ptdesk").mkdir(parents=True)
+    (tmp_path / "config" / "ptdesk" / "ptdesk.conf").write_text("[window]\npage=patients\n")
+    report = _start("--demo", "--data-dir", str(tmp_path), config=tmp_path / "config")
+    assert report["page"] == "patients"
+    assert report["usable"]
+    assert report["built"] == ["patients"]
+    assert [m for m in report["modules"] if m in NOT_WITH_THE_PATIENTS_PAGE] == []
+    assert "ptdesk.services.patients.records" in report["modules"]  # the search's own
 
 
 def test_first_start_on_an_empty_folder_creates_the_demo_clinic(tmp_path: Path) -> None:

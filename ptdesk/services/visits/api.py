@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from ptdesk.services.authorizations.api import AuthorizationsApi, PanelApi, RenewalsApi
 from ptdesk.services.authorizations.plan_of_care_dtos import PlanOfCareApi
-from ptdesk.services.board.chips import StatusChipsApi
 from ptdesk.services.visits.checkin_dtos import CheckInApi
 from ptdesk.services.visits.dtos import ServiceLineDraft, VisitDraft, VisitView
 from ptdesk.services.visits.history import Correction, SessionOverride, VisitHistoryView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the board's chips and the booking service load when first used
+    from ptdesk.services.board.chips import StatusChipsApi
     from ptdesk.services.visits.booking import BookingApi
 
 
@@ -50,4 +50,4 @@ class AuthorizationApis:
     # Issue 10 #2: book a series and see the dates outside before saving (None: one visit).
     booking: "BookingApi | None" = None
     # The lookup's status column (None: no column filled).
-    chips: StatusChipsApi | None = None
+    chips: "StatusChipsApi | None" = None

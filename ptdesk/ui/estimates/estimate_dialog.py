@@ -9,7 +9,7 @@ what was given (inputs, totals, language, who, when) so it can be reprinted exac
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,18 +38,11 @@ from ptdesk.services.estimates.dtos import (
 )
 from ptdesk.services.estimates.scenario import ScenarioEstimate
 from ptdesk.ui.error_dialog import report_unexpected
+from ptdesk.ui.estimates.estimate_api import EstimateApi
 from ptdesk.ui.estimates.estimate_form import EstimateForm
 from ptdesk.ui.estimates.estimate_visits_model import EstimateVisitsModel, money
 from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.widgets.permission_guard import guard
-
-
-class EstimateApi(Protocol):
-    def compute(self, data: dict[str, Any]) -> ScenarioEstimate: ...
-
-    def render(self, result: ScenarioEstimate, lang: str, today: date) -> bytes: ...
-
-    def save(self, draft: EstimateToStore, now: datetime) -> StoredEstimate: ...
 
 
 class EstimateDialog(QDialog):

@@ -4,7 +4,7 @@ who, visits, the patient's estimated share, and what was billed since), each rep
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Protocol
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,33 +24,33 @@ from ptdesk.domain.dates import clock
 from ptdesk.domain.status import long_date
 from ptdesk.services.estimates.dtos import EstimatePrefill, StoredEstimate
 from ptdesk.ui.error_dialog import report_unexpected
-from ptdesk.ui.estimates.estimate_dialog import EstimateApi, EstimateDialog
-from ptdesk.ui.estimates.estimate_visits_model import money
+from ptdesk.ui.estimates.estimate_api import EstimateDeskApi as EstimateDeskApi
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.widgets.rows_model import Column, RowsModel
 from ptdesk.ui.widgets.table_export import install_csv_export
 
 
-class EstimateDeskApi(EstimateApi, Protocol):
-    def prefill(self, patient_id: int | None, today: date, now: datetime, *,
-                visits: int | None = None, per_week: int | None = None) -> EstimatePrefill: ...
+def _money(value: Decimal) -> str:
+    # The estimate's visits model imports the scenario engine's rows: loaded when a past
+    # estimate is first shown, not with the patient's screen (issue 9 #3).
+    from ptdesk.ui.estimates.estimate_visits_model import money
 
-    def estimates(self, patient_id: int, now: datetime) -> tuple[StoredEstimate, ...]: ...
+    return money(value)
 
 
 def _since(r: StoredEstimate) -> str:
     done = f"{r.visits_done}/{r.visit_count} visits"
-    return done + ("" if r.billed_allowed is None else f", {money(r.billed_allowed)} billed")
+    return done + ("" if r.billed_allowed is None else f", {_money(r.billed_allowed)} billed")
 
 
 def _tip(r: StoredEstimate) -> str:
     return (f"{r.kind_label} given {long_date(r.given_on)} at {clock(r.created_at.time())}: "
-            f"allowed {money(r.totals.allowed)}, insurance "
-            f"{money(r.totals.insurance_pays)}, patient {money(r.totals.patient_pays)}."
+            f"allowed {_money(r.totals.allowed)}, insurance "
+            f"{_money(r.totals.insurance_pays)}, patient {_money(r.totals.patient_pays)}."
             f" Since the first visit: {r.visits_done} of {r.visit_count} visits done"
             + ("" if r.billed_allowed is None else
-               f", {money(r.billed_allowed)} allowed amounts billed")
+               f", {_money(r.billed_allowed)} allowed amounts billed")
             + ". The patient's actual share needs the payer's explanation of benefits.")
 
 
@@ -60,7 +60,7 @@ class PastEstimatesModel(RowsModel[StoredEstimate]):
         Column[StoredEstimate]("Document", lambda r: f"{r.kind_label} ({r.language.upper()})",
                                tooltip=_tip),
         Column[StoredEstimate]("By", lambda r: r.prepared_by or "—", tooltip=_tip),
-        Column[StoredEstimate]("Patient pays (est.)", lambda r: money(r.totals.patient_pays),
+        Column[StoredEstimate]("Patient pays (est.)", lambda r: _money(r.totals.patient_pays),
                                tooltip=_tip, right=True),
         Column[StoredEstimate]("Since then", _since, tooltip=_tip),
     )
@@ -161,6 +161,8 @@ class RecordEstimates(QWidget):
             self.open_estimate(chosen)
 
     def _show(self, prefill: EstimatePrefill, reprint: StoredEstimate | None) -> None:
+        from ptdesk.ui.estimates.estimate_dialog import EstimateDialog  # the first estimate
+
         stored = EstimateDialog.ask(self.window(), self._api, prefill, today=self._today,
                                     now=self._now, reprint=reprint)
         if stored and self.patient_id is not None:
@@ -176,6 +178,8 @@ def open_quick_estimate(parent: QWidget, api: EstimateDeskApi, runner: TaskRunne
     """The estimate dialog without a patient: "how much will PT cost me?" on the phone."""
 
     def show(prefill: EstimatePrefill) -> None:
+        from ptdesk.ui.estimates.estimate_dialog import EstimateDialog  # the first estimate
+
         EstimateDialog.ask(parent.window(), api, prefill, today=today, now=now)
 
     def failed(exc: BaseException) -> None:

@@ -8,6 +8,7 @@ previous day, the next day and today. Database work goes through the task runner
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -26,7 +27,6 @@ from ptdesk.domain.errors import DomainError
 from ptdesk.domain.payers import VisitStatus
 from ptdesk.domain.permissions import Permission
 from ptdesk.services.authorizations.dtos import StatusChipView
-from ptdesk.services.visits.checkin_dtos import CheckInApi
 from ptdesk.services.visits.dtos import VisitView
 from ptdesk.services.visits.session_dtos import (
     SessionBillingApi,
@@ -36,10 +36,8 @@ from ptdesk.services.visits.session_dtos import (
     TodayVisitRow,
     VisitsApi,
 )
-from ptdesk.ui.session.session_form import SessionForm
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import DATE_FORMAT_QT, ROW_HEIGHT
-from ptdesk.ui.visits.checkin_flow import CheckInFlow
 from ptdesk.ui.visits.today_model import (
     COL_COVERAGE,
     COL_PATIENT,
@@ -56,6 +54,10 @@ from ptdesk.ui.widgets.list_table import list_table
 from ptdesk.ui.widgets.permission_guard import allow
 from ptdesk.ui.widgets.status_chip import StatusChip
 from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
+
+if TYPE_CHECKING:  # the check-in flow and the session form are imported on first use
+    from ptdesk.services.visits.checkin_dtos import CheckInApi
+    from ptdesk.ui.visits.checkin_flow import CheckInFlow
 
 
 class TodayPage(QWidget):
@@ -75,7 +77,7 @@ class TodayPage(QWidget):
         open_patient: Callable[[int], None] | None = None,
         change_token: Callable[[], int] | None = None,
         poll_ms: int = 5000,
-        checkin: CheckInApi | None = None,
+        checkin: "CheckInApi | None" = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -91,10 +93,8 @@ class TodayPage(QWidget):
         self.view: TodayView | None = None
         self._build_ui()
         self._connect()
-        # Check-in decides (go / warn / stop with an override reason): issue 10.
-        self.check_in_flow = None if checkin is None else CheckInFlow(
-            checkin, runner, self, today=today, now=now, show=self._show_outcome,
-            on_checked_in=lambda r: self._checked_in(r.visit))
+        self._checkin = checkin
+        self._check_in_flow: CheckInFlow | None = None
         self.date_edit.blockSignals(True)
         self.date_edit.setDate(_qdate(today()))
         self.date_edit.blockSignals(False)
@@ -109,6 +109,18 @@ class TodayPage(QWidget):
         self.timer.timeout.connect(self.poll)
         if change_token is not None:
             self.timer.start()
+
+    @property
+    def check_in_flow(self) -> "CheckInFlow | None":
+        """Check-in decides (go / warn / stop with an override reason): issue 10. Built at the
+        first check-in (its dialogs and their rows are not needed to show the day)."""
+        if self._check_in_flow is None and self._checkin is not None:
+            from ptdesk.ui.visits.checkin_flow import CheckInFlow
+
+            self._check_in_flow = CheckInFlow(
+                self._checkin, self._runner, self, today=self._today, now=self._now,
+                show=self._show_outcome, on_checked_in=lambda r: self._checked_in(r.visit))
+        return self._check_in_flow
 
     def poll(self) -> None:
         if self._change_token is None:
@@ -332,7 +344,7 @@ class TodayPage(QWidget):
         self.message.setText("" if chip is not None else text)
 
     def _checked_in(self, view: VisitView) -> None:
-        if self.check_in_flow is None:
+        if self._checkin is None:
             row = self.model.row_of_visit(view.id)
             name = self.model.row_at(row).patient_name if row is not None else "The patient"
             self._say(f"✓ {name} checked in.")
@@ -347,6 +359,8 @@ class TodayPage(QWidget):
                             on_error=self._failed, key="today-session")
 
     def _open_form(self, context: SessionContext) -> None:
+        from ptdesk.ui.session.session_form import SessionForm  # the therapist's form: on use
+
         saved = SessionForm.ask(self._billing, self._visits, self._runner, context, self)
         if saved is not None:
             # The row stays chosen: its visit summary is one key away (issue 10 item 6).
