@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def remembered() -> None:  # each run starts alike (a run's Ctrl+F leaves "patients")
         (config / "ptdesk").mkdir(parents=True, exist_ok=True)
-        (config / "ptdesk" / "ptdesk.conf").write_text(
+        (config / "ptdesk" / "ptdesk-demo.conf").write_text(  # the demo remembers its own
             f"[window]\npage={args.last_page or 'today'}\n")
 
     if not args.no_bytecode:

@@ -39,7 +39,7 @@ def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
     from ptdesk.ui.main_window import MainWindow
     from ptdesk.ui.tasks import TaskRunner
 
-    window = MainWindow(ctx.db_label, is_demo=ctx.is_demo, start_page=_remembered_page())
+    window = MainWindow(ctx.db_label, is_demo=ctx.is_demo, start_page=_remembered_page(ctx.is_demo))
     runner = TaskRunner(window)
     factory = ctx.session_factory
     # Services the first page holds but calls only later (a click, a 5-second poll).
@@ -184,8 +184,6 @@ def about_info(ctx: AppContext) -> "AboutInfo":
 
 def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Callable[[], Any],
                    patients_page: Callable[[], Any]) -> None:
-    from PySide6.QtCore import QSettings
-
     from ptdesk.ui.menus import PatientActions, install_menus
 
     def on_today(action: str) -> None:
@@ -197,14 +195,21 @@ def _install_menus(window: Any, ctx: AppContext, find: Any, today_page: Callable
                                          lambda: on_today("check_in"),
                                          lambda: on_today("record_session")),
                   about=lambda: about_info(ctx))  # the package metadata read when asked
-    window.restore_state(QSettings("ptdesk", "ptdesk"))
+    window.restore_state(window_settings(ctx.is_demo))
 
 
-def _remembered_page() -> str | None:
-    """The page the window showed when it last closed (read before the pages are built)."""
+def window_settings(demo: bool) -> Any:
+    """Where the window remembers its size, last page, splitters and columns (QSettings; on
+    Linux ~/.config/ptdesk/ptdesk.conf). The demo clinic keeps its own (ptdesk-demo.conf): a
+    look at the demo must not change the page and column widths the clinic's desk opens with."""
     from PySide6.QtCore import QSettings
 
-    key = QSettings("ptdesk", "ptdesk").value("window/page")
+    return QSettings("ptdesk", "ptdesk-demo" if demo else "ptdesk")
+
+
+def _remembered_page(demo: bool) -> str | None:
+    """The page the window showed when it last closed (read before the pages are built)."""
+    key = window_settings(demo).value("window/page")
     return key if isinstance(key, str) else None
 
 

@@ -304,7 +304,7 @@ def test_a_start_on_the_patients_page_loads_the_record_services_on_first_use(
 ) -> None:
     assert main(["demo", "generate", "--patients", "20", "--data-dir", str(tmp_path)]) == 0
     (tmp_path / "config" / "ptdesk").mkdir(parents=True)
-    (tmp_path / "config" / "ptdesk" / "ptdesk.conf").write_text("[window]\npage=patients\n")
+    (tmp_path / "config" / "ptdesk" / "ptdesk-demo.conf").write_text("[window]\npage=patients\n")
     report = _start("--demo", "--data-dir", str(tmp_path), config=tmp_path / "config")
     assert report["page"] == "patients"
     assert report["usable"]

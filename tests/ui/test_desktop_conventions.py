@@ -4,6 +4,7 @@ the window's size, last page, splitters and column widths remembered, a light pa
 
 import argparse
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 
 from ptdesk.app.context import AppContext, open_context
-from ptdesk.app.gui import about_info, build_main_window
+from ptdesk.app.gui import about_info, build_main_window, window_settings
 from ptdesk.ui.main_window import MainWindow
 from ptdesk.ui.menus import SHORTCUTS, ShortcutsDialog, about_html
 from ptdesk.ui.theme import TEXT, apply_theme
@@ -146,6 +147,22 @@ def test_size_last_page_splitters_and_columns_are_remembered(
     again.close()
     assert QSettings("ptdesk", "ptdesk").value("window/page") == "board"
     assert Path(QSettings("ptdesk", "ptdesk").fileName()).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_demo_remembers_its_own_window_not_the_clinics(qtbot: QtBot, ctx: AppContext) -> None:
+    assert not ctx.is_demo
+    clinic = _window(qtbot, ctx)
+    clinic.show_page("board")
+    clinic.close()
+    demo = _window(qtbot, replace(ctx, is_demo=True))
+    assert demo.current_page_key() != "board"  # the clinic's last page is not the demo's
+    demo.show_page("patients")
+    demo.close()
+    assert window_settings(True).value("window/page") == "patients"
+    assert window_settings(False).value("window/page") == "board"
+    again = _window(qtbot, ctx)
+    assert again.current_page_key() == "board"
+    again.close()
 
 
 def test_palette_is_light_on_a_dark_desktop(qapp: QApplication) -> None:
