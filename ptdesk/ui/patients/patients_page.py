@@ -83,6 +83,7 @@ class PatientsPage(LookupSearch):
         self._build_ui()
         self._connect()
         self._show_hint()
+        self._prepare_lookup()
 
     def quick_estimate(self) -> None:
         if self._estimates is not None:
