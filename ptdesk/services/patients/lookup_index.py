@@ -20,6 +20,7 @@ import time
 from array import array
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
+from heapq import nsmallest
 from itertools import islice
 
 from sqlalchemy import distinct, func, select
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 RELOAD_AFTER = 1_000
 # Up to this many matches are sorted by name; beyond it the name order is walked against the
 # set of matches, which stops after a page: (page / density) set probes in C.
-_SORT_UP_TO = 1_000
+_SORT_UP_TO = 3_000
 
 
 class _Keys:
@@ -174,18 +175,20 @@ class LookupIndex:
             for token in query.tokens:
                 if not token.prefix:
                     continue
-                ids: set[int] = set()
-                for kind, prefix in token.lookups():
-                    if prefix:
-                        ids |= state.range(kind.value, prefix)
+                sets = [state.range(kind.value, prefix) for kind, prefix in token.lookups()
+                        if prefix]
+                ids = max(sets, key=len)  # the others added to the largest: no copy of it
+                for other in sets:
+                    if other is not ids:
+                        ids |= other
                 found = ids if found is None else found & ids
                 if not found:
                     return []
             if found is None:
                 return []
             if len(found) <= _SORT_UP_TO:
-                names = state.sort_names
-                return sorted(found, key=lambda pid: (names[pid], pid))[: limit + 1]
+                # By id, then (stable) by name: (sort_name, id) order with C-level keys.
+                return nsmallest(limit + 1, sorted(found), key=state.sort_names.__getitem__)
             return list(islice(filter(found.__contains__, state.order), limit + 1))
 
     def _refresh(self, s: Session, state: _State) -> _State:

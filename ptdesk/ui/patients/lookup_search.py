@@ -50,9 +50,13 @@ class LookupSearch(PatientEditing):
         meanwhile waits for one part, and searches through SQL until all are in). Optional in
         `PatientsApi`: a service without it searches through SQL."""
         prepare = getattr(self._patients, "prepare_lookup", None)
-        if prepare is not None:
+        if prepare is None:
+            return
+        try:
             self._runner.submit(prepare, on_done=self._lookup_part_loaded,
                                 on_error=_lookup_not_prepared, key=INDEX_KEY)
+        except RuntimeError:  # the runner is shut down (the window closing): nothing to load
+            log.debug("patient lookup index: not loaded, the task runner is shut down")
 
     def _lookup_part_loaded(self, done: bool) -> None:
         if not done:

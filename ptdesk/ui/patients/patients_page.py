@@ -31,6 +31,7 @@ from ptdesk.services.patients.dtos import (
 )
 from ptdesk.services.visits.api import AuthorizationApis
 from ptdesk.ui.estimates.record_estimates import EstimateDeskApi, open_quick_estimate
+from ptdesk.ui.patients.lookup_cells import LookupCells
 from ptdesk.ui.patients.lookup_chips import LookupChips
 from ptdesk.ui.patients.lookup_search import HINT, LookupSearch
 from ptdesk.ui.patients.patient_table_model import (
@@ -48,11 +49,10 @@ from ptdesk.ui.patients.record_view import PatientRecordView
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.visits.checkin_flow import CheckInFlow
-from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
+from ptdesk.ui.widgets.status_delegate import keep_chips_whole
 from ptdesk.ui.widgets.table_export import install_csv_export
 
-# Room between columns, so a right-aligned date never touches the phone number beside it.
-TABLE_STYLE = "QTableView::item { padding-left: 8px; padding-right: 8px; }"
+
 class PatientsPage(LookupSearch):
     sig_patient_opened = Signal(int)
 
@@ -125,7 +125,10 @@ class PatientsPage(LookupSearch):
         self.table.setSortingEnabled(True)
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
-        self.table.setStyleSheet(TABLE_STYLE)
+        # The cells painted from the model's cached texts, the room between columns included
+        # (issue 9 #3: not a per-item style sheet, resolved for every cell of every repaint).
+        self.cells = LookupCells(self.table, self.model)
+        self.table.setItemDelegate(self.cells)
         self.table.verticalHeader().setVisible(False)
         # The scroll bar stays: one appearing with the first letter's rows re-lays out the
         # columns and repaints the table twice (~12 ms of that keystroke, issue 9 #3).
@@ -146,8 +149,6 @@ class PatientsPage(LookupSearch):
             self.table.setColumnWidth(col, width)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's name order
         if self._auth is not None:
-            self.status_delegate = StatusDelegate(self.table)
-            self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
             # As wide as the page's chips as far as the window allows (longer ones elided, words in
             # the tooltip); a fixed 200 cut "Green · $1,722.78 before KX" at 1280x800.
             keep_chips_whole(self.table, COL_STATUS, leave=120)
