@@ -40,19 +40,48 @@ _SORT_UP_TO = 3_000
 
 
 class _Keys:
-    """One kind of key: every (term, patient) pair sorted by term (duplicates kept), the terms
-    as a list for `bisect` (equal strings shared) and the patients as a compact int array."""
+    """One kind of key, compact: its distinct terms sorted and packed into one string (with
+    their offsets, for `bisect`), and for each term the patients that have it, as slices of
+    one int array. ~20 MB for 100,000 patients, where a list of string objects took twice."""
 
-    __slots__ = ("pids", "terms")
+    __slots__ = ("_last", "_parts", "blob", "offsets", "pids", "posts")
 
     def __init__(self) -> None:
-        self.terms: list[str] = []
-        self.pids = array("q")
+        self.blob = ""
+        self.offsets = array("i")  # term i is blob[offsets[i]:offsets[i + 1]]
+        self.posts = array("i")  # term i's patients are pids[posts[i]:posts[i + 1]]
+        self.pids = array("i")
+        self._parts: list[str] = []  # the terms while loading (in term order)
+        self._last: str | None = None
+
+    def add(self, term: str, pid: int) -> None:
+        """The next (term, patient) pair in (term, patient) order."""
+        if term != self._last:
+            self._last = term
+            self._parts.append(term)
+            self.posts.append(len(self.pids))
+        self.pids.append(pid)
+
+    def seal(self) -> None:
+        at = 0
+        for term in self._parts:
+            self.offsets.append(at)
+            at += len(term)
+        self.offsets.append(at)
+        self.posts.append(len(self.pids))
+        self.blob = "".join(self._parts)
+        self._parts, self._last = [], None
+
+    def __len__(self) -> int:  # the distinct terms, as a sequence for bisect
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.blob[self.offsets[i]:self.offsets[i + 1]]
 
     def range(self, prefix: str, upper: str) -> Sequence[int]:
-        lo = bisect_left(self.terms, prefix)
-        hi = bisect_left(self.terms, upper, lo)
-        return self.pids[lo:hi]
+        lo = bisect_left(self, prefix)
+        hi = bisect_left(self, upper, lo)
+        return self.pids[self.posts[lo]:self.posts[hi]]
 
 
 class _State:
@@ -65,7 +94,13 @@ class _State:
         self.seen = 0  # the highest term id applied
         self.stale: set[int] = set()  # patients whose base entries are superseded
         self.overlay: dict[str, list[tuple[str, int]]] = {}  # kind -> sorted (term, id)
-        self.shared: dict[str, str] = {}  # one string object per distinct term (while loading)
+        self.shared: dict[str, str] = {}  # one object per distinct sort name (while loading)
+
+    def seal(self) -> None:
+        """Loading done: the keys packed, the loading aids dropped."""
+        for keys in self.keys.values():
+            keys.seal()
+        self.shared = {}
 
     def range(self, kind: str, prefix: str) -> set[int]:
         upper = prefix_upper_bound(prefix)
@@ -116,12 +151,10 @@ def _load_part(s: Session, state: _State, part: tuple[str, str, str]) -> None:
         stmt = stmt.where(T.term >= lo)
     if hi:
         stmt = stmt.where(T.term < hi)
-    keys = state.keys.setdefault(kind, _Keys())
-    terms, pids = keys.terms, keys.pids
+    add = state.keys.setdefault(kind, _Keys()).add
     # The (kind, term, patient_id) index returns the rows already in this order.
     for term, pid in conn.execute(stmt.order_by(T.term, T.patient_id)):
-        terms.append(shared.setdefault(term, term))
-        pids.append(pid)
+        add(term, pid)
 
 
 def _load(s: Session) -> _State:
@@ -156,7 +189,7 @@ class LookupIndex:
         if self._parts:
             return False
         state, self._loading = self._loading, None
-        state.shared.clear()
+        state.seal()
         with self._lock:
             self._state = state
         log.info("patient lookup index loaded: %d patients in %.0f ms", len(state.sort_names),
@@ -204,7 +237,7 @@ class LookupIndex:
             # Rows went away (a patient removed) or too many changed: start again.
             log.info("patient lookup index: reloading (%d patients changed)", len(changed))
             self._state = state = _load(s)
-            state.shared.clear()
+            state.seal()
             return state
         self._apply(s, state, changed)
         state.seen = top
