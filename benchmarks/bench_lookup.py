@@ -3,8 +3,9 @@
     QT_QPA_PLATFORM=offscreen python3 -m uv run python -m benchmarks.bench_lookup [--rounds 30]
 
 For each kind of query (1-, 2-, 3-character name prefixes, a date of birth, a phone's last four
-digits and a full phone number) it times `PatientService.search(text, today)` and, in the same
-run, two floors on a plain `sqlite3` connection to the same file:
+digits and a full phone number) it times `PatientService.search(text, today)` through SQL and
+with the lookup's keys loaded in memory ("index", as the Patients page has them; its answers
+checked equal), and, in the same run, two floors on a plain `sqlite3` connection to the file:
 - "hand SQL": the same lookup written directly (range scans on the search-term index, the page
   of 101 patients in name order, their primary payer and next/last visit), rows as tuples;
 - "same SQL": the exact statements the service sent, replayed through sqlite3 (what is left is
@@ -171,12 +172,15 @@ class ReplayFloor:
 
 def bench_service(
     path: Path, rounds: int
-) -> list[tuple[str, float, float, float, float, float, float]]:
+) -> list[tuple[str, float, float, float, float, float, float, float, float]]:
     from ptdesk.services.patients.records import PatientService
 
     _sign_in()
     engine = create_engine_for(f"sqlite:///{path}")
-    service = PatientService(make_session_factory(engine))
+    service = PatientService(make_session_factory(engine))  # through SQL (no index loaded)
+    indexed = PatientService(make_session_factory(engine))  # the keys in memory, as the page
+    while not indexed.prepare_lookup():
+        pass
     hand, replay = HandFloor(path), ReplayFloor(path)
     queries = _queries(hand.conn)
     results = []
@@ -185,14 +189,16 @@ def bench_service(
             got = service.search(text, TODAY, PAGE)
             floor_rows = hand.search(text)
             assert [r.patient_id for r in got.rows] == [r[0] for r in floor_rows], text
+            assert indexed.search(text, TODAY, PAGE) == got, text
             replay.record(engine, text, lambda t=text: service.search(t, TODAY, PAGE))
-        timings: dict[str, list[float]] = {"service": [], "hand": [], "replay": []}
+        timings: dict[str, list[float]] = {"service": [], "hand": [], "replay": [], "index": []}
         for _ in range(rounds):
             for text in texts:
                 for name, fn in (
                     ("service", lambda t=text: service.search(t, TODAY, PAGE)),
                     ("hand", lambda t=text: hand.search(t)),
                     ("replay", lambda t=text: replay.search(t)),
+                    ("index", lambda t=text: indexed.search(t, TODAY, PAGE)),
                 ):
                     t0 = time.perf_counter()
                     fn()
@@ -200,7 +206,8 @@ def bench_service(
         s_med, s_p95 = _stats(timings["service"])
         h_med, h_p95 = _stats(timings["hand"])
         r_med, r_p95 = _stats(timings["replay"])
-        results.append((label, s_med, s_p95, h_med, h_p95, r_med, r_p95))
+        i_med, i_p95 = _stats(timings["index"])
+        results.append((label, s_med, s_p95, h_med, h_p95, r_med, r_p95, i_med, i_p95))
     engine.dispose()
     return results
 
@@ -371,13 +378,15 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         "| query | service median | service p95 | hand SQL median | hand SQL p95 | "
-        "p95 / hand | same SQL p95 | p95 / same SQL |"
+        "p95 / hand | same SQL p95 | p95 / same SQL | index median | index p95 |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for label, s_med, s_p95, h_med, h_p95, _r_med, r_p95 in bench_service(path, args.rounds):
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (label, s_med, s_p95, h_med, h_p95, _r_med, r_p95, i_med,
+         i_p95) in bench_service(path, args.rounds):
         print(
             f"| {label} | {s_med:.2f} ms | {s_p95:.2f} ms | {h_med:.2f} ms | {h_p95:.2f} ms | "
-            f"{s_p95 / h_p95:.2f}x | {r_p95:.2f} ms | {s_p95 / r_p95:.2f}x |"
+            f"{s_p95 / h_p95:.2f}x | {r_p95:.2f} ms | {s_p95 / r_p95:.2f}x | {i_med:.2f} ms | "
+            f"{i_p95:.2f} ms |"
         )
     keys = bench_keystrokes(path, args.keystrokes)
     if keys is not None:
