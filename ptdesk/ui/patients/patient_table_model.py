@@ -138,6 +138,10 @@ class PatientTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> PatientSearchRow:
         return self._rows[row]
 
+    def row_of(self, patient_id: int) -> int | None:
+        """The row showing this patient, if shown."""
+        return next((i for i, r in enumerate(self._rows) if r.patient_id == patient_id), None)
+
     # ---- for the cell painter (lookup_cells): one Python call per cell, not one per role ----
     def cell(self, r: int, col: int) -> tuple[str | None, int, bool, bool]:
         """A cell's text, alignment, whether in the numbers' font, whether muted."""

@@ -251,12 +251,8 @@ class PatientsPage(LookupSearch):
         return int(value) if value is not None else None
 
     def _select_patient(self, patient_id: int | None) -> None:
-        row = 0
-        if patient_id is not None:
-            for r in range(self.proxy.rowCount()):
-                if self.proxy.index(r, 0).data(PATIENT_ID_ROLE) == patient_id:
-                    row = r
-                    break
+        found = self.model.row_of(patient_id) if patient_id is not None else None
+        row = found or 0
         self.table.selectRow(row)
         self.table.setCurrentIndex(self.proxy.index(row, COL_NAME))
 
