@@ -27,8 +27,11 @@ PADDING = 8  # room between columns, so a right-aligned date never touches the p
 
 _Index = QModelIndex | QPersistentModelIndex
 _ELIDE = Qt.TextElideMode.ElideRight
-_SELECTED = QStyle.StateFlag.State_Selected
-_FOCUS = QStyle.StateFlag.State_HasFocus
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_FOCUS = QStyle.StateFlag.State_HasFocus.value
+_TEXT = QPalette.ColorRole.Text
+_HIGHLIGHTED_TEXT = QPalette.ColorRole.HighlightedText
+_FITTED_KEPT = 4_000  # elided texts remembered (a few screens of cells)
 _PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 _NOT_VCENTER = ~int(Qt.AlignmentFlag.AlignVCenter)
 _TOP = int(Qt.AlignmentFlag.AlignTop)
@@ -42,7 +45,8 @@ class LookupCells(StatusDelegate):
         self._view = view
         self._model = model
         self._muted = QColor(MUTED)
-        self._numbers: tuple[QFont, QFontMetrics] | None = None
+        self._fonts: dict[bool, tuple[QFont, QFontMetrics, int]] = {}  # by "numbers"
+        self._fitted: dict[tuple[str, int, bool], str] = {}  # (text, width, numbers) -> elided
         style = view.style()
         # The style's own text margin (as Qt's item painting leaves it) plus the padding.
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
@@ -56,37 +60,49 @@ class LookupCells(StatusDelegate):
             return
         text, align, numbers, muted = model.cell(row, col)
         view = self._view
-        style = view.style()
-        state = option.state
-        style.drawPrimitive(_PANEL, option, painter, view)
+        state = option.state.value  # an int: PySide's flag enums cost a Python call per `&`
+        view.style().drawPrimitive(_PANEL, option, painter, view)
         if text:
-            inset = self._inset
-            rect = option.rect.adjusted(inset, 0, -inset, 0)
-            if numbers:
-                font = model.numbers_font()
-                if self._numbers is None or self._numbers[0] is not font:
-                    self._numbers = (font, QFontMetrics(font))
-                painter.setFont(font)
-                metrics = self._numbers[1]
-            else:
-                painter.setFont(option.font)
-                metrics = option.fontMetrics
+            font, metrics, height = self._font(option, numbers)
+            painter.setFont(font)
             palette = option.palette
             if state & _SELECTED:
-                painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+                painter.setPen(palette.color(_HIGHLIGHTED_TEXT))
             elif muted:
                 painter.setPen(self._muted)
             else:
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.setPen(palette.color(_TEXT))
+            inset = self._inset
+            rect = option.rect.adjusted(inset, 0, -inset, 0)
             # One line's box centred as Qt's item painting does (an integer offset; centring
             # by the painter put the text a pixel lower), the text at its top.
-            height = metrics.height()
             rect.setTop(rect.top() + (rect.height() - height) // 2)
             rect.setHeight(height)
             painter.drawText(rect, (align & _NOT_VCENTER) | _TOP,
-                             metrics.elidedText(text, _ELIDE, rect.width()))
+                             self._elided(numbers, metrics, text, rect.width()))
         if state & _FOCUS:
             self._focus_frame(painter, option)
+
+    def _font(self, option: QStyleOptionViewItem,
+              numbers: bool) -> tuple[QFont, QFontMetrics, int]:
+        """The cell's font, its metrics and line height, measured once per font."""
+        font = self._model.numbers_font() if numbers else option.font
+        cached = self._fonts.get(numbers)
+        if cached is None or cached[0] != font:
+            font = QFont(font)  # a copy: the option's own dies with the option
+            metrics = QFontMetrics(font)
+            cached = self._fonts[numbers] = (font, metrics, metrics.height())
+        return cached
+
+    def _elided(self, numbers: bool, metrics: QFontMetrics, text: str, width: int) -> str:
+        """The text as it fits `width` (remembered: most cells repaint with the same text)."""
+        key = (text, width, numbers)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            if len(self._fitted) > _FITTED_KEPT:
+                self._fitted.clear()
+            fitted = self._fitted[key] = metrics.elidedText(text, _ELIDE, width)
+        return fitted
 
     def _focus_frame(self, painter: QPainter, option: QStyleOptionViewItem) -> None:
         """The frame around the current cell, as Qt's item painting draws it."""
@@ -100,7 +116,7 @@ class LookupCells(StatusDelegate):
         frame.state = option.state | QStyle.StateFlag.State_KeyboardFocusChange \
             | QStyle.StateFlag.State_Item
         frame.palette = option.palette
-        role = (QPalette.ColorRole.Highlight if option.state & _SELECTED
+        role = (QPalette.ColorRole.Highlight if option.state.value & _SELECTED
                 else QPalette.ColorRole.Window)
         frame.backgroundColor = option.palette.color(role)
         style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, frame, painter, view)
