@@ -2,7 +2,7 @@
 
 Issue 9 #3: SQLite's own range scans over `patient_search_terms` cost 6-11 ms of CPU a
 keystroke on 100,000 patients ("s" alone matches 20,000 of them). The same keys held here as
-sorted arrays answer with `bisect` and C-level set operations in ~1 ms; one small statement
+sorted arrays answer with `bisect` and C-level set operations in 0.5-2 ms; one statement
 then fetches the page's rows by id (`search.search_patients`). The keys are read from the
 table itself (not recomputed), so the index matches exactly what the SQL search would.
 
@@ -31,8 +31,9 @@ from ptdesk.storage.models import Patient, PatientSearchTerm
 
 log = logging.getLogger(__name__)
 
-# More patients changed than this since the last look (an import on another desk): reload
-# whole rather than patch (the overlay is scanned per lookup, the reload is ~1 s).
+# More patients changed than this since the load (an import on another desk): reload whole
+# rather than patch (every lookup subtracts the changed patients and merges their overlay;
+# the reload costs ~0.7 s once).
 RELOAD_AFTER = 1_000
 # Up to this many matches are sorted by name; beyond it the name order is walked against the
 # set of matches, which stops after a page: (page / density) set probes in C.
@@ -116,8 +117,8 @@ class _State:
         return found
 
 
-# The load in parts of ~100-200 ms each on 100,000 patients, so a keystroke arriving while
-# the index loads on the one worker thread waits for one part, not the whole (~1 s).
+# The load in parts of 50-100 ms of CPU each on 100,000 patients, so a keystroke arriving
+# while the index loads on the one worker thread waits for one part, not the whole (~0.7 s).
 _PARTS: tuple[tuple[str, str, str], ...] = (
     ("sort names", "", ""),
     (TermKind.NAME.value, "", "j"), (TermKind.NAME.value, "j", "r"),
@@ -172,6 +173,7 @@ class LookupIndex:
         self._state: _State | None = None
         self._loading: _State | None = None  # parts loaded so far (worker thread only)
         self._parts: list[tuple[str, str, str]] = []
+        self._started = 0.0
 
     @property
     def loaded(self) -> bool:

@@ -4,7 +4,8 @@ Every key a patient can be found by lives in `patient_search_terms` as a normali
 (ptdesk.domain.search_keys). A typed word becomes range scans `term >= 'smi' AND term < 'smj'`
 on the (kind, term) index, one per kind of key it may be; all words must match (INTERSECT).
 Only the page of results that is returned gets its phone, payer and visits, in a fixed number
-of queries whatever the page size.
+of queries whatever the page size. Once the Patients page has had the keys loaded into memory
+(`lookup_index`, issue 9 #3), words are answered there and only the page is read here, by id.
 """
 
 from collections.abc import Iterable
@@ -319,4 +320,3 @@ def search_patients(session: Session, text: str, today: date, limit: int,
         in page[:limit]
     )
     return PatientSearchResult(text=text, rows=rows, more=more, kind=_kind(query))
-
