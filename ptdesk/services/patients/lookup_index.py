@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from heapq import nsmallest
 from itertools import islice
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from ptdesk.domain.search_keys import PatientQuery, TermKind, prefix_upper_bound
@@ -117,14 +117,14 @@ class _State:
         return found
 
 
-# The load in parts of 50-100 ms of CPU each on 100,000 patients, so a keystroke arriving
-# while the index loads on the one worker thread waits for one part, not the whole (~0.7 s).
-_PARTS: tuple[tuple[str, str, str], ...] = (
-    ("sort names", "", ""),
-    (TermKind.NAME.value, "", "j"), (TermKind.NAME.value, "j", "r"),
-    (TermKind.NAME.value, "r", ""),
-    *((kind.value, "", "") for kind in TermKind if kind is not TermKind.NAME),
-)
+# The load in parts of at most this many rows (~30-50 ms of CPU on this machine), so a
+# keystroke arriving while the index loads on the one worker thread waits for one part, not
+# the whole (~0.7 s for 100,000 patients). Each part goes on after the last row it read.
+_PART_ROWS = 30_000
+_SORT_NAMES = "sort names"
+_WHAT = (_SORT_NAMES, *(kind.value for kind in TermKind))
+
+_Resume = tuple[str, int] | None  # (sort name or term, patient id) last read
 
 
 def _begin(s: Session) -> _State:
@@ -135,33 +135,42 @@ def _begin(s: Session) -> _State:
     return state
 
 
-def _load_part(s: Session, state: _State, part: tuple[str, str, str]) -> None:
+def _load_part(s: Session, state: _State, what: str, after: _Resume) -> _Resume:
+    """Up to _PART_ROWS rows of `what` after `after`; where to go on from, None when done."""
     conn = s.connection()
-    kind, lo, hi = part
-    shared = state.shared
-    if kind == "sort names":
-        for pid, name in conn.execute(
-            select(Patient.id, Patient.sort_name).order_by(Patient.sort_name, Patient.id)
-        ):
-            state.sort_names[pid] = shared.setdefault(name, name)
-            state.order.append(pid)
-        return
-    T = PatientSearchTerm
-    stmt = select(T.term, T.patient_id).where(T.kind == kind)
-    if lo:
-        stmt = stmt.where(T.term >= lo)
-    if hi:
-        stmt = stmt.where(T.term < hi)
-    add = state.keys.setdefault(kind, _Keys()).add
-    # The (kind, term, patient_id) index returns the rows already in this order.
-    for term, pid in conn.execute(stmt.order_by(T.term, T.patient_id)):
-        add(term, pid)
+    read = 0
+    last: tuple[str, int] | None = None
+    if what == _SORT_NAMES:
+        stmt = select(Patient.sort_name, Patient.id).order_by(Patient.sort_name, Patient.id)
+        if after is not None:
+            stmt = stmt.where(tuple_(Patient.sort_name, Patient.id) > tuple_(*map(literal, after)))
+        shared, sort_names, order = state.shared, state.sort_names, state.order
+        for name, pid in conn.execute(stmt.limit(_PART_ROWS)):
+            sort_names[pid] = shared.setdefault(name, name)
+            order.append(pid)
+            read += 1
+            last = name, pid
+    else:
+        T = PatientSearchTerm
+        # The (kind, term, patient_id) index returns the rows already in this order.
+        stmt = (select(T.term, T.patient_id).where(T.kind == what)
+                .order_by(T.term, T.patient_id))
+        if after is not None:
+            stmt = stmt.where(tuple_(T.term, T.patient_id) > tuple_(*map(literal, after)))
+        add = state.keys.setdefault(what, _Keys()).add
+        for term, pid in conn.execute(stmt.limit(_PART_ROWS)):
+            add(term, pid)
+            read += 1
+            last = term, pid
+    return last if read == _PART_ROWS else None
 
 
 def _load(s: Session) -> _State:
     state = _begin(s)
-    for part in _PARTS:
-        _load_part(s, state, part)
+    for what in _WHAT:
+        after = _load_part(s, state, what, None)
+        while after is not None:
+            after = _load_part(s, state, what, after)
     return state
 
 
@@ -171,8 +180,11 @@ class LookupIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state: _State | None = None
-        self._loading: _State | None = None  # parts loaded so far (worker thread only)
-        self._parts: list[tuple[str, str, str]] = []
+        # While loading (the task runner's worker only): the parts so far, what is left to
+        # read, and where the current one goes on from.
+        self._loading: _State | None = None
+        self._left: list[str] = []
+        self._after: _Resume = None
         self._started = 0.0
 
     @property
@@ -185,10 +197,12 @@ class LookupIndex:
         if self._state is not None:
             return True
         if self._loading is None:
-            self._loading, self._parts = _begin(s), list(_PARTS)
+            self._loading, self._left, self._after = _begin(s), list(_WHAT), None
             self._started = time.perf_counter()
-        _load_part(s, self._loading, self._parts.pop(0))
-        if self._parts:
+        self._after = _load_part(s, self._loading, self._left[0], self._after)
+        if self._after is None:
+            self._left.pop(0)
+        if self._left:
             return False
         state, self._loading = self._loading, None
         state.seal()
