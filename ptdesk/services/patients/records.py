@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased
 
 from ptdesk.domain.errors import DomainError, ValidationErrors
 from ptdesk.domain.overrides import OverrideKind, override_words
@@ -38,11 +38,11 @@ from ptdesk.services.patients.dtos import (
     DuplicateCandidate,
     PatientDetail,
     PatientRecord,
-    PatientSearchResult,
     VisitInfo,
     display_name,
 )
-from ptdesk.services.patients.search import rewrite_search_terms, search_patients
+from ptdesk.services.patients.lookup import PatientLookup
+from ptdesk.services.patients.search import rewrite_search_terms
 from ptdesk.storage.engine import session_scope
 from ptdesk.storage.models import (
     Coverage,
@@ -66,16 +66,8 @@ class CoverageNotFound(DomainError):
     pass
 
 
-class PatientService:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
-        self._factory = session_factory
-
-    # ---- lookup -------------------------------------------------------------------------
-    def search(self, text: str, today: date, limit: int = 100) -> PatientSearchResult:
-        """Patients matching what was typed, by name order; `more` if over `limit` matched."""
-        require(Permission.VIEW_PATIENTS)
-        with session_scope(self._factory) as s:
-            return search_patients(s, text, today, limit)
+class PatientService(PatientLookup):
+    """Find (the lookup, `PatientLookup`), open, create and edit patients and coverages."""
 
     def get(self, patient_id: int, today: date) -> PatientRecord:
         require(Permission.VIEW_PATIENTS)

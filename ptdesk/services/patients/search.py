@@ -4,7 +4,8 @@ Every key a patient can be found by lives in `patient_search_terms` as a normali
 (ptdesk.domain.search_keys). A typed word becomes range scans `term >= 'smi' AND term < 'smj'`
 on the (kind, term) index, one per kind of key it may be; all words must match (INTERSECT).
 Only the page of results that is returned gets its phone, payer and visits, in a fixed number
-of queries whatever the page size.
+of queries whatever the page size. Once the Patients page has had the keys loaded into memory
+(`lookup_index`, issue 9 #3), words are answered there and only the page is read here, by id.
 """
 
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Select,
     and_,
     bindparam,
@@ -41,9 +43,19 @@ from ptdesk.domain.search_keys import (
     sort_name,
 )
 from ptdesk.services.patients.dtos import PatientSearchResult, PatientSearchRow, display_name
-from ptdesk.storage.models import Coverage, Patient, PatientSearchTerm, Payer, Visit
+from ptdesk.services.patients.lookup_index import LookupIndex
+from ptdesk.storage.concurrency import insert_ignore
+from ptdesk.storage.models import (
+    ChangeCounter,
+    Coverage,
+    Patient,
+    PatientSearchTerm,
+    Payer,
+    Visit,
+)
 
 _BATCH = 500
+TERMS_COUNTER = "patient_search"  # bumped (and locked) by every rewrite of search terms
 _UPCOMING = (VisitStatus.BOOKED, VisitStatus.CHECKED_IN)
 _HAPPENED = (VisitStatus.CHECKED_IN, VisitStatus.COMPLETED)
 
@@ -57,9 +69,10 @@ def rewrite_search_terms(session: Session, patient_ids: Iterable[int]) -> int:
     session.flush()
     ids = sorted(set(patient_ids))
     written = 0
+    if ids:
+        _lock_term_ids(session.connection())
     for start in range(0, len(ids), _BATCH):
         batch = ids[start : start + _BATCH]
-        session.execute(delete(PatientSearchTerm).where(PatientSearchTerm.patient_id.in_(batch)))
         members: dict[int, list[str]] = {}
         member_rows = session.execute(
             select(Coverage.patient_id, Coverage.member_id).where(Coverage.patient_id.in_(batch))
@@ -98,14 +111,30 @@ def rewrite_search_terms(session: Session, patient_ids: Iterable[int]) -> int:
         # Core executemany (the session is flushed above): no ORM bookkeeping per row, which
         # is most of the cost when an import rewrites 100,000 patients' terms.
         conn = session.connection()
+        # The new rows first, then the old ones (ids up to the highest before) go: ids only
+        # grow, even on SQLite, which reuses the highest id after a delete (lookup_index).
+        below = conn.execute(select(func.max(PatientSearchTerm.id))).scalar() or 0
         if values:
             conn.execute(insert(PatientSearchTerm), values)
+        conn.execute(delete(PatientSearchTerm).where(PatientSearchTerm.patient_id.in_(batch),
+                                                     PatientSearchTerm.id <= below))
         if sort_names:
             conn.execute(update(Patient).where(Patient.id == bindparam("pid")).values(
                 sort_name=bindparam("sname")),
                 [{"pid": r["id"], "sname": r["sort_name"]} for r in sort_names])
         written += len(values)
     return written
+
+
+def _lock_term_ids(conn: Connection) -> None:
+    """Serialise writers of search terms until commit (the "patient_search" counter row), so
+    term ids are handed out in commit order: a desk that has seen id N has seen every row up
+    to N (PostgreSQL's sequence alone gives ids at insert time, not in commit order)."""
+    bump = (update(ChangeCounter).where(ChangeCounter.name == TERMS_COUNTER)
+            .values(value=ChangeCounter.value + 1))
+    if conn.execute(bump).rowcount == 0:
+        insert_ignore(conn, ChangeCounter, {"name": TERMS_COUNTER, "value": 0})
+        conn.execute(bump)
 
 
 def _token_ids(token: TokenQuery) -> Select[tuple[int]]:
@@ -195,6 +224,8 @@ def _page_statement(mode: str, shape: tuple[int, ...], limit: int) -> Select[Any
     """
     if mode == "dob":
         where: ColumnElement[bool] = Patient.date_of_birth == bindparam("dob")
+    elif mode == "ids":  # the page the in-memory index found (lookup_index)
+        where = Patient.id.in_(bindparam("ids", expanding=True))
     elif mode == "sort":
         where = Patient.id.in_(_shaped_ids(shape))
     elif mode == "walk_set":
@@ -245,7 +276,9 @@ def _params(query: PatientQuery) -> tuple[tuple[int, ...], dict[str, object]]:
     return tuple(shape), params
 
 
-def search_patients(session: Session, text: str, today: date, limit: int) -> PatientSearchResult:
+def search_patients(session: Session, text: str, today: date, limit: int,
+                    index: LookupIndex | None = None) -> PatientSearchResult:
+    """The search; words through `index` when it is loaded (the same answer, sooner)."""
     query = parse_query(text, today)
     conn = session.connection()
     if query.date_of_birth is not None:
@@ -256,9 +289,15 @@ def search_patients(session: Session, text: str, today: date, limit: int) -> Pat
         shape, params = _params(query)
         if not shape:
             return PatientSearchResult(text=text, rows=())
-        matches = conn.execute(_count_statement(shape), params).scalar() or 0
-        mode = ("sort" if matches <= _SORT_AFTER_FETCH
-                else "walk_set" if matches <= _WALK_WITH_SET else "walk")
+        found = index.page(session, query, limit) if index is not None else None
+        if found is not None:
+            if not found:
+                return PatientSearchResult(text=text, rows=(), kind=_kind(query))
+            shape, params, mode = (), {"ids": found}, "ids"
+        else:
+            matches = conn.execute(_count_statement(shape), params).scalar() or 0
+            mode = ("sort" if matches <= _SORT_AFTER_FETCH
+                    else "walk_set" if matches <= _WALK_WITH_SET else "walk")
     params["today"] = today
     page = conn.execute(_page_statement(mode, shape, limit), params).all()
     more = len(page) > limit

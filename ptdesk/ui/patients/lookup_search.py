@@ -2,6 +2,8 @@
 runs only the latest text waits (fast typing never builds a queue); the answer replaces the
 rows only when it is still the box's text, and the status chips follow the rows in view."""
 
+import logging
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel
 
@@ -12,8 +14,16 @@ from ptdesk.ui.patients.lookup_chips import LookupChips
 from ptdesk.ui.patients.patient_editing import PatientEditing
 from ptdesk.ui.patients.patient_table_model import PatientTableModel
 
+log = logging.getLogger(__name__)
+
 SEARCH_KEY = "patient-search"
+INDEX_KEY = "patient-lookup-index"
 HINT = "Type a name, date of birth, phone, chart or member id"
+
+
+def _lookup_not_prepared(exc: BaseException) -> None:
+    # Searches still work (through SQL), only slower: a log line, not a dialog.
+    log.warning("the patient lookup index could not be loaded: %s", type(exc).__name__)
 
 
 class LookupSearch(PatientEditing):
@@ -34,6 +44,23 @@ class LookupSearch(PatientEditing):
 
     def _select_patient(self, patient_id: int | None) -> None:
         raise NotImplementedError
+
+    def _prepare_lookup(self) -> None:
+        """Have the service load the lookup's keys into memory, a part per task (a keystroke
+        meanwhile waits for one part, and searches through SQL until all are in). Optional in
+        `PatientsApi`: a service without it searches through SQL."""
+        prepare = getattr(self._patients, "prepare_lookup", None)
+        if prepare is None:
+            return
+        try:
+            self._runner.submit(prepare, on_done=self._lookup_part_loaded,
+                                on_error=_lookup_not_prepared, key=INDEX_KEY)
+        except RuntimeError:  # the runner is shut down (the window closing): nothing to load
+            log.debug("patient lookup index: not loaded, the task runner is shut down")
+
+    def _lookup_part_loaded(self, done: bool) -> None:
+        if not done:
+            self._prepare_lookup()
 
     def _text_changed(self, text: str) -> None:
         if self.chips is not None:

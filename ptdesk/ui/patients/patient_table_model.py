@@ -138,6 +138,31 @@ class PatientTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> PatientSearchRow:
         return self._rows[row]
 
+    def row_of(self, patient_id: int) -> int | None:
+        """The row showing this patient, if shown."""
+        return next((i for i, r in enumerate(self._rows) if r.patient_id == patient_id), None)
+
+    # ---- for the cell painter (lookup_cells): one Python call per cell, not one per role ----
+    def cell(self, r: int, col: int) -> tuple[str | None, int, bool, bool]:
+        """A cell's text, alignment, whether in the numbers' font, whether muted."""
+        row = self._rows[r]
+        if col == COL_STATUS:
+            return self._status_data(row, _DISPLAY), _LEFT_INT, False, False
+        texts = self._texts.get(r)
+        if texts is None:
+            texts = self._texts[r] = self._cells(row)
+        return (texts[col] if 0 <= col < len(texts) else None,
+                _RIGHT_INT if col in _RIGHT_COLUMNS else _LEFT_INT,
+                col in _NUMBER_COLUMNS, not row.active)
+
+    def chip_at(self, r: int) -> StatusChipView | None:
+        return self._statuses.get(self._rows[r].patient_id) if self._with_status else None
+
+    def numbers_font(self) -> QFont:
+        if self._numbers_font is None:
+            self._numbers_font = tabular_font(QFont())
+        return self._numbers_font
+
     def rows(self) -> tuple[PatientSearchRow, ...]:
         return self._given
 
@@ -199,26 +224,20 @@ class PatientTableModel(QAbstractTableModel):
         col = index.column()
         if col == COL_STATUS:
             return self._status_data(self._rows[r], role)
-        if role == _DISPLAY:
-            texts = self._texts.get(r)
-            if texts is None:
-                texts = self._texts[r] = self._cells(self._rows[r])
-            return texts[col] if 0 <= col < len(texts) else None
-        if role == _ALIGN:
-            return _RIGHT_INT if col in _RIGHT_COLUMNS else _LEFT_INT
-        if role == _FONT:
-            if col not in _NUMBER_COLUMNS:
-                return None
-            if self._numbers_font is None:
-                self._numbers_font = tabular_font(QFont())
-            return self._numbers_font
-        row = self._rows[r]
-        if role == _FOREGROUND:
-            if row.active:
+        if role in (_DISPLAY, _ALIGN, _FONT, _FOREGROUND):
+            text, align, numbers, muted = self.cell(r, col)
+            if role == _DISPLAY:
+                return text
+            if role == _ALIGN:
+                return align
+            if role == _FONT:
+                return self.numbers_font() if numbers else None
+            if not muted:
                 return None
             if self._muted is None:
                 self._muted = QBrush(QColor(MUTED))
             return self._muted
+        row = self._rows[r]
         if role == _SORT:
             return self._sort_key(row, col)
         if role == _PATIENT_ID:

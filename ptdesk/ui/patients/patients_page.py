@@ -31,6 +31,7 @@ from ptdesk.services.patients.dtos import (
 )
 from ptdesk.services.visits.api import AuthorizationApis
 from ptdesk.ui.estimates.record_estimates import EstimateDeskApi, open_quick_estimate
+from ptdesk.ui.patients.lookup_cells import LookupCells
 from ptdesk.ui.patients.lookup_chips import LookupChips
 from ptdesk.ui.patients.lookup_search import HINT, LookupSearch
 from ptdesk.ui.patients.patient_table_model import (
@@ -48,11 +49,10 @@ from ptdesk.ui.patients.record_view import PatientRecordView
 from ptdesk.ui.tasks import TaskRunner
 from ptdesk.ui.theme import ROW_HEIGHT
 from ptdesk.ui.visits.checkin_flow import CheckInFlow
-from ptdesk.ui.widgets.status_delegate import StatusDelegate, keep_chips_whole
+from ptdesk.ui.widgets.status_delegate import keep_chips_whole
 from ptdesk.ui.widgets.table_export import install_csv_export
 
-# Room between columns, so a right-aligned date never touches the phone number beside it.
-TABLE_STYLE = "QTableView::item { padding-left: 8px; padding-right: 8px; }"
+
 class PatientsPage(LookupSearch):
     sig_patient_opened = Signal(int)
 
@@ -83,6 +83,7 @@ class PatientsPage(LookupSearch):
         self._build_ui()
         self._connect()
         self._show_hint()
+        self._prepare_lookup()
 
     def quick_estimate(self) -> None:
         if self._estimates is not None:
@@ -124,7 +125,10 @@ class PatientsPage(LookupSearch):
         self.table.setSortingEnabled(True)
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
-        self.table.setStyleSheet(TABLE_STYLE)
+        # The cells painted from the model's cached texts, the room between columns included
+        # (issue 9 #3: not a per-item style sheet, resolved for every cell of every repaint).
+        self.cells = LookupCells(self.table, self.model)
+        self.table.setItemDelegate(self.cells)
         self.table.verticalHeader().setVisible(False)
         # The scroll bar stays: one appearing with the first letter's rows re-lays out the
         # columns and repaints the table twice (~12 ms of that keystroke, issue 9 #3).
@@ -145,8 +149,6 @@ class PatientsPage(LookupSearch):
             self.table.setColumnWidth(col, width)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's name order
         if self._auth is not None:
-            self.status_delegate = StatusDelegate(self.table)
-            self.table.setItemDelegateForColumn(COL_STATUS, self.status_delegate)
             # As wide as the page's chips as far as the window allows (longer ones elided, words in
             # the tooltip); a fixed 200 cut "Green · $1,722.78 before KX" at 1280x800.
             keep_chips_whole(self.table, COL_STATUS, leave=120)
@@ -249,12 +251,8 @@ class PatientsPage(LookupSearch):
         return int(value) if value is not None else None
 
     def _select_patient(self, patient_id: int | None) -> None:
-        row = 0
-        if patient_id is not None:
-            for r in range(self.proxy.rowCount()):
-                if self.proxy.index(r, 0).data(PATIENT_ID_ROLE) == patient_id:
-                    row = r
-                    break
+        found = self.model.row_of(patient_id) if patient_id is not None else None
+        row = found or 0
         self.table.selectRow(row)
         self.table.setCurrentIndex(self.proxy.index(row, COL_NAME))
 
