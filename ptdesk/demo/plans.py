@@ -168,12 +168,14 @@ def fit_to_visits(
 ) -> None:
     """Benchmark mode: exactly `k` visits, the older ones under a chain of earlier auths."""
     keep_booked = max(k // 10, 1 if k > 1 else 0)
+    # Where the plan begins, taken before the booked visits are cut: with k = 1 a plan of
+    # booked visits only keeps none of them (and had nothing else to go back from).
+    starts = [a.start for a in plan.auths] + plan.past[:1] + plan.booked[:1]
     plan.booked = plan.booked[:keep_booked]
     room = k - len(plan.booked)
     if len(plan.past) >= room:
         plan.past = plan.past[len(plan.past) - room :]
         return
-    starts = [a.start for a in plan.auths] + plan.past[:1] + plan.booked[:1]
     older = backward(min(starts), room - len(plan.past), p)
     plan.past = older + plan.past
     while chain and older:

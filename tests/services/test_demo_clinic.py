@@ -394,6 +394,17 @@ def test_exact_visits_per_patient_and_ids_keep_working(
         assert p.id == 41
 
 
+@pytest.mark.parametrize("k", [1, 2])
+def test_one_or_two_visits_per_patient(session_factory: sessionmaker[Session], k: int) -> None:
+    """The fewest visits a benchmark asks for (a plan of booked visits only kept none of them
+    with k = 1 and had no date to go back from)."""
+    summary = generate_clinic(session_factory, patients=60, today=TODAY, visits_per_patient=k)
+    assert summary.visits == 60 * k
+    with session_scope(session_factory) as s:
+        assert set(s.execute(select(func.count(Visit.id)).group_by(Visit.patient_id))
+                   .scalars()) == {k}
+
+
 def test_visits_know_the_authorization_they_draw_from(demo: sessionmaker[Session]) -> None:
     with session_scope(demo) as s:
         auths = {a.id: a for a in s.scalars(select(Authorization))}
